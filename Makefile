@@ -1,0 +1,66 @@
+# Thin wrappers around SwiftPM. `make help` lists the targets.
+SWIFT ?= swift
+PROTOC ?= protoc
+EXAMPLE ?= map-even-odd
+IMAGE ?= numaflow-swift/$(EXAMPLE):latest
+PROTO_FILES := $(shell cd Protos && find . -name '*.proto' | sed 's|^\./||' | sort)
+GENERATED := Sources/NumaflowProtos
+BIN = $(shell $(SWIFT) build --show-bin-path)
+
+.PHONY: help build test demo protos check-protos examples image bench format lint clean
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+build: ## Debug build of everything, tests included.
+	$(SWIFT) build --build-tests
+
+test: ## Run the whole test suite (what CI runs).
+	$(SWIFT) test
+
+demo: ## Serve map-even-odd and drive it with its sample input, as numa would.
+	$(SWIFT) build --product map-even-odd
+	$(SWIFT) build --product numaflow-dev
+	$(BIN)/numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- $(BIN)/map-even-odd
+
+protos: ## Regenerate Sources/NumaflowProtos from Protos/ (needs Debian's protobuf-compiler).
+	@rm -f $(GENERATED)/*.swift
+	@$(MAKE) --no-print-directory _generate OUT=$(GENERATED)
+
+check-protos: ## Fail if regenerating the protos would change the committed code.
+	@tmp=$$(mktemp -d) && $(MAKE) --no-print-directory _generate OUT=$$tmp && \
+	  diff -r $$tmp $(GENERATED) && rm -rf $$tmp && echo "generated code is up to date"
+
+_generate:
+	$(SWIFT) build --product protoc-gen-swift
+	$(SWIFT) build --product protoc-gen-grpc-swift-2
+	cd Protos && $(PROTOC) \
+	  --plugin=protoc-gen-swift=$(BIN)/protoc-gen-swift \
+	  --plugin=protoc-gen-grpc-swift=$(BIN)/protoc-gen-grpc-swift-2 \
+	  --swift_out=$(abspath $(OUT)) \
+	  --swift_opt=Visibility=Package,FileNaming=PathToUnderscores \
+	  --grpc-swift_out=$(abspath $(OUT)) \
+	  --grpc-swift_opt=Visibility=Package,FileNaming=PathToUnderscores,Server=true,Client=true \
+	  $(PROTO_FILES)
+	@# files that declare no service come out of the gRPC plugin empty: keep only the real ones
+	@for f in $(OUT)/*.grpc.swift; do grep -q ServiceDescriptor $$f || rm $$f; done
+
+examples: ## Release build of every example.
+	$(SWIFT) build -c release --product map-forward-message
+	$(SWIFT) build -c release --product map-flatmap
+	$(SWIFT) build -c release --product map-even-odd
+
+image: ## Container image of one example: make image EXAMPLE=map-even-odd
+	docker build -f Docker/Dockerfile --build-arg EXAMPLE=$(EXAMPLE) -t $(IMAGE) .
+
+bench: ## Map throughput and CPU per message, against the bare gRPC and pynumaflow baselines.
+	Benchmarks/run.sh
+
+format: ## Format the sources with swift-format (ships with the toolchain).
+	$(SWIFT) format --in-place --recursive Sources Tests Examples Benchmarks Package.swift
+
+lint: ## Check formatting without changing anything.
+	$(SWIFT) format lint --strict --recursive Sources Tests Examples Benchmarks Package.swift
+
+clean:
+	rm -rf .build
