@@ -1,0 +1,20 @@
+import NIOCore
+import NIOPosix
+
+typealias WorkerChannel = NIOAsyncChannel<WorkerFrame, WorkerFrame>
+
+extension WorkerChannel {
+  /// Wraps one end of a worker socket pair, taking ownership of the descriptor.
+  static func adopting(descriptor: CInt, maxMessageSize: Int) async throws -> WorkerChannel {
+    try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .withConnectedSocket(descriptor) { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(
+            ByteToMessageHandler(WorkerFrameDecoder(maxFrameSize: maxMessageSize + WorkerFrame.headerSize + 1024))
+          )
+          try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(WorkerFrameEncoder()))
+          return try WorkerChannel(wrappingChannelSynchronously: channel)
+        }
+      }
+  }
+}

@@ -1,0 +1,56 @@
+import NIOCore
+
+/// One message between the server process and a worker, over their socket pair:
+/// `[UInt32 length][UInt64 sequence][UInt8 kind][payload]`, big-endian, where length counts
+/// everything after itself.
+struct WorkerFrame: Sendable {
+  struct Kind: RawRepresentable, Hashable, Sendable {
+    let rawValue: UInt8
+    /// Server → worker: a serialized request.
+    static let request = Kind(rawValue: 0)
+    /// Worker → server: the serialized response to `sequence`.
+    static let response = Kind(rawValue: 1)
+    /// Worker → server: the handler threw; the payload is a ``WorkerError`` as UTF-8 JSON.
+    static let failure = Kind(rawValue: 2)
+    /// Server → worker: finish what is in flight, then exit 0.
+    static let shutdown = Kind(rawValue: 3)
+  }
+
+  var sequence: UInt64
+  var kind: Kind
+  var payload: ByteBuffer
+
+  static let headerSize = 4 + 8 + 1
+}
+
+struct WorkerFrameDecoder: ByteToMessageDecoder {
+  typealias InboundOut = WorkerFrame
+  let maxFrameSize: Int
+
+  mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
+    guard Int(length) <= maxFrameSize, length >= 9 else {
+      throw WorkerError(summary: "a worker frame of \(length) bytes exceeds the limit of \(maxFrameSize)", details: "")
+    }
+    guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+    buffer.moveReaderIndex(forwardBy: 4)
+    let sequence = buffer.readInteger(as: UInt64.self)!
+    let kind = WorkerFrame.Kind(rawValue: buffer.readInteger(as: UInt8.self)!)
+    let payload = buffer.readSlice(length: Int(length) - 9)!
+    context.fireChannelRead(wrapInboundOut(WorkerFrame(sequence: sequence, kind: kind, payload: payload)))
+    return .continue
+  }
+}
+
+struct WorkerFrameEncoder: MessageToByteEncoder {
+  typealias OutboundIn = WorkerFrame
+
+  func encode(data frame: WorkerFrame, out: inout ByteBuffer) throws {
+    out.reserveCapacity(WorkerFrame.headerSize + frame.payload.readableBytes)
+    out.writeInteger(UInt32(9 + frame.payload.readableBytes))
+    out.writeInteger(frame.sequence)
+    out.writeInteger(frame.kind.rawValue)
+    var payload = frame.payload
+    out.writeBuffer(&payload)
+  }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SwiftProtobuf
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The server process's side of multiprocess mode: N worker processes behind the one gRPC
+/// endpoint. Each request goes to the least-loaded live worker; its response comes back by
+/// sequence number. A worker that dies turns the requests it held into UDF failures naming them.
+package final class WorkerPool<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>: Sendable {
+  private struct Pending {
+    var worker: Int
+    var requestID: String
+    var continuation: CheckedContinuation<ByteBuffer, any Error>?
+    var result: Result<ByteBuffer, any Error>?
+  }
+
+  private struct Worker {
+    var pid: pid_t
+    var outbound: NIOAsyncChannelOutboundWriter<WorkerFrame>?
+    var load = 0
+    var alive = true
+  }
+
+  private struct State {
+    var workers: [Worker]
+    var pending: [UInt64: Pending] = [:]
+    var nextSequence: UInt64 = 0
+    var settled = 0
+    var closing = false
+  }
+
+  private let state: Mutex<State>
+  private let lifecycle: ServerLifecycle
+  private let requestID: @Sendable (Request) -> String
+  /// Signalled when every worker is connected (or already gone).
+  private let settled = OneShotEvent()
+
+  private init(pids: [pid_t], lifecycle: ServerLifecycle, requestID: @escaping @Sendable (Request) -> String) {
+    self.state = Mutex(State(workers: pids.map { Worker(pid: $0) }))
+    self.lifecycle = lifecycle
+    self.requestID = requestID
+  }
+
+  /// Starts `workerCount` workers, runs `body` with the pool, then stops the workers: each
+  /// finishes what it holds and exits; one that has not exited after the grace period is killed.
+  package static func withPool<Result: Sendable>(
+    lifecycle: ServerLifecycle,
+    requestID: @escaping @Sendable (Request) -> String,
+    body: @Sendable (WorkerPool) async throws -> Result
+  ) async throws -> Result {
+    let configuration = lifecycle.configuration
+    var spawned: [WorkerSpawner.Spawned] = []
+    do {
+      for index in 0..<configuration.workerCount {
+        spawned.append(try WorkerSpawner.spawn(index: index))
+      }
+    } catch {
+      for worker in spawned {
+        kill(worker.pid, SIGKILL)
+        close(worker.descriptor)
+        _ = WorkerSpawner.exitDescription(of: worker.pid)
+      }
+      throw error
+    }
+    lifecycle.logger.info(
+      "started worker processes",
+      metadata: ["count": "\(spawned.count)", "pids": "\(spawned.map(\.pid))"]
+    )
+
+    let pool = WorkerPool(pids: spawned.map(\.pid), lifecycle: lifecycle, requestID: requestID)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+      for (index, worker) in spawned.enumerated() {
+        group.addTask { await pool.supervise(index: index, worker: worker) }
+      }
+      await pool.settled.wait()
+      let outcome: Swift.Result<Result, any Error>
+      do {
+        outcome = .success(try await body(pool))
+      } catch {
+        outcome = .failure(error)
+      }
+      await pool.stopWorkers()
+      group.addTask {
+        try await Task.sleep(for: configuration.shutdownGracePeriod)
+        pool.killRemaining()
+      }
+      // The supervisors end when their workers have exited; then the killer is not needed.
+      for _ in spawned.indices { try await group.next() }
+      group.cancelAll()
+      return try outcome.get()
+    }
+  }
+
+  /// Sends `request` to a worker and waits for its response.
+  package func call(_ request: Request) async throws -> Response {
+    let id = requestID(request)
+    let bytes: [UInt8] = try request.serializedBytes()
+    let payload = ByteBuffer(bytes: bytes)
+
+    let (sequence, outbound) = try state.withLock { state -> (UInt64, NIOAsyncChannelOutboundWriter<WorkerFrame>) in
+      guard !state.closing else {
+        throw WorkerError(summary: "the worker processes are stopping; request '\(id)' was not handled", details: "")
+      }
+      let candidates = state.workers.indices.filter { state.workers[$0].alive && state.workers[$0].outbound != nil }
+      guard let chosen = candidates.min(by: { state.workers[$0].load < state.workers[$1].load }) else {
+        throw WorkerError(summary: "no worker process is alive to handle request '\(id)'", details: "")
+      }
+      let sequence = state.nextSequence
+      state.nextSequence += 1
+      state.workers[chosen].load += 1
+      state.pending[sequence] = Pending(worker: chosen, requestID: id)
+      return (sequence, state.workers[chosen].outbound!)
+    }
+
+    do {
+      try await outbound.write(WorkerFrame(sequence: sequence, kind: .request, payload: payload))
+    } catch {
+      // The worker is gone; its supervisor reports why. Make sure this call does not wait.
+      complete(sequence, with: .failure(error))
+    }
+
+    let reply = try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { continuation in
+        let ready = state.withLock { state -> Result<ByteBuffer, any Error>? in
+          guard let pending = state.pending[sequence] else { return .failure(CancellationError()) }
+          if let result = pending.result {
+            state.pending[sequence] = nil
+            return result
+          }
+          state.pending[sequence]?.continuation = continuation
+          return nil
+        }
+        if let ready { continuation.resume(with: ready) }
+      }
+    } onCancel: {
+      self.complete(sequence, with: .failure(CancellationError()))
+    }
+    return try Response(serializedBytes: Array(reply.readableBytesView))
+  }
+
+  /// Delivers a result to a pending call, whether or not it is waiting yet. Only the first
+  /// result counts; the worker's load drops with it.
+  private func complete(_ sequence: UInt64, with result: Result<ByteBuffer, any Error>) {
+    let continuation = state.withLock { state -> CheckedContinuation<ByteBuffer, any Error>? in
+      guard var pending = state.pending[sequence], pending.result == nil else { return nil }
+      state.workers[pending.worker].load -= 1
+      if let continuation = pending.continuation {
+        state.pending[sequence] = nil
+        return continuation
+      }
+      pending.result = result
+      state.pending[sequence] = pending
+      return nil
+    }
+    continuation?.resume(with: result)
+  }
+
+  /// Reads one worker's replies until it exits, then reports how it ended.
+  private func supervise(index: Int, worker: WorkerSpawner.Spawned) async {
+    let logger = lifecycle.logger
+    do {
+      let channel = try await WorkerChannel.adopting(
+        descriptor: worker.descriptor,
+        maxMessageSize: lifecycle.configuration.maxMessageSize
+      )
+      try await channel.executeThenClose { inbound, outbound in
+        self.register(index: index, outbound: outbound)
+        for try await frame in inbound {
+          switch frame.kind {
+          case .response:
+            self.complete(frame.sequence, with: .success(frame.payload))
+          case .failure:
+            let error =
+              (try? JSONDecoder().decode(WorkerError.self, from: Data(frame.payload.readableBytesView)))
+              ?? WorkerError(summary: "the handler failed in worker \(index)", details: "")
+            self.complete(frame.sequence, with: .failure(error))
+          default:
+            logger.warning("ignoring an unexpected frame from a worker", metadata: ["worker": "\(index)"])
+          }
+        }
+      }
+    } catch {
+      logger.debug("worker connection ended", metadata: ["worker": "\(index)", "error": "\(error)"])
+    }
+    let exit = (try? await NIOThreadPool.singleton.runIfActive {
+      WorkerSpawner.exitDescription(of: worker.pid)
+    }) ?? "ended"
+    workerEnded(index: index, pid: worker.pid, exit: exit)
+  }
+
+  private func register(index: Int, outbound: NIOAsyncChannelOutboundWriter<WorkerFrame>) {
+    let allSettled = state.withLock { state in
+      state.workers[index].outbound = outbound
+      state.settled += 1
+      return state.settled == state.workers.count
+    }
+    if allSettled { settled.signal() }
+  }
+
+  private func workerEnded(index: Int, pid: pid_t, exit: String) {
+    let (orphans, expected, allSettled) = state.withLock { state in
+      let wasRegistered = state.workers[index].outbound != nil
+      state.workers[index].alive = false
+      state.workers[index].outbound = nil
+      if !wasRegistered { state.settled += 1 }
+      let orphans = state.pending.filter { $0.value.worker == index && $0.value.result == nil }
+      return (orphans, state.closing, state.settled == state.workers.count)
+    }
+    if allSettled { settled.signal() }
+
+    let clean = expected && WorkerSpawner.exitedCleanly(exit)
+    if clean && orphans.isEmpty {
+      lifecycle.logger.debug("worker exited", metadata: ["worker": "\(index)", "pid": "\(pid)"])
+      return
+    }
+    let ids = orphans.values.map(\.requestID).sorted()
+    let holding = ids.isEmpty ? "while idle" : "while handling request(s) \(ids.map { "'\($0)'" }.joined(separator: ", "))"
+    let error = WorkerError(
+      summary: "worker process \(index) (pid \(pid)) \(exit) \(holding)",
+      details: "Multiprocess mode contains crashes to one worker; the server reports it and exits "
+        + "so that Kubernetes restarts the container and numa re-drives the messages."
+    )
+    for sequence in orphans.keys {
+      complete(sequence, with: .failure(error))
+    }
+    if ids.isEmpty {
+      lifecycle.recordFailure(UDFFailure(
+        containerType: lifecycle.configuration.udContainerType,
+        summary: error.summary,
+        details: error.details
+      ))
+    }
+  }
+
+  /// Asks every live worker to finish what it holds and exit.
+  private func stopWorkers() async {
+    let outbounds = state.withLock { state in
+      state.closing = true
+      return state.workers.compactMap(\.outbound)
+    }
+    for outbound in outbounds {
+      try? await outbound.write(WorkerFrame(sequence: 0, kind: .shutdown, payload: ByteBuffer()))
+    }
+  }
+
+  private func killRemaining() {
+    let alive = state.withLock { $0.workers.filter(\.alive).map(\.pid) }
+    for pid in alive {
+      lifecycle.logger.warning("killing a worker that did not stop within the grace period", metadata: ["pid": "\(pid)"])
+      kill(pid, SIGKILL)
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import SwiftProtobuf
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The worker side of multiprocess mode: what `run()` does instead of serving gRPC when this
+/// process was started by a server as one of its workers.
+package enum WorkerProcess {
+  /// The inherited socket, when this process is a worker.
+  package static var descriptor: CInt? {
+    ProcessInfo.processInfo.environment[WorkerSpawner.descriptorVariable].flatMap { CInt($0) }
+  }
+
+  /// Handles requests from the server process until it says stop (or goes away). Async
+  /// handlers run concurrently; sync handlers one at a time, on a thread of their own, so code
+  /// that is not thread-safe stays safe.
+  package static func serve<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+    descriptor: CInt,
+    handler: LocalHandler<Request, Response>,
+    configuration: ServerConfiguration
+  ) async throws {
+    // The server process owns shutdown: it tells its workers when to stop.
+    signal(SIGTERM, SIG_IGN)
+    signal(SIGINT, SIG_IGN)
+
+    let threads = NIOThreadPool(numberOfThreads: 1)
+    threads.start()
+    defer { threads.shutdownGracefully { _ in } }
+    let run: @Sendable (Request) async throws -> Response
+    switch handler {
+    case .async(let call):
+      run = call
+    case .sync(let call):
+      run = { request in try await threads.runIfActive { try call(request) } }
+    }
+
+    let channel = try await WorkerChannel.adopting(descriptor: descriptor, maxMessageSize: configuration.maxMessageSize)
+    let cap = configuration.maxConcurrentRequests
+    try await channel.executeThenClose { inbound, outbound in
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        var unreaped = 0
+        for try await frame in inbound {
+          guard frame.kind == .request else { break }  // .shutdown
+          if unreaped >= cap {
+            try await group.next()
+            unreaped -= 1
+          }
+          unreaped += 1
+          group.addTask {
+            let reply: WorkerFrame
+            do {
+              let request = try Request(serializedBytes: Array(frame.payload.readableBytesView))
+              let bytes: [UInt8] = try await run(request).serializedBytes()
+              reply = WorkerFrame(sequence: frame.sequence, kind: .response, payload: ByteBuffer(bytes: bytes))
+            } catch {
+              let failure = WorkerError(
+                summary: String(reflecting: error),
+                details: "error type: \(String(reflecting: type(of: error)))\nworker pid: \(getpid())"
+              )
+              let json = (try? JSONEncoder().encode(failure)) ?? Data()
+              reply = WorkerFrame(sequence: frame.sequence, kind: .failure, payload: ByteBuffer(bytes: json))
+            }
+            try await outbound.write(reply)
+          }
+        }
+        try await group.waitForAll()
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import SwiftProtobuf
+
+/// A kind's handler as the stream loops see it: one wire request in, one wire response out.
+///
+/// The kind module builds the ``LocalHandler`` (user code plus conversions); the server core
+/// decides where it runs (inline, on a thread pool, or in a worker process) according to the
+/// ``ServerMode``, and hands the stream loop the result as a `RequestHandler`.
+package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
+  /// How errors name the handler: "map handler", "source transformer", ...
+  package let name: String
+  package let call: @Sendable (Request) async throws -> Response
+
+  package init(name: String, call: @escaping @Sendable (Request) async throws -> Response) {
+    self.name = name
+    self.call = call
+  }
+}
+
+/// User code adapted to wire messages, in the shape the user wrote it.
+package enum LocalHandler<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>: Sendable {
+  /// An `async throws` handler: runs in child tasks.
+  case async(@Sendable (Request) async throws -> Response)
+  /// A plain `throws` handler: runs on dedicated threads so it may block.
+  case sync(@Sendable (Request) throws -> Response)
+
+  var isSync: Bool {
+    if case .sync = self { true } else { false }
+  }
+}

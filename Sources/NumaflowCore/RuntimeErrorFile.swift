@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+
+/// Persists a UDF failure where numa's runtime server shows it in the Numaflow UI:
+/// `<runtimeDirectory>/application-errors/<container type>/<unix seconds>-udf.json`.
+///
+/// Written once per process (the first failure is the cause; later ones are consequences), via
+/// `current-udf.json` and a rename so numa never reads half a file.
+package enum RuntimeErrorFile {
+  private struct Entry: Encodable {
+    var container: String
+    var timestamp: Int64
+    var code: String
+    var message: String
+    var details: String
+  }
+
+  private static let written = Mutex(false)
+
+  /// Writes the file unless one was written already; returns its path, or `nil` if skipped.
+  @discardableResult
+  package static func persist(
+    _ failure: UDFFailure,
+    containerType: String,
+    runtimeDirectory: String,
+    now: Date = Date()
+  ) throws -> String? {
+    let first = written.withLock { written in
+      defer { written = true }
+      return !written
+    }
+    guard first else { return nil }
+
+    let directory = URL(fileURLWithPath: runtimeDirectory)
+      .appendingPathComponent("application-errors")
+      .appendingPathComponent(containerType)
+    try FileManager.default.createDirectory(
+      at: directory,
+      withIntermediateDirectories: true,
+      attributes: [.posixPermissions: 0o777]
+    )
+    let seconds = Int64(now.timeIntervalSince1970)
+    let entry = Entry(
+      container: containerType,
+      timestamp: seconds,
+      code: "Internal error",
+      message: failure.message,
+      details: failure.details
+    )
+    let current = directory.appendingPathComponent("current-udf.json")
+    let final = directory.appendingPathComponent("\(seconds)-udf.json")
+    try JSONEncoder().encode(entry).write(to: current)
+    guard rename(current.path, final.path) == 0 else {
+      throw ConfigurationError("cannot rename \(current.path) to \(final.path): \(String(cString: strerror(errno)))")
+    }
+    return final.path
+  }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+
+/// Everything a UDF server needs besides its handler. Start from ``defaults`` and override:
+///
+/// ```swift
+/// var configuration = ServerConfiguration.defaults
+/// configuration.maxConcurrentRequests = 64
+/// try await MapServer(configuration: configuration) { keys, datum in [Message(datum.value)] }.run()
+/// ```
+public struct ServerConfiguration: Sendable {
+  /// The directory holding the socket and the server-info file: `/var/run/numaflow`, or
+  /// `$NUMAFLOW_SWIFT_RUN_DIR` when set.
+  public var socketDirectory: String
+  /// The directory numa reads runtime errors from: `/var/numaflow/runtime`, or
+  /// `$NUMAFLOW_SWIFT_RUN_DIR/runtime` when that is set. Errors go to
+  /// `<runtimeDirectory>/application-errors/<container type>/`.
+  public var runtimeDirectory: String
+  /// Where the handler runs. Default ``ServerMode/async``.
+  public var mode: ServerMode
+  /// The largest message accepted or sent, in bytes. Numa uses 64 MiB; so does the default.
+  public var maxMessageSize: Int
+  /// How many requests may be in the handler at once on a stream. When the cap is reached the
+  /// server stops reading, and HTTP/2 flow control pushes back on numa. Default 512.
+  public var maxConcurrentRequests: Int
+  /// Threads in sync mode, worker processes in multiprocess mode. Defaults to the container's
+  /// CPU limit (`NUMAFLOW_CPU_LIMIT`, rounded up) or else the number of processors.
+  public var workerCount: Int
+  /// How long in-flight work may take to finish after SIGTERM/SIGINT before it is cancelled.
+  /// Default 20 seconds, numa's own grace period.
+  public var shutdownGracePeriod: Duration
+  /// The HTTP/2 receive window: how many bytes numa may have in flight toward the server.
+  /// Default 2 MiB; larger windows were measured to break busy connections (see the README).
+  public var http2TargetWindowSize: Int
+  /// The container type named in error messages and error files (`NUMAFLOW_UD_CONTAINER_TYPE`).
+  public var udContainerType: String
+  /// Where the server logs. Its level is raised to `debug` when `NUMAFLOW_DEBUG=true`.
+  public var logger: Logger
+
+  /// The platform's paths and limits, adjusted by the environment (``PlatformEnvironment``).
+  public static var defaults: ServerConfiguration { ServerConfiguration(environment: .current) }
+
+  /// The defaults for a given environment.
+  public init(environment: PlatformEnvironment) {
+    if let runDirectory = environment.runDirectory {
+      socketDirectory = runDirectory
+      runtimeDirectory = (runDirectory as NSString).appendingPathComponent("runtime")
+    } else {
+      socketDirectory = "/var/run/numaflow"
+      runtimeDirectory = "/var/numaflow/runtime"
+    }
+    mode = .async
+    maxMessageSize = 64 * 1024 * 1024
+    maxConcurrentRequests = 512
+    if let limit = environment.cpuLimit {
+      workerCount = max(1, Int(limit.rounded(.up)))
+    } else {
+      workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+    shutdownGracePeriod = .seconds(20)
+    http2TargetWindowSize = 2 * 1024 * 1024
+    udContainerType = environment.containerType
+    var logger = Logger(label: "numaflow")
+    logger.logLevel = environment.debug ? .debug : .info
+    self.logger = logger
+  }
+
+  /// Checks the values, naming the one to fix.
+  func validated() throws -> ServerConfiguration {
+    guard maxConcurrentRequests > 0 else {
+      throw ConfigurationError("maxConcurrentRequests must be at least 1 (got \(maxConcurrentRequests))")
+    }
+    guard workerCount > 0 else {
+      throw ConfigurationError("workerCount must be at least 1 (got \(workerCount))")
+    }
+    guard maxMessageSize >= 1024 else {
+      throw ConfigurationError("maxMessageSize must be at least 1 KiB (got \(maxMessageSize) bytes)")
+    }
+    guard (65_535...Int(Int32.max)).contains(http2TargetWindowSize) else {
+      throw ConfigurationError("http2TargetWindowSize must lie between 65535 and 2^31-1 (got \(http2TargetWindowSize))")
+    }
+    return self
+  }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// What every stream of one server shares: the configuration, the first UDF failure, and the
+/// shutdown phases (draining after SIGTERM, then a forced stop once the grace period is over).
+package final class ServerLifecycle: Sendable {
+  package let configuration: ServerConfiguration
+  package var logger: Logger { configuration.logger }
+
+  private let failureState = Mutex<UDFFailure?>(nil)
+  /// Signalled by the first UDF failure.
+  package let failed = OneShotEvent()
+  /// Signalled when the grace period is over: streams stop reading and end.
+  package let forcedStop = OneShotEvent()
+
+  package init(configuration: ServerConfiguration) {
+    self.configuration = configuration
+  }
+
+  /// The first UDF failure, if any.
+  package var failure: UDFFailure? { failureState.withLock { $0 } }
+
+  /// Records a UDF failure: the first one is logged, persisted for numa's UI, and starts the
+  /// server's shutdown. Later ones are only logged.
+  package func recordFailure(_ failure: UDFFailure) {
+    let isFirst = failureState.withLock { current -> Bool in
+      guard current == nil else { return false }
+      current = failure
+      return true
+    }
+    guard isFirst else {
+      logger.error("a further UDF failure while shutting down", metadata: ["error": "\(failure.message)"])
+      return
+    }
+    logger.critical(
+      "UDF failure: the server will shut down and exit non-zero",
+      metadata: ["error": "\(failure.message)", "details": "\(failure.details)"]
+    )
+    do {
+      if let path = try RuntimeErrorFile.persist(
+        failure,
+        containerType: configuration.udContainerType,
+        runtimeDirectory: configuration.runtimeDirectory
+      ) {
+        logger.info("persisted the UDF failure for the Numaflow UI", metadata: ["path": "\(path)"])
+      }
+    } catch {
+      logger.error("could not persist the UDF failure", metadata: ["error": "\(error)"])
+    }
+    failed.signal()
+  }
+}

@@ -1,0 +1,199 @@
+import GRPCCore
+import Synchronization
+
+/// How a kind's bidirectional stream looks to ``serveOneResponsePerRequest(requests:responses:shape:handler:lifecycle:)``.
+package struct StreamShape<Request: Sendable, Response: Sendable>: Sendable {
+  /// What a request on the stream is.
+  package enum Kind: Sendable {
+    case handshake(sot: Bool)
+    case request(id: String)
+    /// A request that cannot be handled: `problem` says why.
+    case invalid(id: String, problem: String)
+  }
+
+  /// The RPC's name for error messages ("MapFn").
+  package var rpc: String
+  package var classify: @Sendable (Request) -> Kind
+  /// The first message the server sends: the handshake reply.
+  package var handshakeResponse: Response
+
+  package init(rpc: String, classify: @escaping @Sendable (Request) -> Kind, handshakeResponse: Response) {
+    self.rpc = rpc
+    self.classify = classify
+    self.handshakeResponse = handshakeResponse
+  }
+}
+
+/// Serves a stream on which every request gets exactly one response (unary map, source
+/// transform): handshake first, then requests handled concurrently and answered by id as soon
+/// as each is done.
+///
+/// - At most `maxConcurrentRequests` requests are in the handler; at the cap the loop stops
+///   reading, so HTTP/2 flow control pushes back on numa.
+/// - When the client half-closes, in-flight requests finish and the RPC ends OK.
+/// - When a handler fails, no further request is dispatched; those in flight finish and are
+///   answered; then the RPC ends with the failure (INTERNAL, `UDF_EXECUTION_ERROR`) and the
+///   server shuts down. Numa re-drives whatever was not answered.
+/// - Misuse by the client (no handshake, a second handshake, a request without payload) ends
+///   this RPC with a status that says what was wrong; the server keeps serving.
+/// - After SIGTERM the stream keeps being served until numa closes it or the grace period ends.
+package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
+  requests: RPCAsyncSequence<Request, any Error>,
+  responses: RPCWriter<Response>,
+  shape: StreamShape<Request, Response>,
+  handler: RequestHandler<Request, Response>,
+  lifecycle: ServerLifecycle
+) async throws {
+  let stream = StreamFaults()
+  let cap = lifecycle.configuration.maxConcurrentRequests
+  let containerType = lifecycle.configuration.udContainerType
+
+  let finished: Bool = try await withThrowingTaskGroup(of: Bool.self) { group in
+    // Ends the stream early: once a fault has drained, or when the grace period is over.
+    group.addTask {
+      await withTaskGroup(of: Void.self) { waiters in
+        waiters.addTask { await stream.drained.wait() }
+        waiters.addTask { await lifecycle.forcedStop.wait() }
+        await waiters.next()
+        waiters.cancelAll()
+      }
+      return false
+    }
+    group.addTask {
+      var iterator = requests.makeAsyncIterator()
+      guard let first = try await iterator.next() else { return true }
+      guard case .handshake(sot: true) = shape.classify(first) else {
+        stream.record(.protocolViolation(RPCError(
+          code: .failedPrecondition,
+          message: "\(shape.rpc): the first message must be a handshake with sot=true; "
+            + "got \(describe(shape.classify(first))). Nothing was processed."
+        )))
+        return true
+      }
+      try await responses.write(shape.handshakeResponse)
+
+      try await withThrowingTaskGroup(of: Void.self) { handlers in
+        var unreaped = 0
+        while let request = try await iterator.next() {
+          let id: String
+          switch shape.classify(request) {
+          case .request(let requestID):
+            id = requestID
+          case .handshake:
+            stream.record(.protocolViolation(RPCError(
+              code: .failedPrecondition,
+              message: "\(shape.rpc): a second handshake arrived on a stream that had already "
+                + "started; requests in flight were answered, the rest were not processed."
+            )))
+            continue
+          case .invalid(let requestID, let problem):
+            stream.record(.protocolViolation(RPCError(
+              code: .invalidArgument,
+              message: "\(shape.rpc): request '\(requestID)' is invalid: \(problem); "
+                + "requests in flight were answered, the rest were not processed."
+            )))
+            continue
+          }
+          // After a fault nothing new is dispatched; numa re-drives what was not answered.
+          guard stream.begin() else { continue }
+          if unreaped >= cap {
+            try await handlers.next()
+            unreaped -= 1
+          }
+          unreaped += 1
+          handlers.addTask {
+            defer { stream.end() }
+            let response: Response
+            do {
+              response = try await handler.call(request)
+            } catch {
+              // A stream the client cancelled is not the handler's fault.
+              if Task.isCancelled { return }
+              let failure = UDFFailure(containerType: containerType, handler: handler.name, requestID: id, error: error)
+              stream.record(.udf(failure))
+              lifecycle.recordFailure(failure)
+              return
+            }
+            // If the client has gone, the read side ends the stream; nothing to do here.
+            try? await responses.write(response)
+          }
+        }
+      }
+      return true
+    }
+    let finished = try await group.next() ?? true
+    group.cancelAll()
+    return finished
+  }
+
+  if let fault = stream.fault {
+    throw fault.rpcError
+  }
+  if !finished {
+    throw RPCError(
+      code: .unavailable,
+      message: "\(shape.rpc): the server is shutting down and its grace period is over; "
+        + "unanswered requests must be sent again."
+    )
+  }
+}
+
+private func describe<Request, Response>(_ kind: StreamShape<Request, Response>.Kind) -> String {
+  switch kind {
+  case .handshake: "a handshake with sot=false"
+  case .request(let id): "a request with id '\(id)'"
+  case .invalid(let id, _): "a request with id '\(id)'"
+  }
+}
+
+/// What went wrong on one stream, and how many requests are still in the handler.
+final class StreamFaults: Sendable {
+  enum Fault: Sendable {
+    case udf(UDFFailure)
+    case protocolViolation(RPCError)
+
+    var rpcError: RPCError {
+      switch self {
+      case .udf(let failure): failure.rpcError
+      case .protocolViolation(let error): error
+      }
+    }
+  }
+
+  private struct State {
+    var inFlight = 0
+    var fault: Fault?
+  }
+
+  private let state = Mutex(State())
+  /// Signalled once a fault is recorded and nothing is left in flight.
+  let drained = OneShotEvent()
+
+  var fault: Fault? { state.withLock { $0.fault } }
+
+  /// Counts a request in; `false` once a fault stops dispatching.
+  func begin() -> Bool {
+    state.withLock { state in
+      guard state.fault == nil else { return false }
+      state.inFlight += 1
+      return true
+    }
+  }
+
+  func end() {
+    let isDrained = state.withLock { state in
+      state.inFlight -= 1
+      return state.fault != nil && state.inFlight == 0
+    }
+    if isDrained { drained.signal() }
+  }
+
+  /// Keeps the first fault; the stream ends with it once in-flight requests are answered.
+  func record(_ fault: Fault) {
+    let isDrained = state.withLock { state in
+      if state.fault == nil { state.fault = fault }
+      return state.inFlight == 0
+    }
+    if isDrained { drained.signal() }
+  }
+}
