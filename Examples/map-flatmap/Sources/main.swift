@@ -1,0 +1,22 @@
+// Splits a comma-separated UTF-8 value into one message per part (parts carry no keys).
+// Reference behaviour: numaflow-python examples/map/flatmap. As there, a value that is not
+// UTF-8 is a UDF failure; "" gives one empty message.
+import Foundation
+import NumaflowMapper
+
+struct NotUTF8: Error, CustomStringConvertible {
+  let byteCount: Int
+  var description: String { "the value (\(byteCount) bytes) is not UTF-8 text" }
+}
+
+struct Flatmap: SyncMapper {
+  func map(keys: [String], datum: Datum) throws -> [Message] {
+    guard let text = String(data: datum.value, encoding: .utf8) else {
+      throw NotUTF8(byteCount: datum.value.count)
+    }
+    return text.split(separator: ",", omittingEmptySubsequences: false).map { Message(String($0)) }
+  }
+}
+
+let mode = try ServerMode(commandLine: CommandLine.arguments)
+try await MapServer(mode: mode, mapper: Flatmap()).run()

@@ -1,0 +1,62 @@
+import Foundation
+import NumaflowProtos
+
+/// One output of a map UDF.
+///
+/// ```swift
+/// Message(datum.value, keys: ["even"], tags: ["even-tag"])   // routed by tag
+/// Message.drop()                                              // no output; the input is acked
+/// ```
+public struct Message: Sendable, Hashable {
+  /// The payload.
+  public var value: Data
+  /// Keys for partitioning and grouping downstream.
+  public var keys: [String]
+  /// Tags for conditional forwarding on the pipeline's edges. No tags: forward to all.
+  public var tags: [String]
+  /// User metadata for downstream vertices (not inherited from the input: copy it here).
+  public var userMetadata: MessageMetadata
+
+  public init(_ value: Data, keys: [String] = [], tags: [String] = [], userMetadata: MessageMetadata = MessageMetadata()) {
+    self.value = value
+    self.keys = keys
+    self.tags = tags
+    self.userMetadata = userMetadata
+  }
+
+  /// A message whose payload is `text` in UTF-8.
+  public init(_ text: String, keys: [String] = [], tags: [String] = [], userMetadata: MessageMetadata = MessageMetadata()) {
+    self.init(Data(text.utf8), keys: keys, tags: tags, userMetadata: userMetadata)
+  }
+
+  /// Drops the input: nothing goes downstream and the input is acknowledged.
+  public static func drop() -> Message {
+    Message(Data(), tags: [Tags.drop])
+  }
+
+  /// Whether this is ``drop()``'s message.
+  public var isDrop: Bool { tags.contains(Tags.drop) }
+
+  var result: Map_V1_MapResponse.Result {
+    var result = Map_V1_MapResponse.Result()
+    result.keys = keys
+    result.value = value
+    result.tags = tags
+    if !userMetadata.isEmpty {
+      result.metadata.userMetadata = userMetadata.protoGroups
+    }
+    return result
+  }
+}
+
+extension Message {
+  /// The message a wire result describes (for clients and tests).
+  package init(_ result: Map_V1_MapResponse.Result) {
+    self.init(
+      result.value,
+      keys: result.keys,
+      tags: result.tags,
+      userMetadata: MessageMetadata(result.metadata.userMetadata)
+    )
+  }
+}
