@@ -1,0 +1,52 @@
+import Foundation
+import GRPCCore
+import GRPCInProcessTransport
+import GRPCNIOTransportHTTP2Posix
+import NumaflowCore
+
+/// Runs `body` with a client connected to a server on a Unix socket, configured as numa's
+/// client is: 64 MiB messages in both directions.
+package func withUnixSocketClient<Result: Sendable>(
+  path: String,
+  _ body: @Sendable @escaping (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+) async throws -> Result {
+  let maxMessageSize = 64 * 1024 * 1024
+  let transport = try HTTP2ClientTransport.Posix(
+    target: .unixDomainSocket(path: path),
+    transportSecurity: .plaintext,
+    config: .defaults { config in
+      config.http2.targetWindowSize = 8 * 1024 * 1024
+      config.http2.maxFrameSize = 1 << 20
+    },
+    serviceConfig: ServiceConfig(methodConfig: [
+      MethodConfig(
+        names: [MethodConfig.Name(service: "")],
+        maxRequestMessageBytes: maxMessageSize,
+        maxResponseMessageBytes: maxMessageSize
+      )
+    ])
+  )
+  return try await withGRPCClient(transport: transport) { client in
+    try await body(client)
+  }
+}
+
+/// Serves `service` in-process and runs `body` with a client connected to it.
+package func withInProcessServer<Result: Sendable>(
+  service: any RegistrableRPCService,
+  _ body: @Sendable @escaping (GRPCClient<InProcessTransport.Client>) async throws -> Result
+) async throws -> Result {
+  let transport = InProcessTransport()
+  return try await withGRPCServer(transport: transport.server, services: [service]) { _ in
+    try await withGRPCClient(transport: transport.client) { client in
+      try await body(client)
+    }
+  }
+}
+
+/// A test's view of a runtime directory it can inspect: a fresh temporary directory.
+package func makeTemporaryDirectory(prefix: String = "numaflow-swift") throws -> String {
+  let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  return path
+}

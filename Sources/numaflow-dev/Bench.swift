@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import NumaflowProtos
+import NumaflowTesting
+import SwiftProtobuf
+
+extension NumaflowDev {
+  struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure a map server's throughput and CPU per message, driving one MapFn stream as numa does.",
+      discussion: """
+        Starts the server given after -- (or uses one already listening on --socket, whose CPU
+        is read from --server-pid), warms it up, then keeps --window requests in flight until
+        --count have been answered. Prints one JSON line.
+        """
+    )
+
+    @Argument(help: "The kind of UDF: map.")
+    var kind: String
+
+    @Option(help: "Payload size in bytes.")
+    var payloadSize = 100
+
+    @Option(help: "Requests measured.")
+    var count = 20_000
+
+    @Option(help: "Requests sent before measuring.")
+    var warmup = 2_000
+
+    @Option(help: "Requests in flight at once (numa's concurrency).")
+    var window = 500
+
+    @Option(help: "A label for the result line.")
+    var label = "server"
+
+    @Option(help: "Connect to a server already listening on this Unix socket.")
+    var socket: String?
+
+    @Option(help: "With --socket: the server's pid, to measure its CPU and memory.")
+    var serverPID: Int32?
+
+    @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
+    var server: [String] = []
+
+    func run() async throws {
+      guard kind == "map" else { throw ValidationError("unknown kind '\(kind)': numaflow-dev bench supports map") }
+      let session: ServerSession?
+      let socketPath: String
+      let pid: Int32?
+      if let socket {
+        session = nil
+        socketPath = socket
+        pid = serverPID
+      } else {
+        let started = try await ServerSession.start(command: server, containerType: "mapper", log: log)
+        session = started
+        socketPath = started.socketPath
+        pid = started.process.pid
+      }
+
+      let client = MapTestClient(socketPath: socketPath)
+      let payload = Data(repeating: UInt8(ascii: "x"), count: payloadSize)
+      let eventTime = Google_Protobuf_Timestamp(date: Date())
+      let makeRequest: @Sendable (Int) -> Map_V1_MapRequest = { index in
+        var request = Map_V1_MapRequest()
+        request.id = "bench-\(index)"
+        request.request.keys = ["key"]
+        request.request.value = payload
+        request.request.eventTime = eventTime
+        return request
+      }
+      _ = try await client.drive(total: warmup, window: window, makeRequest: makeRequest)
+
+      let cpuBefore = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
+      let start = ContinuousClock.now
+      let results = try await client.drive(total: count, window: window, makeRequest: makeRequest)
+      let elapsed = ContinuousClock.now - start
+      let cpuAfter = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
+      let rss = pid.map(Memory.peakResidentMegabytes(ofTree:)) ?? 0
+
+      if let session { _ = await session.process.stop() }
+      guard results == count else {
+        throw ValidationFailure("expected \(count) results, got \(results)")
+      }
+      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+      let line: [String: Any] = [
+        "label": label,
+        "payload_size": payloadSize,
+        "count": count,
+        "window": window,
+        "seconds": (seconds * 1000).rounded() / 1000,
+        "messages_per_second": Int(Double(count) / seconds),
+        "server_cpu_us_per_message": pid == nil ? -1 : Int(((cpuAfter - cpuBefore) / Double(count) * 1e6).rounded()),
+        "server_peak_rss_mb": rss,
+      ]
+      let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
+      print(String(decoding: data, as: UTF8.self))
+    }
+  }
+}
+
+/// Reads peak resident memory from /proc (Linux).
+enum Memory {
+  /// VmHWM (peak RSS) of the process plus its children, in MiB.
+  static func peakResidentMegabytes(ofTree root: Int32) -> Int {
+    var pids = [root]
+    if let children = try? String(contentsOfFile: "/proc/\(root)/task/\(root)/children", encoding: .utf8) {
+      pids += children.split(separator: " ").compactMap { Int32($0) }
+    }
+    var kilobytes = 0
+    for pid in pids {
+      guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { continue }
+      for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        kilobytes += Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+      }
+    }
+    return kilobytes / 1024
+  }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import NumaflowProtos
+import NumaflowTesting
+
+extension NumaflowDev {
+  struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check that a UDF server starts the way numa expects: server-info, IsReady, handshake.",
+      discussion: "Example: numaflow-dev check -- .build/debug/map-even-odd --mode sync"
+    )
+
+    @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
+    var server: [String] = []
+
+    func run() async throws {
+      let session: ServerSession
+      do {
+        session = try await ServerSession.start(command: server, containerType: nil) { print("✓ \($0)") }
+      } catch {
+        print("✗ \(error)")
+        throw ExitCode.failure
+      }
+      print("✓ socket: \(session.info.socketFileName)")
+      var failed = false
+      do {
+        let outcome = try await MapTestClient(socketPath: session.socketPath)
+          .exchange([MapTestClient.handshake], awaitingResponses: 1, timeout: .seconds(10))
+        if let first = outcome.responses.first, first.hasHandshake, first.handshake.sot {
+          print("✓ handshake: the server answered sot=true first")
+        } else {
+          print("✗ handshake: the first message was not a handshake with sot=true (numa fails the stream)")
+          failed = true
+        }
+      } catch {
+        print("✗ handshake: \(error)")
+        failed = true
+      }
+      let status = await session.process.stop()
+      if status == 0 {
+        print("✓ SIGTERM: the server exited with status 0")
+      } else {
+        print("✗ SIGTERM: the server exited with status \(status), not 0")
+        failed = true
+      }
+      if failed { throw ExitCode.failure }
+    }
+  }
+}

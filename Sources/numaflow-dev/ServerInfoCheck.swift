@@ -1,0 +1,101 @@
+import Foundation
+
+/// Reads a server-info file the way numa does (numaflow-shared `read_server_info`) and says
+/// what numa would make of it.
+struct ServerInfoCheck {
+  static let endMarker = "U+005C__END__"
+  static let knownLanguages: Set<String> = ["go", "python", "java", "rust"]
+
+  var path: String
+  var containerType: String
+  var fields: [String: Any]
+  var metadata: [String: String]
+  /// Things numa would log or that would break on other platform versions.
+  var notes: [String] = []
+
+  var language: String { fields["language"] as? String ?? "" }
+  var version: String { fields["version"] as? String ?? "" }
+  var minimumNumaflowVersion: String { fields["minimum_numaflow_version"] as? String ?? "" }
+
+  /// The socket numa would dial for this server.
+  var socketFileName: String {
+    switch containerType {
+    case "mapper":
+      switch metadata["MAP_MODE"] {
+      case "stream-map": "mapstream.sock"
+      case "batch-map": "batchmap.sock"
+      default: "map.sock"
+      }
+    case "sourcetransformer": "sourcetransform.sock"
+    case "sinker": "sink.sock"
+    case "fb-sinker": "fb-sink.sock"
+    case "ons-sinker": "ons-sink.sock"
+    case "sourcer": "source.sock"
+    case "reducer": "reduce.sock"
+    case "reducestreamer": "reducestream.sock"
+    case "sessionreducer": "sessionreduce.sock"
+    case "accumulator": "accumulator.sock"
+    case "sideinput": "sideinput.sock"
+    default: "\(containerType).sock"
+    }
+  }
+
+  init(path: String) throws {
+    self.path = path
+    let name = (path as NSString).lastPathComponent
+    containerType = name.hasSuffix("-server-info") ? String(name.dropLast("-server-info".count)) : "unknown"
+    let known = [
+      "sourcer", "sourcetransformer", "sinker", "mapper", "reducer", "reducestreamer", "sessionreducer",
+      "accumulator", "sideinput", "fb-sinker", "ons-sinker",
+    ]
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw ValidationFailure("\(path): cannot be read as UTF-8 text")
+    }
+    guard text.hasSuffix(Self.endMarker) else {
+      throw ValidationFailure("\(path): does not end with the marker \(Self.endMarker); numa retries 10 times, then fails")
+    }
+    let json = Data(text.dropLast(Self.endMarker.count).utf8)
+    guard let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+      throw ValidationFailure("\(path): the content before the marker is not a JSON object; numa fails to parse it")
+    }
+    fields = object
+    metadata = (object["metadata"] as? [String: String]) ?? [:]
+    if !known.contains(containerType) {
+      notes.append("container type '\(containerType)' (from the file name) is not one numa knows")
+    }
+    switch object["protocol"] as? String {
+    case "uds", nil: break
+    case "tcp":
+      if containerType != "mapper" { throw ValidationFailure("\(path): protocol tcp is only honoured for map servers") }
+      notes.append("protocol tcp: numa dials MULTIPROC_ENDPOINTS (exactly one) instead of the socket")
+    case let other?:
+      notes.append("protocol '\(other)' is not uds or tcp: numa treats it as uds")
+    }
+    if minimumNumaflowVersion.isEmpty {
+      notes.append("minimum_numaflow_version is empty: numa skips the platform version check")
+    } else if Self.semver(minimumNumaflowVersion) == nil {
+      throw ValidationFailure("\(path): minimum_numaflow_version '\(minimumNumaflowVersion)' is not a semantic version")
+    }
+    if !Self.knownLanguages.contains(language) && !version.isEmpty {
+      notes.append(
+        "language '\(language)' is unknown to numa: Numaflow ≥ 1.8.0 skips the SDK version check "
+          + "(and never calls a source's NackFn); Numaflow ≤ 1.7 rejects it unless version is empty")
+    }
+    if let mode = metadata["MAP_MODE"], !["unary-map", "stream-map", "batch-map"].contains(mode) {
+      notes.append("MAP_MODE '\(mode)' is unknown: numa falls back to unary map (map.sock)")
+    }
+  }
+
+  /// Major, minor, patch of "1.8.0-z" or "v0.1.0".
+  static func semver(_ text: String) -> (Int, Int, Int)? {
+    let core = text.drop(while: { $0 == "v" }).split(separator: "-", maxSplits: 1).first ?? ""
+    let parts = core.split(separator: ".").compactMap { Int($0) }
+    guard parts.count == 3 else { return nil }
+    return (parts[0], parts[1], parts[2])
+  }
+
+  var summary: String {
+    "\(containerType): protocol=\(fields["protocol"] as? String ?? "uds") language=\(language) "
+      + "version=\(version) minimum_numaflow_version=\(minimumNumaflowVersion) metadata=\(metadata)"
+  }
+}

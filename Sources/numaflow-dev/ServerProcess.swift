@@ -1,0 +1,125 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A UDF server binary started the way the platform starts a UD container, but with its
+/// socket directory in a private temporary directory.
+final class ServerProcess: @unchecked Sendable {
+  let process = Process()
+  let runDirectory: String
+
+  /// Starts `command` (the binary, then its arguments). Its output goes to our stderr so that
+  /// stdout carries only results.
+  init(command: [String], environment extra: [String: String] = [:]) throws {
+    guard let executable = command.first else {
+      throw ValidationFailure("no server given: put the server binary and its arguments after --")
+    }
+    runDirectory = (NSTemporaryDirectory() as NSString)
+      .appendingPathComponent("numaflow-dev-\(getpid())-\(UUID().uuidString.prefix(6))")
+    try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+
+    var environment = ProcessInfo.processInfo.environment
+    environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
+    environment["NUMAFLOW_UD_CONTAINER_TYPE"] = environment["NUMAFLOW_UD_CONTAINER_TYPE"] ?? "udf"
+    environment.merge(extra) { $1 }
+    process.executableURL = URL(fileURLWithPath: Self.resolve(executable))
+    process.arguments = Array(command.dropFirst())
+    process.environment = environment
+    process.standardOutput = FileHandle.standardError
+    process.standardError = FileHandle.standardError
+    try process.run()
+  }
+
+  var pid: Int32 { process.processIdentifier }
+  var isRunning: Bool { process.isRunning }
+
+  /// Waits for `name` to appear in the run directory, as numa polls for it: a socket, or a
+  /// file with content.
+  func waitForFile(named name: String, timeout: Duration) async throws -> String {
+    let path = (runDirectory as NSString).appendingPathComponent(name)
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+      if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+        attributes[.type] as? FileAttributeType == .typeSocket || (attributes[.size] as? Int ?? 0) > 0
+      {
+        return path
+      }
+      guard process.isRunning else {
+        throw ValidationFailure("the server exited with status \(process.terminationStatus) before writing \(name)")
+      }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw ValidationFailure("the server wrote no \(name) within \(timeout) (numa would keep waiting, logging \"not ready\")")
+  }
+
+  /// Sends SIGTERM, as Kubernetes does, and waits for the exit status.
+  func stop(timeout: Duration = .seconds(30)) async -> Int32 {
+    if process.isRunning { kill(pid, SIGTERM) }
+    let deadline = ContinuousClock.now + timeout
+    while process.isRunning && ContinuousClock.now < deadline {
+      try? await Task.sleep(for: .milliseconds(20))
+    }
+    if process.isRunning {
+      kill(pid, SIGKILL)
+      process.waitUntilExit()
+    }
+    try? FileManager.default.removeItem(atPath: runDirectory)
+    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+  }
+
+  /// CPU time (user + system) used so far by the server and all its descendants, in seconds.
+  var cpuSeconds: Double { CPUUsage.seconds(ofTree: pid) }
+
+  private static func resolve(_ executable: String) -> String {
+    if executable.contains("/") { return executable }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+      let candidate = "\(directory)/\(executable)"
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return executable
+  }
+}
+
+/// Reads CPU time from /proc (Linux).
+enum CPUUsage {
+  static func seconds(ofTree root: Int32) -> Double {
+    var total = 0.0
+    var parents: [Int32: Int32] = [:]
+    var own: [Int32: Double] = [:]
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+      guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { continue }
+      // Fields after "(comm)": state ppid ... utime(14) stime(15), counted from 1 at pid.
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      guard fields.count > 13, let ppid = Int32(fields[1]), let user = Double(fields[11]), let system = Double(fields[12])
+      else { continue }
+      parents[pid] = ppid
+      own[pid] = (user + system) / ticks
+    }
+    for (pid, seconds) in own where isDescendant(pid, of: root, parents: parents) {
+      total += seconds
+    }
+    return total
+  }
+
+  private static func isDescendant(_ pid: Int32, of root: Int32, parents: [Int32: Int32]) -> Bool {
+    var current = pid
+    for _ in 0..<64 {
+      if current == root { return true }
+      guard let parent = parents[current], parent > 1 else { return false }
+      current = parent
+    }
+    return false
+  }
+}
+
+/// A check numa would fail, or a usage problem: printed as is.
+struct ValidationFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import NumaflowTesting
+
+/// A started server that has passed numa's start-up sequence: server-info read and checked,
+/// socket present, IsReady answered.
+struct ServerSession {
+  let process: ServerProcess
+  let info: ServerInfoCheck
+  let socketPath: String
+
+  /// Starts `command` and goes through numa's start-up; on failure the server is stopped.
+  static func start(
+    command: [String],
+    containerType: String?,
+    timeout: Duration = .seconds(30),
+    log: (String) -> Void
+  ) async throws -> ServerSession {
+    let process = try ServerProcess(command: command)
+    do {
+      let infoPath: String
+      if let containerType {
+        infoPath = try await process.waitForFile(named: "\(containerType)-server-info", timeout: timeout)
+      } else {
+        infoPath = try await waitForAnyServerInfo(process, timeout: timeout)
+      }
+      let info = try ServerInfoCheck(path: infoPath)
+      log("server-info: \(info.summary)")
+      for note in info.notes { log("note: \(note)") }
+      let socketPath = try await process.waitForFile(named: info.socketFileName, timeout: timeout)
+      guard info.containerType == "mapper", info.socketFileName == "map.sock" else {
+        throw ValidationFailure(
+          "numaflow-dev drives unary map servers so far; this is a \(info.containerType) server on \(info.socketFileName)")
+      }
+      let client = MapTestClient(socketPath: socketPath)
+      guard try await client.isReady() else {
+        throw ValidationFailure("IsReady answered ready=false: numa's liveness checks would fail")
+      }
+      log("IsReady: ready")
+      return ServerSession(process: process, info: info, socketPath: socketPath)
+    } catch {
+      _ = await process.stop()
+      throw error
+    }
+  }
+
+  private static func waitForAnyServerInfo(_ process: ServerProcess, timeout: Duration) async throws -> String {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: process.runDirectory)) ?? []
+      if let name = names.first(where: { $0.hasSuffix("-server-info") }) {
+        return try await process.waitForFile(named: name, timeout: timeout)
+      }
+      guard process.isRunning else {
+        throw ValidationFailure("the server exited with status \(process.process.terminationStatus) before writing server-info")
+      }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw ValidationFailure("the server wrote no server-info file within \(timeout)")
+  }
+}
+
+/// Progress and diagnostics go to stderr; stdout carries results only.
+func log(_ message: String) {
+  FileHandle.standardError.write(Data("numaflow-dev: \(message)\n".utf8))
+}
