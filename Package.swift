@@ -81,7 +81,7 @@ let package = Package(
     // A gRPC echo server with no SDK in it: the benchmark's baseline.
     .executableTarget(
       name: "bare-echo-server",
-      dependencies: ["NumaflowProtos", grpcCore, grpcPosix, grpcProtobuf],
+      dependencies: ["NumaflowProtos", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf],
       path: "Benchmarks/bare-echo-server",
       swiftSettings: swiftSettings
     ),
@@ -95,19 +95,18 @@ let package = Package(
 
     .testTarget(
       name: "NumaflowCoreTests",
-      dependencies: ["NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf],
+      dependencies: ["NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "NumaflowMapperTests",
-      dependencies: ["NumaflowMapper", "NumaflowTesting", "NumaflowProtos", grpcCore],
+      dependencies: ["NumaflowMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "IntegrationTests",
       dependencies: [
-        "NumaflowTesting", "NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf,
-        "map-fixture-server", "map-even-odd", "map-flatmap", "map-forward-message", "numaflow-dev",
+        "NumaflowTesting", "NumaflowMapper", "NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf,
       ],
       swiftSettings: swiftSettings
     ),

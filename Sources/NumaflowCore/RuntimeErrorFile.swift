@@ -17,20 +17,28 @@ package enum RuntimeErrorFile {
 
   private static let written = Mutex(false)
 
-  /// Writes the file unless one was written already; returns its path, or `nil` if skipped.
+  /// Writes the file unless this process wrote one already; returns its path, or `nil` if skipped.
   @discardableResult
   package static func persist(
     _ failure: UDFFailure,
     containerType: String,
-    runtimeDirectory: String,
-    now: Date = Date()
+    runtimeDirectory: String
   ) throws -> String? {
     let first = written.withLock { written in
       defer { written = true }
       return !written
     }
     guard first else { return nil }
+    return try write(failure, containerType: containerType, runtimeDirectory: runtimeDirectory, now: Date())
+  }
 
+  /// Writes the file; returns its path.
+  package static func write(
+    _ failure: UDFFailure,
+    containerType: String,
+    runtimeDirectory: String,
+    now: Date
+  ) throws -> String {
     let directory = URL(fileURLWithPath: runtimeDirectory)
       .appendingPathComponent("application-errors")
       .appendingPathComponent(containerType)

@@ -1,0 +1,211 @@
+import Foundation
+import GRPCCore
+import GRPCProtobuf
+import NumaflowMapper
+import NumaflowProtos
+import NumaflowTesting
+import SwiftProtobuf
+import Testing
+
+/// Echoes each datum, copying what it saw into the output so tests can check the round trip.
+struct Echo: Mapper {
+  func map(keys: [String], datum: Datum) async throws -> [NumaflowMapper.Message] {
+    [NumaflowMapper.Message(datum.value, keys: keys, tags: ["echo"], userMetadata: datum.userMetadata)]
+  }
+}
+
+struct SyncEcho: SyncMapper {
+  func map(keys: [String], datum: Datum) throws -> [NumaflowMapper.Message] {
+    [NumaflowMapper.Message(datum.value, keys: keys, tags: ["echo"], userMetadata: datum.userMetadata)]
+  }
+}
+
+struct Boom: Error, CustomStringConvertible {
+  var description: String { "boom" }
+}
+
+/// The in-process servers under test: an async mapper in async mode, a sync one in sync mode.
+enum Flavour: String, CaseIterable, Sendable {
+  case async, sync
+
+  func server(maxConcurrentRequests: Int = 512) -> MapServer {
+    var configuration = ServerConfiguration.defaults
+    configuration.maxConcurrentRequests = maxConcurrentRequests
+    switch self {
+    case .async: return MapServer(mode: .async, configuration: configuration, mapper: Echo())
+    case .sync: return MapServer(mode: .sync, configuration: configuration, mapper: SyncEcho())
+    }
+  }
+}
+
+@Suite struct MapperTests {
+  @Test(arguments: Flavour.allCases)
+  func tenThousandRequestsInFlightAreEachAnsweredOnce(flavour: Flavour) async throws {
+    let datums = (0..<10_000).map { Datum(keys: ["k\($0 % 7)"], value: Data("value-\($0)".utf8)) }
+    let outputs = try await MapTestClient(server: flavour.server(maxConcurrentRequests: 64)).map(datums)
+    #expect(outputs.count == datums.count)
+    for (index, messages) in outputs.enumerated() {
+      #expect(messages == [NumaflowMapper.Message("value-\(index)", keys: ["k\(index % 7)"], tags: ["echo"])])
+    }
+  }
+
+  @Test(arguments: Flavour.allCases)
+  func idsAreEchoedExactly(flavour: Flavour) async throws {
+    let ids = ["vertex-0-0", "vertex-12345678901234567890-3", "ünïcødé-✓", String(repeating: "x", count: 4096), " "]
+    let requests = [MapTestClient.handshake] + ids.map { Datum(value: Data($0.utf8)).request(id: $0) }
+    let outcome = try await MapTestClient(server: flavour.server()).exchange(requests, awaitingResponses: ids.count + 1)
+    #expect(outcome.error == nil)
+    #expect(outcome.responses.first?.handshake.sot == true)
+    let answered = outcome.responses.dropFirst().map(\.id)
+    #expect(answered.sorted() == ids.sorted())
+    for response in outcome.responses.dropFirst() {
+      #expect(response.results.map(\.value) == [Data(response.id.utf8)])
+    }
+  }
+
+  @Test func dropTagsAndKeysReachTheWire() async throws {
+    let server = MapServer { keys, datum in
+      switch String(decoding: datum.value, as: UTF8.self) {
+      case "drop": [.drop()]
+      case "none": []
+      default: [Message("a", keys: ["x", "y"], tags: ["t1", "t2"]), Message("b")]
+      }
+    }
+    let outputs = try await MapTestClient(server: server).map([
+      Datum(value: Data("drop".utf8)), Datum(value: Data("none".utf8)), Datum(keys: ["in"], value: Data("two".utf8)),
+    ])
+    #expect(outputs[0] == [Message(Data(), tags: ["U+005C__DROP__"])])
+    #expect(outputs[0][0].isDrop)
+    #expect(outputs[1].isEmpty)
+    #expect(outputs[2] == [Message("a", keys: ["x", "y"], tags: ["t1", "t2"]), Message("b")])
+  }
+
+  @Test func datumCarriesEverythingNumaSends() async throws {
+    let seen = Seen()
+    let server = MapServer { keys, datum in
+      seen.datum = datum
+      var metadata = datum.userMetadata
+      metadata["added", "by"] = Data("mapper".utf8)
+      return [Message(datum.value, keys: keys, userMetadata: metadata)]
+    }
+    var user = MessageMetadata()
+    user["group", "key"] = Data([0, 1, 2])
+    var system = MessageMetadata()
+    system["tracing", "traceparent"] = Data("00-abc-01".utf8)
+    let eventTime = Date(timeIntervalSince1970: 1_700_000_000.5)
+    let watermark = Date(timeIntervalSince1970: -0.001)  // the platform's "unknown"
+    let input = Datum(
+      keys: ["k"], value: Data([0xff, 0x00]), eventTime: eventTime, watermark: watermark,
+      headers: ["X-Numaflow-Id": "abc"], userMetadata: user, systemMetadata: system)
+
+    let output = try await MapTestClient(server: server).map(input)
+
+    let datum = try #require(seen.datum)
+    #expect(datum.keys == ["k"])
+    #expect(datum.value == Data([0xff, 0x00]))
+    #expect(datum.eventTime == eventTime)
+    #expect(datum.watermark == watermark)
+    #expect(datum.headers == ["X-Numaflow-Id": "abc"])
+    #expect(datum.userMetadata == user)
+    #expect(datum.systemMetadata == system)
+    var expected = user
+    expected["added", "by"] = Data("mapper".utf8)
+    #expect(output == [Message(Data([0xff, 0x00]), keys: ["k"], userMetadata: expected)])
+  }
+
+  @Test func anUnsetWatermarkIsNil() async throws {
+    let seen = Seen()
+    let server = MapServer { _, datum in
+      seen.datum = datum
+      return []
+    }
+    var request = Datum(value: Data()).request(id: "1")
+    request.request.clearWatermark()
+    _ = try await MapTestClient(server: server).exchange([MapTestClient.handshake, request], awaitingResponses: 2)
+    #expect(try #require(seen.datum).watermark == nil)
+  }
+
+  @Test(arguments: [1 << 20, 60 << 20])
+  func largePayloadsRoundTrip(size: Int) async throws {
+    let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    let output = try await MapTestClient(server: Flavour.async.server()).map(Datum(value: payload))
+    #expect(output.first?.value == payload)
+  }
+
+  @Test func aRequestBeforeTheHandshakeIsRefused() async throws {
+    let outcome = try await MapTestClient(server: Flavour.async.server())
+      .exchange([Datum(value: Data("x".utf8)).request(id: "early")], awaitingResponses: 1)
+    #expect(outcome.responses.isEmpty)
+    let error = try #require(outcome.error)
+    #expect(error.code == .failedPrecondition)
+    #expect(error.message.contains("first message must be a handshake"))
+    #expect(error.message.contains("'early'"))
+  }
+
+  @Test func aSecondHandshakeEndsTheStreamAfterAnsweringWhatCameBefore() async throws {
+    let requests = [
+      MapTestClient.handshake, Datum(value: Data("a".utf8)).request(id: "a"), MapTestClient.handshake,
+      Datum(value: Data("b".utf8)).request(id: "b"),
+    ]
+    let outcome = try await MapTestClient(server: Flavour.async.server()).exchange(requests, awaitingResponses: 3)
+    #expect(outcome.responses.map(\.id) == ["", "a"])
+    let error = try #require(outcome.error)
+    #expect(error.code == .failedPrecondition)
+    #expect(error.message.contains("second handshake"))
+  }
+
+  @Test func aRequestWithoutPayloadIsInvalid() async throws {
+    var empty = Map_V1_MapRequest()
+    empty.id = "hollow"
+    let outcome = try await MapTestClient(server: Flavour.async.server())
+      .exchange([MapTestClient.handshake, empty], awaitingResponses: 2)
+    let error = try #require(outcome.error)
+    #expect(error.code == .invalidArgument)
+    #expect(error.message.contains("'hollow'"))
+  }
+
+  @Test(arguments: Flavour.allCases)
+  func aThrowingHandlerIsReportedAsAUDFExecutionError(flavour: Flavour) async throws {
+    let server: MapServer
+    switch flavour {
+    case .async: server = MapServer { _, _ in throw Boom() }
+    case .sync: server = MapServer(mapper: ThrowingSync())
+    }
+    let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("runtime-\(UUID())").path
+    defer { try? FileManager.default.removeItem(atPath: runtime) }
+
+    let outcome = try await MapTestClient(server: server, runtimeDirectory: runtime)
+      .exchange([MapTestClient.handshake, Datum(value: Data()).request(id: "doomed-1")], awaitingResponses: 2)
+
+    let error = try #require(outcome.error)
+    #expect(error.code == .internalError)
+    #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): map handler failed for request 'doomed-1'"))
+    #expect(error.message.contains("boom"))
+    let status = try #require(try error.unpackGoogleRPCStatus())
+    #expect(status.code == .internalError)
+    let debugInfo = try #require(status.details.first?.debugInfo)
+    #expect(debugInfo.detail.contains("request id: doomed-1"))
+  }
+
+  @Test func syncModeRefusesAnAsyncMapper() async throws {
+    await #expect {
+      _ = try await MapServer(mode: .sync, mapper: Echo()).serve()
+    } throws: { error in
+      "\(error)".contains("sync mode") && "\(error)".contains("async")
+    }
+  }
+}
+
+struct ThrowingSync: SyncMapper {
+  func map(keys: [String], datum: Datum) throws -> [NumaflowMapper.Message] { throw Boom() }
+}
+
+/// What a handler saw, for the test to inspect.
+final class Seen: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Datum?
+  var datum: Datum? {
+    get { lock.withLock { stored } }
+    set { lock.withLock { stored = newValue } }
+  }
+}
