@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// The examples, driven by `numaflow-dev run` exactly as the README shows, in every mode.
+/// Expected lines follow the reference SDK's examples of the same names.
+@Suite(.timeLimit(.minutes(5)))
+struct ExampleTests {
+  static let modes = ["async", "sync", "multiprocess"]
+
+  @Test(arguments: modes)
+  func evenOdd(mode: String) async throws {
+    let lines = try await runExample("map-even-odd", mode: mode, input: """
+      {"keys": ["k1"], "value": "2"}
+      {"keys": ["k1"], "value": "3"}
+      {"keys": ["k2"], "value": "12"}
+      {"value_base64": "BA=="}
+      """)
+    #expect(lines == [
+      #"{"input":0,"keys":["even"],"tags":["even-tag"],"value":"2"}"#,
+      #"{"input":1,"keys":["odd"],"tags":["odd-tag"],"value":"3"}"#,
+      #"{"input":2,"keys":["odd"],"tags":["odd-tag"],"value":"12"}"#,
+      #"{"input":3,"keys":["even"],"tags":["even-tag"],"value":"\u0004"}"#,
+    ])
+  }
+
+  @Test(arguments: modes)
+  func flatmap(mode: String) async throws {
+    let lines = try await runExample("map-flatmap", mode: mode, input: """
+      {"keys": ["k"], "value": "a,b,c"}
+      {"value": ""}
+      {"value": "solo"}
+      """)
+    #expect(lines == [
+      #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
+      #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
+      #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
+      #"{"input":1,"keys":[],"tags":[],"value":""}"#,
+      #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
+    ])
+  }
+
+  @Test(arguments: modes)
+  func forwardMessage(mode: String) async throws {
+    let lines = try await runExample("map-forward-message", mode: mode, input: """
+      {"keys": ["k1", "k2"], "value": "hello"}
+      {"value_base64": "AP8="}
+      """)
+    #expect(lines == [
+      #"{"input":0,"keys":["k1","k2"],"tags":[],"value":"hello"}"#,
+      #"{"input":1,"keys":[],"tags":[],"value_base64":"AP8="}"#,
+    ])
+  }
+
+  /// Runs `numaflow-dev run map` on an example and returns its stdout lines.
+  func runExample(_ example: String, mode: String, input: String) async throws -> [String] {
+    let directory = try makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let inputPath = directory + "/input.jsonl"
+    try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: ServerUnderTest.binary("numaflow-dev"))
+    process.arguments = ["run", "map", "--input", inputPath, "--", ServerUnderTest.binary(example), "--mode", mode]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "numaflow-dev run failed for \(example) in \(mode) mode")
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+  }
+
+  func makeDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "numaflow-example-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import GRPCCore
+import GRPCProtobuf
+import NumaflowMapper
+import NumaflowProtos
+import NumaflowTesting
+import Testing
+
+/// A real server process on a real Unix socket, in each mode, driven by the client numaflow-dev uses.
+@Suite(.timeLimit(.minutes(5)))
+struct MapServerIntegrationTests {
+  static let modes = ["async", "sync", "multiprocess"]
+
+  @Test(arguments: modes)
+  func publishesServerInfoAndAnswersIsReady(mode: String) async throws {
+    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let bytes = try #require(FileManager.default.contents(atPath: server.serverInfoPath))
+    #expect(
+      String(decoding: bytes, as: UTF8.self)
+        == #"{"language":"swift","metadata":{"MAP_MODE":"unary-map"},"minimum_numaflow_version":"1.8.0-z","#
+        + #""protocol":"uds","version":"\#(NumaflowSDK.version)"}U+005C__END__"#
+    )
+    #expect(try await server.client.isReady())
+  }
+
+  @Test(arguments: modes)
+  func tenThousandRequestsWithManyInFlight(mode: String) async throws {
+    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let datums = (0..<10_000).map { Datum(keys: ["k\($0 % 3)"], value: Data("v\($0)".utf8)) }
+    let outputs = try await server.client.map(datums)
+    for (index, messages) in outputs.enumerated() {
+      #expect(messages == [Message("v\(index)", keys: ["k\(index % 3)"], tags: ["echo"])])
+    }
+  }
+
+  @Test(arguments: modes)
+  func idsDropTagsKeysHeadersAndMetadata(mode: String) async throws {
+    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    var metadata = MessageMetadata()
+    metadata["user", "bytes"] = Data([0, 255])
+    let datums = [
+      Datum(keys: ["a"], value: Data("drop".utf8)),
+      Datum(keys: ["b"], value: Data("fanout:3".utf8)),
+      Datum(keys: ["c"], value: Data("hello".utf8), headers: ["X-Numaflow-Id": "42"], userMetadata: metadata),
+    ]
+    let ids = ["in-0-0", "in-1-ü", "in-2-\(String(repeating: "z", count: 300))"]
+    let requests = [MapTestClient.handshake] + zip(datums, ids).map { $0.request(id: $1) }
+    let outcome = try await server.client.exchange(requests, awaitingResponses: 4)
+    #expect(outcome.error == nil)
+    let byID = Dictionary(uniqueKeysWithValues: outcome.responses.dropFirst().map { ($0.id, $0.results.map(Message.init)) })
+    #expect(Set(byID.keys) == Set(ids))
+    #expect(byID[ids[0]] == [Message(Data(), tags: ["U+005C__DROP__"])])
+    #expect(byID[ids[1]] == [Message("0", keys: ["b"]), Message("1", keys: ["b"]), Message("2", keys: ["b"])])
+    var expected = metadata
+    expected["headers", "X-Numaflow-Id"] = Data("42".utf8)
+    #expect(byID[ids[2]] == [Message("hello", keys: ["c"], tags: ["echo"], userMetadata: expected)])
+  }
+
+  @Test(arguments: modes, [1 << 20, 60 << 20])
+  func largePayloads(mode: String, size: Int) async throws {
+    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) })
+    let output = try await server.client.map(Datum(value: payload))
+    #expect(output.first?.value == payload)
+  }
+
+  @Test(arguments: modes)
+  func misuseIsRefusedAndTheServerKeepsServing(mode: String) async throws {
+    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+
+    let early = try await server.client.exchange([Datum(value: Data("x".utf8)).request(id: "early")], awaitingResponses: 1)
+    #expect(early.error?.code == .failedPrecondition)
+    #expect(early.error?.message.contains("first message must be a handshake") == true)
+
+    let twice = try await server.client.exchange(
+      [MapTestClient.handshake, Datum(value: Data("a".utf8)).request(id: "a"), MapTestClient.handshake],
+      awaitingResponses: 3)
+    #expect(twice.responses.map(\.id) == ["", "a"])
+    #expect(twice.error?.code == .failedPrecondition)
+    #expect(twice.error?.message.contains("second handshake") == true)
+
+    #expect(try await server.client.isReady())
+    #expect(try await server.client.map(Datum(value: Data("still here".utf8))).first?.value == Data("still here".utf8))
+    #expect(server.process.isRunning)
+  }
+
+  @Test(arguments: modes)
+  func aThrowingHandlerIsReportedPersistedAndEndsTheProcess(mode: String) async throws {
+    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let requests = [
+      MapTestClient.handshake, Datum(value: Data("ok".utf8)).request(id: "fine-1"),
+      Datum(value: Data("throw:disk full".utf8)).request(id: "doomed-2"),
+    ]
+    let outcome = try await server.client.exchange(requests, awaitingResponses: 3)
+
+    let error = try #require(outcome.error)
+    #expect(error.code == .internalError)
+    #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(udf): map handler failed for request 'doomed-2'"))
+    #expect(error.message.contains("fixture error: disk full"))
+    let debugInfo = try #require(try error.unpackGoogleRPCStatus()?.details.first?.debugInfo)
+    #expect(debugInfo.detail.contains("request id: doomed-2"))
+    // The request that succeeded was answered before the stream failed.
+    #expect(outcome.responses.contains { $0.id == "fine-1" })
+
+    #expect(try await server.exitStatus() == 1)
+    let files = try FileManager.default.contentsOfDirectory(atPath: server.errorDirectory)
+    let file = try #require(files.first { $0.hasSuffix("-udf.json") })
+    let contents = try #require(FileManager.default.contents(atPath: server.errorDirectory + "/" + file))
+    let entry = try #require(try JSONSerialization.jsonObject(with: contents) as? [String: Any])
+    #expect(entry["message"] as? String == error.message)
+    #expect(entry["container"] as? String == "udf")
+    #expect(!FileManager.default.fileExists(atPath: server.socketPath))
+  }
+
+  @Test(arguments: modes)
+  func sigtermMidBatchAnswersEverythingInFlightAndExitsZero(mode: String) async throws {
+    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let ids = (0..<8).map { "slow-\($0)" }
+    let requests = [MapTestClient.handshake] + ids.map { Datum(value: Data("sleep:300".utf8)).request(id: $0) }
+    let outcome = try await server.client.exchange(requests, awaitingResponses: ids.count + 1) {
+      try? await Task.sleep(for: .milliseconds(100))
+      server.terminate()
+    }
+    #expect(outcome.error == nil)
+    #expect(Set(outcome.responses.dropFirst().map(\.id)) == Set(ids))
+    #expect(try await server.exitStatus() == 0)
+    #expect(!FileManager.default.fileExists(atPath: server.socketPath))
+    #expect(!FileManager.default.fileExists(atPath: server.serverInfoPath))
+  }
+
+  @Test func aTrappingWorkerIsReportedWithTheRequestsItHeld() async throws {
+    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", "multiprocess"])
+    defer { server.stop() }
+    let outcome = try await server.client.exchange(
+      [MapTestClient.handshake, Datum(value: Data("trap".utf8)).request(id: "fatal-7")], awaitingResponses: 2)
+
+    let error = try #require(outcome.error)
+    #expect(error.code == .internalError)
+    #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(udf): map handler failed for request 'fatal-7'"))
+    #expect(error.message.contains("was killed by signal"))
+    #expect(error.message.contains("'fatal-7'"))
+    #expect(try await server.exitStatus() == 1)
+  }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import NumaflowTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A server binary from this package, started in a private run directory the way the platform
+/// starts a UD container, and stopped by its pid.
+final class ServerUnderTest: @unchecked Sendable {
+  let process = Process()
+  let runDirectory: String
+
+  var socketPath: String { runDirectory + "/map.sock" }
+  var serverInfoPath: String { runDirectory + "/mapper-server-info" }
+  var errorDirectory: String { runDirectory + "/runtime/application-errors/udf" }
+  var client: MapTestClient { MapTestClient(socketPath: socketPath) }
+  var pid: Int32 { process.processIdentifier }
+
+  /// Starts `product` and waits until its server-info and socket exist.
+  init(_ product: String, arguments: [String] = []) async throws {
+    runDirectory = try makeTemporaryDirectory(prefix: "numaflow-it")
+    process.executableURL = URL(fileURLWithPath: Self.binary(product))
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
+    environment["NUMAFLOW_UD_CONTAINER_TYPE"] = "udf"
+    environment["SWIFT_BACKTRACE"] = "enable=no"
+    process.environment = environment
+    try process.run()
+    let deadline = ContinuousClock.now + .seconds(60)
+    while !(FileManager.default.fileExists(atPath: serverInfoPath) && FileManager.default.fileExists(atPath: socketPath)) {
+      guard process.isRunning, ContinuousClock.now < deadline else {
+        stop()
+        throw TestFailure("\(product) \(arguments) did not start serving (status \(process.terminationStatus))")
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+  }
+
+  /// Sends SIGTERM, as Kubernetes does.
+  func terminate() {
+    kill(pid, SIGTERM)
+  }
+
+  /// Waits for the process to exit and returns its status (128 + signal when killed).
+  func exitStatus(within timeout: Duration = .seconds(60)) async throws -> Int32 {
+    let deadline = ContinuousClock.now + timeout
+    while process.isRunning {
+      guard ContinuousClock.now < deadline else {
+        stop()
+        throw TestFailure("the server did not exit within \(timeout)")
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+  }
+
+  /// Ends the server whatever its state, and removes its directory.
+  func stop() {
+    if process.isRunning {
+      kill(pid, SIGKILL)
+      process.waitUntilExit()
+    }
+    // Worker processes exit by themselves once their server is gone.
+    try? FileManager.default.removeItem(atPath: runDirectory)
+  }
+
+  deinit { stop() }
+
+  /// A product built next to this test bundle.
+  static func binary(_ product: String) -> String {
+    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(product).path
+  }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
