@@ -70,7 +70,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "numaflow-dev",
-      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowCore", "NumaflowProtos", argumentParser, swiftProtobuf],
+      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
 

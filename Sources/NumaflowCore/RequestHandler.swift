@@ -9,10 +9,20 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
   /// How errors name the handler: "map handler", "source transformer", ...
   package let name: String
   package let call: @Sendable (Request) async throws -> Response
+  /// Set when the handler is synchronous and runs where it is called: the stream loop then
+  /// runs it inline instead of in a child task, which saves a task per request.
+  package let inline: (@Sendable (Request) throws -> Response)?
 
   package init(name: String, call: @escaping @Sendable (Request) async throws -> Response) {
     self.name = name
     self.call = call
+    self.inline = nil
+  }
+
+  package init(name: String, inline: @escaping @Sendable (Request) throws -> Response) {
+    self.name = name
+    self.call = { try inline($0) }
+    self.inline = inline
   }
 }
 

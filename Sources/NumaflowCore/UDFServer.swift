@@ -173,7 +173,7 @@ package struct UDFServer<Request: SwiftProtobuf.Message, Response: SwiftProtobuf
       try await threads.shutdownGracefully()
     case (_, .sync(let call)):
       // Async mode with a synchronous handler: quick, non-blocking code runs inline.
-      try await body(RequestHandler(name: handlerName) { try call($0) })
+      try await body(RequestHandler(name: handlerName, inline: call))
     case (_, .async(let call)):
       try await body(RequestHandler(name: handlerName, call: call))
     }

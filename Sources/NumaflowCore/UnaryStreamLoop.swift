@@ -48,6 +48,25 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   let cap = lifecycle.configuration.maxConcurrentRequests
   let containerType = lifecycle.configuration.udContainerType
 
+  /// Runs the handler for one dispatched request and writes its response; a handler error
+  /// becomes the stream's fault and the server's UDF failure.
+  @Sendable func answer(_ request: Request, id: String, handle: () async throws -> Response) async {
+    defer { stream.end() }
+    let response: Response
+    do {
+      response = try await handle()
+    } catch {
+      // A stream the client cancelled is not the handler's fault.
+      if Task.isCancelled { return }
+      let failure = UDFFailure(containerType: containerType, handler: handler.name, requestID: id, error: error)
+      stream.record(.udf(failure))
+      lifecycle.recordFailure(failure)
+      return
+    }
+    // If the client has gone, the read side ends the stream; nothing to do here.
+    try? await responses.write(response)
+  }
+
   let finished: Bool = try await withThrowingTaskGroup(of: Bool.self) { group in
     // Ends the stream early: once a fault has drained, or when the grace period is over.
     group.addTask {
@@ -96,26 +115,17 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
           }
           // After a fault nothing new is dispatched; numa re-drives what was not answered.
           guard stream.begin() else { continue }
+          if let inline = handler.inline {
+            await answer(request, id: id) { try inline(request) }
+            continue
+          }
           if unreaped >= cap {
             try await handlers.next()
             unreaped -= 1
           }
           unreaped += 1
           handlers.addTask {
-            defer { stream.end() }
-            let response: Response
-            do {
-              response = try await handler.call(request)
-            } catch {
-              // A stream the client cancelled is not the handler's fault.
-              if Task.isCancelled { return }
-              let failure = UDFFailure(containerType: containerType, handler: handler.name, requestID: id, error: error)
-              stream.record(.udf(failure))
-              lifecycle.recordFailure(failure)
-              return
-            }
-            // If the client has gone, the read side ends the stream; nothing to do here.
-            try? await responses.write(response)
+            await answer(request, id: id) { try await handler.call(request) }
           }
         }
       }

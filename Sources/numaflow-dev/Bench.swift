@@ -1,4 +1,5 @@
 import ArgumentParser
+import GRPCCore
 import Foundation
 import NumaflowProtos
 import NumaflowTesting
@@ -58,6 +59,24 @@ extension NumaflowDev {
         pid = started.process.pid
       }
 
+      do {
+        let line = try await measure(socketPath: socketPath, pid: pid)
+        if let session { _ = await session.process.stop() }
+        print(line)
+      } catch {
+        if let session { _ = await session.process.stop() }
+        log("the benchmark failed: \(error)")
+        var cause = (error as? RPCError)?.cause
+        while let underlying = cause {
+          log("  caused by: \(String(reflecting: underlying))")
+          cause = (underlying as? RPCError)?.cause
+        }
+        throw ExitCode.failure
+      }
+    }
+
+    /// Warms up, then measures; returns the result as a JSON line.
+    private func measure(socketPath: String, pid: Int32?) async throws -> String {
       let client = MapTestClient(socketPath: socketPath)
       let payload = Data(repeating: UInt8(ascii: "x"), count: payloadSize)
       let eventTime = Google_Protobuf_Timestamp(date: Date())
@@ -78,7 +97,6 @@ extension NumaflowDev {
       let cpuAfter = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let rss = pid.map(Memory.peakResidentMegabytes(ofTree:)) ?? 0
 
-      if let session { _ = await session.process.stop() }
       guard results == count else {
         throw ValidationFailure("expected \(count) results, got \(results)")
       }
@@ -94,7 +112,7 @@ extension NumaflowDev {
         "server_peak_rss_mb": rss,
       ]
       let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
-      print(String(decoding: data, as: UTF8.self))
+      return String(decoding: data, as: UTF8.self)
     }
   }
 }
@@ -104,8 +122,11 @@ enum Memory {
   /// VmHWM (peak RSS) of the process plus its children, in MiB.
   static func peakResidentMegabytes(ofTree root: Int32) -> Int {
     var pids = [root]
-    if let children = try? String(contentsOfFile: "/proc/\(root)/task/\(root)/children", encoding: .utf8) {
-      pids += children.split(separator: " ").compactMap { Int32($0) }
+    // Children are listed per thread of the parent: workers are spawned from any of them.
+    for thread in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(root)/task")) ?? [] {
+      if let children = try? String(contentsOfFile: "/proc/\(root)/task/\(thread)/children", encoding: .utf8) {
+        pids += children.split(separator: " ").compactMap { Int32($0) }
+      }
     }
     var kilobytes = 0
     for pid in pids {
