@@ -30,7 +30,7 @@ public struct ServerConfiguration: Sendable {
   /// Default 20 seconds, numa's own grace period.
   public var shutdownGracePeriod: Duration
   /// The HTTP/2 receive window: how many bytes numa may have in flight toward the server.
-  /// Default 2 MiB; larger windows were measured to break busy connections (see the README).
+  /// Default 1 MiB: larger windows bought no throughput here and cost memory (see Benchmarks/README.md).
   public var http2TargetWindowSize: Int
   /// The container type named in error messages and error files (`NUMAFLOW_UD_CONTAINER_TYPE`).
   public var udContainerType: String
@@ -58,7 +58,7 @@ public struct ServerConfiguration: Sendable {
       workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
     shutdownGracePeriod = .seconds(20)
-    http2TargetWindowSize = 2 * 1024 * 1024
+    http2TargetWindowSize = 1024 * 1024
     udContainerType = environment.containerType
     var logger = Logger(label: "numaflow")
     logger.logLevel = environment.debug ? .debug : .info

@@ -48,23 +48,21 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   let cap = lifecycle.configuration.maxConcurrentRequests
   let containerType = lifecycle.configuration.udContainerType
 
-  /// Runs the handler for one dispatched request and writes its response; a handler error
-  /// becomes the stream's fault and the server's UDF failure.
-  @Sendable func answer(_ request: Request, id: String, handle: () async throws -> Response) async {
+  /// Writes the response to one dispatched request, or turns the handler's error into the
+  /// stream's fault and the server's UDF failure.
+  @Sendable func answer(_ outcome: Result<Response, any Error>, id: String) async {
     defer { stream.end() }
-    let response: Response
-    do {
-      response = try await handle()
-    } catch {
+    switch outcome {
+    case .success(let response):
+      // If the client has gone, the read side ends the stream; nothing to do here.
+      try? await responses.write(response)
+    case .failure(let error):
       // A stream the client cancelled is not the handler's fault.
       if Task.isCancelled { return }
       let failure = UDFFailure(containerType: containerType, handler: handler.name, requestID: id, error: error)
       stream.record(.udf(failure))
       lifecycle.recordFailure(failure)
-      return
     }
-    // If the client has gone, the read side ends the stream; nothing to do here.
-    try? await responses.write(response)
   }
 
   let finished: Bool = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -116,7 +114,7 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
           // After a fault nothing new is dispatched; numa re-drives what was not answered.
           guard stream.begin() else { continue }
           if let inline = handler.inline {
-            await answer(request, id: id) { try inline(request) }
+            await answer(Result { try inline(request) }, id: id)
             continue
           }
           if unreaped >= cap {
@@ -125,7 +123,9 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
           }
           unreaped += 1
           handlers.addTask {
-            await answer(request, id: id) { try await handler.call(request) }
+            let outcome: Result<Response, any Error>
+            do { outcome = .success(try await handler.call(request)) } catch { outcome = .failure(error) }
+            await answer(outcome, id: id)
           }
         }
       }

@@ -155,7 +155,9 @@ public struct MapTestClient: Sendable {
           answered += 1
           results += message.results.count
           credits.release()
-          if answered == total { break }
+          // Half-close and let the server end the stream, as numa does at shutdown; leaving
+          // early would cancel the RPC, which some servers take for a shutdown.
+          if answered == total { done.signal() }
         }
         return results
       }
