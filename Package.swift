@@ -19,10 +19,10 @@ let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// An example UDF: an executable whose sources live in `Examples/<name>/Sources`.
-func example(_ name: String) -> Target {
+func example(_ name: String, module: Target.Dependency = "NumaflowMapper") -> Target {
   .executableTarget(
     name: name,
-    dependencies: ["NumaflowMapper"],
+    dependencies: [module],
     path: "Examples/\(name)/Sources",
     swiftSettings: swiftSettings
   )
@@ -33,6 +33,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "NumaflowMapper", targets: ["NumaflowMapper"]),
+    .library(name: "NumaflowSourceTransformer", targets: ["NumaflowSourceTransformer"]),
     .library(name: "NumaflowTesting", targets: ["NumaflowTesting"]),
     .executable(name: "numaflow-dev", targets: ["numaflow-dev"]),
   ],
@@ -64,19 +65,25 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "NumaflowSourceTransformer",
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "NumaflowTesting",
-      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging],
+      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowSourceTransformer", "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
       name: "numaflow-dev",
-      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf],
+      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowSourceTransformer", "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
 
     example("map-forward-message"),
     example("map-flatmap"),
     example("map-even-odd"),
+    example("sourcetransform-event-time-filter", module: "NumaflowSourceTransformer"),
 
     // A gRPC echo server with no SDK in it: the benchmark's baseline.
     .executableTarget(
@@ -85,11 +92,12 @@ let package = Package(
       path: "Benchmarks/bare-echo-server",
       swiftSettings: swiftSettings
     ),
-    // A map server whose behaviour the integration tests choose through the request value.
+    // A map or source transform server whose behaviour the integration tests choose through
+    // the request value.
     .executableTarget(
-      name: "map-fixture-server",
-      dependencies: ["NumaflowMapper"],
-      path: "Tests/Fixtures/map-fixture-server",
+      name: "fixture-server",
+      dependencies: ["NumaflowMapper", "NumaflowSourceTransformer"],
+      path: "Tests/Fixtures/fixture-server",
       swiftSettings: swiftSettings
     ),
 
@@ -101,6 +109,11 @@ let package = Package(
     .testTarget(
       name: "NumaflowMapperTests",
       dependencies: ["NumaflowMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "NumaflowSourceTransformerTests",
+      dependencies: ["NumaflowSourceTransformer", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -59,8 +59,8 @@ extension Datum {
     request.id = id
     request.request.keys = keys
     request.request.value = value
-    request.request.eventTime = Google_Protobuf_Timestamp(date: eventTime)
-    if let watermark { request.request.watermark = Google_Protobuf_Timestamp(date: watermark) }
+    request.request.eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: eventTime)
+    if let watermark { request.request.watermark = Google_Protobuf_Timestamp(roundingToMicroseconds: watermark) }
     request.request.headers = headers
     request.request.metadata.userMetadata = userMetadata.protoGroups
     request.request.metadata.sysMetadata = systemMetadata.protoGroups

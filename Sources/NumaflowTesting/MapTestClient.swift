@@ -22,18 +22,13 @@ import Synchronization
 /// ```
 /// or drive a running server binary over its Unix socket with `MapTestClient(socketPath:)`.
 public struct MapTestClient: Sendable {
-  private enum Target: Sendable {
-    case server(MapServer, runtimeDirectory: String?)
-    case socket(String)
-  }
-
-  private let target: Target
+  private let target: TestTarget<Map_V1_MapRequest, Map_V1_MapResponse>
 
   /// A client for `server`, served in this process for the duration of each call. Server
   /// modes `async` and `sync` are supported (multiprocess needs a real process: use a socket).
   /// A UDF failure is persisted under `runtimeDirectory` (a temporary directory by default).
   public init(server: MapServer, runtimeDirectory: String? = nil) {
-    target = .server(server, runtimeDirectory: runtimeDirectory)
+    target = .server(server.server, runtimeDirectory: runtimeDirectory)
   }
 
   /// A client for a server listening on a Unix socket, such as `<dir>/map.sock`.
@@ -60,21 +55,8 @@ public struct MapTestClient: Sendable {
     let requests = [Self.handshake] + datums.enumerated().map { index, datum in datum.request(id: "request-\(index)") }
     let outcome = try await exchange(requests, awaitingResponses: datums.count + 1)
     if let error = outcome.error { throw error }
-    var outputs = [[NumaflowMapper.Message]?](repeating: nil, count: datums.count)
-    for response in outcome.responses.dropFirst() {
-      guard response.id.hasPrefix("request-"), let index = Int(response.id.dropFirst("request-".count)),
-        outputs.indices.contains(index)
-      else {
-        throw MapTestClientError("the server answered an id it was never sent: '\(response.id)'")
-      }
-      guard outputs[index] == nil else {
-        throw MapTestClientError("the server answered id '\(response.id)' twice")
-      }
-      outputs[index] = response.results.map(NumaflowMapper.Message.init)
-    }
-    return try outputs.enumerated().map { index, messages in
-      guard let messages else { throw MapTestClientError("the server never answered id 'request-\(index)'") }
-      return messages
+    return try answersInOrder(outcome.responses.dropFirst(), count: datums.count, id: \.id) {
+      $0.results.map(NumaflowMapper.Message.init)
     }
   }
 
@@ -85,106 +67,69 @@ public struct MapTestClient: Sendable {
     return request
   }
 
-  /// What came back on one `MapFn` stream.
-  package struct Outcome: Sendable {
-    /// Every message the server sent, in order (the handshake reply first).
-    package var responses: [Map_V1_MapResponse]
-    /// The status the stream ended with, when not OK.
-    package var error: RPCError?
-  }
-
-  /// Sends `requests` exactly as given on one stream, runs `afterSending`, keeps the stream open
-  /// until `count` responses arrived (or the server ended it), then half-closes and collects the
-  /// rest. Fails after `timeout` rather than hang.
+  /// Sends `requests` exactly as given on one `MapFn` stream; see ``exchange(_:awaitingResponses:timeout:afterSending:open:)``.
   package func exchange(
     _ requests: [Map_V1_MapRequest],
     awaitingResponses count: Int,
     timeout: Duration = .seconds(60),
     afterSending: @escaping @Sendable () async -> Void = {}
-  ) async throws -> Outcome {
-    try await withTimeout(timeout) {
-      try await withMapClient { client in
-        let enough = OneShotEvent()
-        let request = StreamingClientRequest<Map_V1_MapRequest> { writer in
-          for request in requests {
-            do { try await writer.write(request) } catch { break }
-          }
-          await afterSending()
-          await enough.wait()
-        }
-        return try await client.mapFn(request: request) { response in
-          var received: [Map_V1_MapResponse] = []
-          defer { enough.signal() }
-          do {
-            for try await message in response.messages {
-              received.append(message)
-              if received.count >= count { enough.signal() }
-            }
-            return Outcome(responses: received, error: nil)
-          } catch let error as RPCError {
-            return Outcome(responses: received, error: error)
-          }
-        }
+  ) async throws -> StreamOutcome<Map_V1_MapResponse> {
+    try await withMapClient { client in
+      try await NumaflowTesting.exchange(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending) {
+        try await client.mapFn(request: $0, onResponse: $1)
       }
     }
   }
 
-  /// Keeps `window` requests in flight until `total` have been answered; `makeRequest(i)` builds
-  /// the i-th. Returns the number of results received. For benchmarks.
+  /// Keeps `window` requests in flight until `total` have been answered. For benchmarks.
   package func drive(
     total: Int,
     window: Int,
     makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest
   ) async throws -> Int {
     try await withMapClient { client in
-      let credits = AsyncSemaphore(permits: window)
-      let done = OneShotEvent()
-      let request = StreamingClientRequest<Map_V1_MapRequest> { writer in
-        try await writer.write(Self.handshake)
-        for index in 0..<total {
-          await credits.acquire()
-          try await writer.write(makeRequest(index))
-        }
-        await done.wait()
-      }
-      return try await client.mapFn(request: request) { response in
-        var answered = 0
-        var results = 0
-        defer { done.signal() }
-        for try await message in response.messages where !message.hasHandshake {
-          answered += 1
-          results += message.results.count
-          credits.release()
-          // Half-close and let the server end the stream, as numa does at shutdown; leaving
-          // early would cancel the RPC, which some servers take for a shutdown.
-          if answered == total { done.signal() }
-        }
-        return results
-      }
+      try await NumaflowTesting.drive(
+        handshake: Self.handshake, total: total, window: window, makeRequest: makeRequest,
+        isAnswer: { !$0.hasHandshake }
+      ) { try await client.mapFn(request: $0, onResponse: $1) }
     }
   }
 
   private func withMapClient<Result: Sendable>(
     _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
   ) async throws -> Result {
-    switch target {
-    case .socket(let path):
-      return try await withUnixSocketClient(path: path) { try await body(Map_V1_Map.Client(wrapping: $0)) }
-    case .server(let mapServer, let runtimeDirectory):
-      var configuration = mapServer.server.configuration
-      configuration.runtimeDirectory = try runtimeDirectory ?? makeTemporaryDirectory(prefix: "numaflow-runtime")
-      let lifecycle = ServerLifecycle(configuration: configuration)
-      let server = mapServer.server
-      guard configuration.mode != .multiprocess else {
-        throw ConfigurationError("multiprocess mode needs a real server process: run it and use MapTestClient(socketPath:)")
-      }
-      return try await withResult { result in
-        try await server.withRequestHandler(lifecycle: lifecycle) { handler in
-          let service = server.makeService(handler, lifecycle)
-          result.set(try await withInProcessServer(service: service) { try await body(Map_V1_Map.Client(wrapping: $0)) })
-        }
-      }
+    try await target.withClient(
+      overSocket: { Map_V1_Map.Client(wrapping: $0) },
+      inProcess: { Map_V1_Map.Client(wrapping: $0) },
+      body
+    )
+  }
+}
+
+/// Orders one-response-per-request answers by the `request-<i>` ids a test client gave out,
+/// checking that each was answered exactly once.
+func answersInOrder<Response, Output>(
+  _ responses: some Sequence<Response>,
+  count: Int,
+  id: (Response) -> String,
+  outputs: (Response) -> Output
+) throws -> [Output] {
+  var ordered = [Output?](repeating: nil, count: count)
+  for response in responses {
+    let responseID = id(response)
+    guard responseID.hasPrefix("request-"), let index = Int(responseID.dropFirst("request-".count)),
+      ordered.indices.contains(index)
+    else {
+      throw MapTestClientError("the server answered an id it was never sent: '\(responseID)'")
     }
+    guard ordered[index] == nil else {
+      throw MapTestClientError("the server answered id '\(responseID)' twice")
+    }
+    ordered[index] = outputs(response)
+  }
+  return try ordered.enumerated().map { index, output in
+    guard let output else { throw MapTestClientError("the server never answered id 'request-\(index)'") }
+    return output
   }
 }
 

@@ -1,14 +1,11 @@
 import ArgumentParser
 import GRPCCore
 import Foundation
-import NumaflowProtos
-import NumaflowTesting
-import SwiftProtobuf
 
 extension NumaflowDev {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Measure a map server's throughput and CPU per message, driving one MapFn stream as numa does.",
+      abstract: "Measure a server's throughput and CPU per message, driving one stream as numa does.",
       discussion: """
         Starts the server given after -- (or uses one already listening on --socket, whose CPU
         is read from --server-pid), warms it up, then keeps --window requests in flight until
@@ -16,8 +13,8 @@ extension NumaflowDev {
         """
     )
 
-    @Argument(help: "The kind of UDF: map.")
-    var kind: String
+    @Argument(help: "The kind of UDF: map or transformer.")
+    var kind: UDFKind
 
     @Option(help: "Payload size in bytes.")
     var payloadSize = 100
@@ -44,7 +41,6 @@ extension NumaflowDev {
     var server: [String] = []
 
     func run() async throws {
-      guard kind == "map" else { throw ValidationError("unknown kind '\(kind)': numaflow-dev bench supports map") }
       let session: ServerSession?
       let socketPath: String
       let pid: Int32?
@@ -53,7 +49,7 @@ extension NumaflowDev {
         socketPath = socket
         pid = serverPID
       } else {
-        let started = try await ServerSession.start(command: server, containerType: "mapper", log: log)
+        let started = try await ServerSession.start(command: server, kind: kind, log: log)
         session = started
         socketPath = started.socketPath
         pid = started.process.pid
@@ -77,22 +73,12 @@ extension NumaflowDev {
 
     /// Warms up, then measures; returns the result as a JSON line.
     private func measure(socketPath: String, pid: Int32?) async throws -> String {
-      let client = MapTestClient(socketPath: socketPath)
       let payload = Data(repeating: UInt8(ascii: "x"), count: payloadSize)
-      let eventTime = Google_Protobuf_Timestamp(date: Date())
-      let makeRequest: @Sendable (Int) -> Map_V1_MapRequest = { index in
-        var request = Map_V1_MapRequest()
-        request.id = "bench-\(index)"
-        request.request.keys = ["key"]
-        request.request.value = payload
-        request.request.eventTime = eventTime
-        return request
-      }
-      _ = try await client.drive(total: warmup, window: window, makeRequest: makeRequest)
+      _ = try await kind.drive(socketPath: socketPath, total: warmup, window: window, payload: payload)
 
       let cpuBefore = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let start = ContinuousClock.now
-      let results = try await client.drive(total: count, window: window, makeRequest: makeRequest)
+      let results = try await kind.drive(socketPath: socketPath, total: count, window: window, payload: payload)
       let elapsed = ContinuousClock.now - start
       let cpuAfter = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let rss = pid.map(Memory.peakResidentMegabytes(ofTree:)) ?? 0

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import NumaflowProtos
-import NumaflowTesting
 
 extension NumaflowDev {
   struct Check: AsyncParsableCommand {
@@ -16,7 +14,7 @@ extension NumaflowDev {
     func run() async throws {
       let session: ServerSession
       do {
-        session = try await ServerSession.start(command: server, containerType: nil) { print("✓ \($0)") }
+        session = try await ServerSession.start(command: server, kind: nil) { print($0.hasPrefix("note:") ? "• \($0)" : "✓ \($0)") }
       } catch {
         print("✗ \(error)")
         throw ExitCode.failure
@@ -24,9 +22,7 @@ extension NumaflowDev {
       print("✓ socket: \(session.info.socketFileName)")
       var failed = false
       do {
-        let outcome = try await MapTestClient(socketPath: session.socketPath)
-          .exchange([MapTestClient.handshake], awaitingResponses: 1, timeout: .seconds(10))
-        if let first = outcome.responses.first, first.hasHandshake, first.handshake.sot {
+        if try await session.kind.answersHandshake(socketPath: session.socketPath) {
           print("✓ handshake: the server answered sot=true first")
         } else {
           print("✗ handshake: the first message was not a handshake with sot=true (numa fails the stream)")

@@ -1,5 +1,5 @@
 import Foundation
-import NumaflowMapper
+import NumaflowCore
 
 /// One input record: `{"keys":[...],"value":"...","event_time":"...","headers":{...}}`, with
 /// `value_base64` instead of `value` for binary payloads.
@@ -11,7 +11,16 @@ struct InputRecord: Decodable {
   var watermark: String?
   var headers: [String: String]?
 
-  func datum(line: Int) throws -> Datum {
+  /// A record's fields, checked: what every kind builds its datum from.
+  struct Fields {
+    var keys: [String]
+    var value: Data
+    var eventTime: Date
+    var watermark: Date?
+    var headers: [String: String]
+  }
+
+  func fields(line: Int) throws -> Fields {
     let payload: Data
     switch (value, value_base64) {
     case (let text?, nil): payload = Data(text.utf8)
@@ -23,7 +32,7 @@ struct InputRecord: Decodable {
     case (nil, nil): payload = Data()
     case (_?, _?): throw ValidationFailure("line \(line): give either value or value_base64, not both")
     }
-    return Datum(
+    return Fields(
       keys: keys ?? [],
       value: payload,
       eventTime: try event_time.map { try Self.date($0, line: line) } ?? Date(),
@@ -39,7 +48,7 @@ struct InputRecord: Decodable {
   }
 
   /// Reads a JSON-lines file (or standard input for "-"), skipping blank lines.
-  static func read(_ path: String) throws -> [Datum] {
+  static func read(_ path: String) throws -> [Fields] {
     let data: Data
     if path == "-" {
       data = FileHandle.standardInput.readDataToEndOfFile()
@@ -49,18 +58,18 @@ struct InputRecord: Decodable {
       }
       data = contents
     }
-    var datums: [Datum] = []
+    var records: [Fields] = []
     for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
       guard line.contains(where: { !$0.isWhitespace }) else { continue }
       do {
-        datums.append(try JSONDecoder().decode(InputRecord.self, from: line).datum(line: index + 1))
+        records.append(try JSONDecoder().decode(InputRecord.self, from: line).fields(line: index + 1))
       } catch let error as ValidationFailure {
         throw error
       } catch {
         throw ValidationFailure("line \(index + 1): not a valid record (\(error))")
       }
     }
-    return datums
+    return records
   }
 }
 
@@ -75,20 +84,39 @@ struct OutputRecord: Encodable {
   var value: String?
   var value_base64: String?
   var tags: [String]
+  var event_time: String?
   var user_metadata: [String: [String: String]]?
 
-  init(input: Int, message: Message) {
+  init(input: Int, value: Data, keys: [String], tags: [String], userMetadata: MessageMetadata, eventTime: Date? = nil) {
     self.input = input
-    keys = message.keys
-    tags = message.tags
-    if let text = String(data: message.value, encoding: .utf8) {
-      value = text
+    self.keys = keys
+    self.tags = tags
+    if let text = String(data: value, encoding: .utf8) {
+      self.value = text
     } else {
-      value_base64 = message.value.base64EncodedString()
+      value_base64 = value.base64EncodedString()
     }
-    if !message.userMetadata.isEmpty {
-      user_metadata = message.userMetadata.groups.mapValues { $0.mapValues { $0.base64EncodedString() } }
+    event_time = eventTime.map(Self.rfc3339)
+    if !userMetadata.isEmpty {
+      user_metadata = userMetadata.groups.mapValues { $0.mapValues { $0.base64EncodedString() } }
     }
+  }
+
+  /// RFC 3339 in UTC with as many fractional digits as the time has, to the microsecond.
+  static func rfc3339(_ date: Date) -> String {
+    let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    var seconds = microseconds / 1_000_000
+    var fraction = microseconds % 1_000_000
+    if fraction < 0 {
+      seconds -= 1
+      fraction += 1_000_000
+    }
+    let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+    guard fraction > 0 else { return whole }
+    var digits = String(fraction)
+    digits = String(repeating: "0", count: 6 - digits.count) + digits
+    while digits.hasSuffix("0") { digits.removeLast() }
+    return whole.dropLast() + ".\(digits)Z"
   }
 
   var line: String {

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import NumaflowMapper
-import NumaflowTesting
 
 extension NumaflowDev {
   struct Run: AsyncParsableCommand {
@@ -15,11 +13,12 @@ extension NumaflowDev {
 
         Example:
           numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- .build/debug/map-even-odd
+          numaflow-dev run transformer --input FILE -- SERVER     (outputs also carry "event_time")
         """
     )
 
-    @Argument(help: "The kind of UDF: map.")
-    var kind: String
+    @Argument(help: "The kind of UDF: map or transformer.")
+    var kind: UDFKind
 
     @Option(help: "JSON-lines input file, or - for standard input.")
     var input: String
@@ -28,27 +27,22 @@ extension NumaflowDev {
     var server: [String] = []
 
     func run() async throws {
-      guard kind == "map" else {
-        throw ValidationError("unknown kind '\(kind)': numaflow-dev run supports map")
-      }
-      let datums = try InputRecord.read(input)
-      let session = try await ServerSession.start(command: server, containerType: "mapper", log: log)
-      let outputs: [[Message]]
+      let records = try InputRecord.read(input)
+      let session = try await ServerSession.start(command: server, kind: kind, log: log)
+      let outputs: [OutputRecord]
       do {
-        outputs = try await MapTestClient(socketPath: session.socketPath).map(datums)
+        outputs = try await kind.run(records, socketPath: session.socketPath)
       } catch {
         let status = await session.process.stop()
         log("the server failed: \(error)")
         log("server exited with status \(status)")
         throw ExitCode.failure
       }
-      for (index, messages) in outputs.enumerated() {
-        for message in messages {
-          print(OutputRecord(input: index, message: message).line)
-        }
+      for output in outputs {
+        print(output.line)
       }
       let status = await session.process.stop()
-      log("\(datums.count) records in, \(outputs.map(\.count).reduce(0, +)) messages out; server exited with status \(status)")
+      log("\(records.count) records in, \(outputs.count) messages out; server exited with status \(status)")
       if status != 0 { throw ExitCode(status) }
     }
   }

@@ -1,25 +1,25 @@
 import Foundation
-import NumaflowTesting
 
 /// A started server that has passed numa's start-up sequence: server-info read and checked,
 /// socket present, IsReady answered.
 struct ServerSession {
   let process: ServerProcess
   let info: ServerInfoCheck
+  let kind: UDFKind
   let socketPath: String
 
   /// Starts `command` and goes through numa's start-up; on failure the server is stopped.
   static func start(
     command: [String],
-    containerType: String?,
+    kind: UDFKind?,
     timeout: Duration = .seconds(30),
     log: (String) -> Void
   ) async throws -> ServerSession {
     let process = try ServerProcess(command: command)
     do {
       let infoPath: String
-      if let containerType {
-        infoPath = try await process.waitForFile(named: "\(containerType)-server-info", timeout: timeout)
+      if let kind {
+        infoPath = try await process.waitForFile(named: "\(kind.containerType)-server-info", timeout: timeout)
       } else {
         infoPath = try await waitForAnyServerInfo(process, timeout: timeout)
       }
@@ -27,16 +27,17 @@ struct ServerSession {
       log("server-info: \(info.summary)")
       for note in info.notes { log("note: \(note)") }
       let socketPath = try await process.waitForFile(named: info.socketFileName, timeout: timeout)
-      guard info.containerType == "mapper", info.socketFileName == "map.sock" else {
+      guard let detected = UDFKind(containerType: info.containerType), info.socketFileName != "mapstream.sock",
+        info.socketFileName != "batchmap.sock"
+      else {
         throw ValidationFailure(
-          "numaflow-dev drives unary map servers so far; this is a \(info.containerType) server on \(info.socketFileName)")
+          "numaflow-dev drives unary map and source transformer servers; this is a \(info.containerType) server on \(info.socketFileName)")
       }
-      let client = MapTestClient(socketPath: socketPath)
-      guard try await client.isReady() else {
+      guard try await detected.isReady(socketPath: socketPath) else {
         throw ValidationFailure("IsReady answered ready=false: numa's liveness checks would fail")
       }
       log("IsReady: ready")
-      return ServerSession(process: process, info: info, socketPath: socketPath)
+      return ServerSession(process: process, info: info, kind: detected, socketPath: socketPath)
     } catch {
       _ = await process.stop()
       throw error

@@ -51,8 +51,24 @@ struct ExampleTests {
     ])
   }
 
-  /// Runs `numaflow-dev run map` on an example and returns its stdout lines.
-  func runExample(_ example: String, mode: String, input: String) async throws -> [String] {
+  @Test(arguments: modes)
+  func sourceTransformEventTimeFilter(mode: String) async throws {
+    let lines = try await runExample("sourcetransform-event-time-filter", kind: "transformer", mode: mode, input: """
+      {"keys": ["a"], "value": "old", "event_time": "2021-12-31T23:59:59.999Z"}
+      {"keys": ["b"], "value": "mid", "event_time": "2022-01-01T00:00:00Z"}
+      {"keys": ["c"], "value": "late", "event_time": "2022-12-31T23:59:59Z"}
+      {"value": "new", "event_time": "2023-01-01T00:00:00Z"}
+      """)
+    #expect(lines == [
+      #"{"event_time":"2021-12-31T23:59:59.999Z","input":0,"keys":[],"tags":["U+005C__DROP__"],"value":""}"#,
+      #"{"event_time":"2022-01-01T00:00:00Z","input":1,"keys":[],"tags":["within_year_2022"],"value":"mid"}"#,
+      #"{"event_time":"2022-01-01T00:00:00Z","input":2,"keys":[],"tags":["within_year_2022"],"value":"late"}"#,
+      #"{"event_time":"2023-01-01T00:00:00Z","input":3,"keys":[],"tags":["after_year_2022"],"value":"new"}"#,
+    ])
+  }
+
+  /// Runs `numaflow-dev run <kind>` on an example and returns its stdout lines.
+  func runExample(_ example: String, kind: String = "map", mode: String, input: String) async throws -> [String] {
     let directory = try makeDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let inputPath = directory + "/input.jsonl"
@@ -60,7 +76,7 @@ struct ExampleTests {
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: ServerUnderTest.binary("numaflow-dev"))
-    process.arguments = ["run", "map", "--input", inputPath, "--", ServerUnderTest.binary(example), "--mode", mode]
+    process.arguments = ["run", kind, "--input", inputPath, "--", ServerUnderTest.binary(example), "--mode", mode]
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice

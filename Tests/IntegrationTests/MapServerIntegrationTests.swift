@@ -13,7 +13,7 @@ struct MapServerIntegrationTests {
 
   @Test(arguments: modes)
   func publishesServerInfoAndAnswersIsReady(mode: String) async throws {
-    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
     let bytes = try #require(FileManager.default.contents(atPath: server.serverInfoPath))
     #expect(
@@ -26,7 +26,7 @@ struct MapServerIntegrationTests {
 
   @Test(arguments: modes)
   func tenThousandRequestsWithManyInFlight(mode: String) async throws {
-    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
     let datums = (0..<10_000).map { Datum(keys: ["k\($0 % 3)"], value: Data("v\($0)".utf8)) }
     let outputs = try await server.client.map(datums)
@@ -37,7 +37,7 @@ struct MapServerIntegrationTests {
 
   @Test(arguments: modes)
   func idsDropTagsKeysHeadersAndMetadata(mode: String) async throws {
-    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
     var metadata = MessageMetadata()
     metadata["user", "bytes"] = Data([0, 255])
@@ -61,7 +61,7 @@ struct MapServerIntegrationTests {
 
   @Test(arguments: modes, [1 << 20, 60 << 20])
   func largePayloads(mode: String, size: Int) async throws {
-    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
     let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) })
     let output = try await server.client.map(Datum(value: payload))
@@ -70,7 +70,7 @@ struct MapServerIntegrationTests {
 
   @Test(arguments: modes)
   func misuseIsRefusedAndTheServerKeepsServing(mode: String) async throws {
-    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
 
     let early = try await server.client.exchange([Datum(value: Data("x".utf8)).request(id: "early")], awaitingResponses: 1)
@@ -91,7 +91,7 @@ struct MapServerIntegrationTests {
 
   @Test(arguments: modes)
   func aThrowingHandlerIsReportedPersistedAndEndsTheProcess(mode: String) async throws {
-    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
     let requests = [
       MapTestClient.handshake, Datum(value: Data("ok".utf8)).request(id: "fine-1"),
@@ -120,7 +120,7 @@ struct MapServerIntegrationTests {
 
   @Test(arguments: modes)
   func sigtermMidBatchAnswersEverythingInFlightAndExitsZero(mode: String) async throws {
-    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", mode])
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
     let ids = (0..<8).map { "slow-\($0)" }
     let requests = [MapTestClient.handshake] + ids.map { Datum(value: Data("sleep:300".utf8)).request(id: $0) }
@@ -136,7 +136,7 @@ struct MapServerIntegrationTests {
   }
 
   @Test func aTrappingWorkerIsReportedWithTheRequestsItHeld() async throws {
-    let server = try await ServerUnderTest("map-fixture-server", arguments: ["--mode", "multiprocess"])
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", "multiprocess"])
     defer { server.stop() }
     let outcome = try await server.client.exchange(
       [MapTestClient.handshake, Datum(value: Data("trap".utf8)).request(id: "fatal-7")], awaitingResponses: 2)

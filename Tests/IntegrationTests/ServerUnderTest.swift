@@ -10,16 +10,25 @@ import Glibc
 final class ServerUnderTest: @unchecked Sendable {
   let process = Process()
   let runDirectory: String
+  let socketPath: String
+  let serverInfoPath: String
 
-  var socketPath: String { runDirectory + "/map.sock" }
-  var serverInfoPath: String { runDirectory + "/mapper-server-info" }
   var errorDirectory: String { runDirectory + "/runtime/application-errors/udf" }
   var client: MapTestClient { MapTestClient(socketPath: socketPath) }
+  var transformClient: SourceTransformTestClient { SourceTransformTestClient(socketPath: socketPath) }
   var pid: Int32 { process.processIdentifier }
 
-  /// Starts `product` and waits until its server-info and socket exist.
-  init(_ product: String, arguments: [String] = []) async throws {
+  /// Starts `product` and waits until its server-info and socket exist (a map server's unless
+  /// told otherwise).
+  init(
+    _ product: String,
+    arguments: [String] = [],
+    socket: String = "map.sock",
+    serverInfo: String = "mapper-server-info"
+  ) async throws {
     runDirectory = try makeTemporaryDirectory(prefix: "numaflow-it")
+    socketPath = runDirectory + "/" + socket
+    serverInfoPath = runDirectory + "/" + serverInfo
     process.executableURL = URL(fileURLWithPath: Self.binary(product))
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment

@@ -1,0 +1,70 @@
+import GRPCCore
+import NumaflowProtos
+import SwiftProtobuf
+
+/// Adapts the generated `sourcetransformer.v1.SourceTransform` service to a transformer.
+struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServiceProtocol {
+  typealias Request = Sourcetransformer_V1_SourceTransformRequest
+  typealias Response = Sourcetransformer_V1_SourceTransformResponse
+
+  let handler: RequestHandler<Request, Response>
+  let lifecycle: ServerLifecycle
+
+  func sourceTransformFn(
+    request: RPCAsyncSequence<Request, any Error>,
+    response: RPCWriter<Response>,
+    context: ServerContext
+  ) async throws {
+    try await serveOneResponsePerRequest(
+      requests: request,
+      responses: response,
+      shape: Self.shape,
+      handler: handler,
+      lifecycle: lifecycle
+    )
+  }
+
+  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Sourcetransformer_V1_ReadyResponse {
+    var ready = Sourcetransformer_V1_ReadyResponse()
+    ready.ready = true
+    return ready
+  }
+
+  static let shape = StreamShape<Request, Response>(
+    rpc: "SourceTransformFn",
+    classify: { request in
+      if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
+      guard request.hasRequest else {
+        return .invalid(id: "", problem: "it carries no request payload")
+      }
+      return .request(id: request.request.id)
+    },
+    handshakeResponse: {
+      var response = Response()
+      response.handshake.sot = true
+      return response
+    }()
+  )
+
+  /// The user's transformer adapted to wire messages.
+  static func localHandler(_ transformer: some SourceTransformer) -> LocalHandler<Request, Response> {
+    .async { request in
+      let datum = Datum(request.request)
+      return response(to: request, messages: try await transformer.transform(keys: datum.keys, datum: datum))
+    }
+  }
+
+  static func localHandler(_ transformer: some SyncSourceTransformer) -> LocalHandler<Request, Response> {
+    .sync { request in
+      let datum = Datum(request.request)
+      return response(to: request, messages: try transformer.transform(keys: datum.keys, datum: datum))
+    }
+  }
+
+  private static func response(to request: Request, messages: [Message]) -> Response {
+    var response = Response()
+    response.id = request.request.id
+    response.results = messages.map(\.result)
+    return response
+  }
+}

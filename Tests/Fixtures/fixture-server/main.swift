@@ -1,0 +1,137 @@
+// A map or source transform server whose behaviour each request chooses through its value,
+// for the integration tests. Flags: --kind map|transformer (default map),
+// --mode async|sync|multiprocess, --handler async|sync (default: sync in sync mode, async
+// otherwise). Transformer outputs keep the input's event time.
+//
+//   "throw:TEXT"   the handler throws FixtureError(TEXT)
+//   "trap"         the handler traps (fatalError)
+//   "sleep:MS"     waits MS milliseconds, then echoes
+//   "drop"         returns Message.drop()
+//   "fanout:N"     returns N messages "0" ... "N-1"
+//   anything else  echoes: same value and keys, tag "echo", the input's user metadata, and
+//                  the headers as user metadata group "headers"
+import Foundation
+import NumaflowMapper
+import NumaflowSourceTransformer
+
+struct FixtureError: Error, CustomStringConvertible {
+  let text: String
+  var description: String { "fixture error: \(text)" }
+}
+
+/// What a request asks the fixture to do.
+enum Behaviour {
+  case fail(String)
+  case trap
+  case sleep(milliseconds: Int)
+  case drop
+  case fanout(Int)
+  case echo
+
+  init(_ value: Data) {
+    let text = String(decoding: value, as: UTF8.self)
+    if text.hasPrefix("throw:") {
+      self = .fail(String(text.dropFirst(6)))
+    } else if text == "trap" {
+      self = .trap
+    } else if text.hasPrefix("sleep:"), let milliseconds = Int(text.dropFirst(6)) {
+      self = .sleep(milliseconds: milliseconds)
+    } else if text == "drop" {
+      self = .drop
+    } else if text.hasPrefix("fanout:"), let count = Int(text.dropFirst(7)) {
+      self = .fanout(count)
+    } else {
+      self = .echo
+    }
+  }
+
+  /// Sleeps (suspending) if asked to, or fails or traps.
+  func act() async throws {
+    if case .sleep(let milliseconds) = self {
+      try await Task.sleep(for: .milliseconds(milliseconds))
+    } else {
+      try actBlocking()
+    }
+  }
+
+  /// Sleeps (blocking the thread: what sync mode is for) if asked to, or fails or traps.
+  func actBlocking() throws {
+    switch self {
+    case .fail(let text): throw FixtureError(text: text)
+    case .trap: fatalError("the fixture trapped on purpose")
+    case .sleep(let milliseconds): usleep(UInt32(milliseconds) * 1000)
+    default: break
+    }
+  }
+
+  /// The echo's user metadata: the input's, plus the headers as group "headers".
+  static func metadata(_ user: MessageMetadata, headers: [String: String]) -> MessageMetadata {
+    var metadata = user
+    for (name, value) in headers { metadata["headers", name] = Data(value.utf8) }
+    return metadata
+  }
+
+  func mapOutputs(keys: [String], datum: NumaflowMapper.Datum) -> [NumaflowMapper.Message] {
+    switch self {
+    case .drop: return [.drop()]
+    case .fanout(let count): return (0..<count).map { NumaflowMapper.Message(String($0), keys: keys) }
+    default:
+      let metadata = Self.metadata(datum.userMetadata, headers: datum.headers)
+      return [NumaflowMapper.Message(datum.value, keys: keys, tags: ["echo"], userMetadata: metadata)]
+    }
+  }
+
+  func transformOutputs(keys: [String], datum: NumaflowSourceTransformer.Datum) -> [NumaflowSourceTransformer.Message] {
+    switch self {
+    case .drop: return [.drop(eventTime: datum.eventTime)]
+    case .fanout(let count):
+      return (0..<count).map { NumaflowSourceTransformer.Message(String($0), eventTime: datum.eventTime, keys: keys) }
+    default:
+      let metadata = Self.metadata(datum.userMetadata, headers: datum.headers)
+      return [NumaflowSourceTransformer.Message(datum.value, eventTime: datum.eventTime, keys: keys, tags: ["echo"], userMetadata: metadata)]
+    }
+  }
+}
+
+struct AsyncMapFixture: Mapper {
+  func map(keys: [String], datum: NumaflowMapper.Datum) async throws -> [NumaflowMapper.Message] {
+    let behaviour = Behaviour(datum.value)
+    try await behaviour.act()
+    return behaviour.mapOutputs(keys: keys, datum: datum)
+  }
+}
+
+struct SyncMapFixture: SyncMapper {
+  func map(keys: [String], datum: NumaflowMapper.Datum) throws -> [NumaflowMapper.Message] {
+    let behaviour = Behaviour(datum.value)
+    try behaviour.actBlocking()
+    return behaviour.mapOutputs(keys: keys, datum: datum)
+  }
+}
+
+struct AsyncTransformFixture: SourceTransformer {
+  func transform(keys: [String], datum: NumaflowSourceTransformer.Datum) async throws -> [NumaflowSourceTransformer.Message] {
+    let behaviour = Behaviour(datum.value)
+    try await behaviour.act()
+    return behaviour.transformOutputs(keys: keys, datum: datum)
+  }
+}
+
+struct SyncTransformFixture: SyncSourceTransformer {
+  func transform(keys: [String], datum: NumaflowSourceTransformer.Datum) throws -> [NumaflowSourceTransformer.Message] {
+    let behaviour = Behaviour(datum.value)
+    try behaviour.actBlocking()
+    return behaviour.transformOutputs(keys: keys, datum: datum)
+  }
+}
+
+let arguments = CommandLine.arguments
+func flag(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
+let mode = try ServerMode(commandLine: arguments)
+let useSync = flag("--handler").map { $0 == "sync" } ?? (mode == .sync)
+switch (flag("--kind") ?? "map", useSync) {
+case ("transformer", true): try await SourceTransformServer(mode: mode, transformer: SyncTransformFixture()).run()
+case ("transformer", false): try await SourceTransformServer(mode: mode, transformer: AsyncTransformFixture()).run()
+case (_, true): try await MapServer(mode: mode, mapper: SyncMapFixture()).run()
+case (_, false): try await MapServer(mode: mode, mapper: AsyncMapFixture()).run()
+}
