@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Map throughput and server CPU per message for map-forward-message in each mode, against two
+# Throughput and server CPU per message for map-forward-message (and a source transformer echo)
+# in each mode, against two
 # baselines measured in the same run with the same client (numaflow-dev bench) and socket kind:
 # a bare grpc-swift-2 echo server (no SDK) and pynumaflow 0.14's MapAsyncServer.
 #
@@ -15,7 +16,7 @@ mkdir -p "$OUT"
 RESULTS="$OUT/results-$(date +%Y%m%d-%H%M%S).jsonl"
 
 python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
-for product in numaflow-dev map-forward-message bare-echo-server; do
+for product in numaflow-dev map-forward-message bare-echo-server fixture-server; do
   swift build -c release --product "$product" >/dev/null
 done
 BIN=$(swift build -c release --show-bin-path)
@@ -47,6 +48,11 @@ for size in 100 10240; do
     dir=$(mktemp -d); bench_external pynumaflow-async "$size" "$count" "$dir/map.sock" python3 Benchmarks/pynumaflow_echo.py "$dir"
     for mode in async sync multiprocess; do
       bench "swift-$mode" "$size" "$count" -- "$BIN/map-forward-message" --mode "$mode"
+    done
+    # The source transformer: the test fixture's echo (a sync handler; it also copies metadata).
+    for mode in async sync multiprocess; do
+      "$BIN/numaflow-dev" bench transformer --label "transformer-$mode" --payload-size "$size" --count "$count" \
+        -- "$BIN/fixture-server" --kind transformer --handler sync --mode "$mode" 2>/dev/null
     done
   done
 done | tee "$RESULTS"

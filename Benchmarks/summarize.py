@@ -14,7 +14,10 @@ for line in open(sys.argv[1]):
         result = json.loads(line)
         cells[(result["label"], result["payload_size"])].append(result)
 
-labels = ["bare-echo-default", "bare-echo-2MiB", "pynumaflow-async", "swift-async", "swift-sync", "swift-multiprocess"]
+labels = [
+    "bare-echo-default", "bare-echo-2MiB", "pynumaflow-async", "swift-async", "swift-sync", "swift-multiprocess",
+    "transformer-async", "transformer-sync", "transformer-multiprocess",
+]
 sizes = sorted({size for _, size in cells})
 
 
