@@ -33,6 +33,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "NumaflowMapper", targets: ["NumaflowMapper"]),
+    .library(name: "NumaflowBatchMapper", targets: ["NumaflowBatchMapper"]),
     .library(name: "NumaflowSourceTransformer", targets: ["NumaflowSourceTransformer"]),
     .library(name: "NumaflowTesting", targets: ["NumaflowTesting"]),
     .executable(name: "numaflow-dev", targets: ["numaflow-dev"]),
@@ -65,24 +66,30 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "NumaflowBatchMapper",
+      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowProtos", grpcCore, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "NumaflowSourceTransformer",
       dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
       swiftSettings: swiftSettings
     ),
     .target(
       name: "NumaflowTesting",
-      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowSourceTransformer", "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging],
+      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
       name: "numaflow-dev",
-      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowSourceTransformer", "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf],
+      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
 
     example("map-forward-message"),
     example("map-flatmap"),
     example("map-even-odd"),
+    example("batchmap-flatmap", module: "NumaflowBatchMapper"),
     example("sourcetransform-event-time-filter", module: "NumaflowSourceTransformer"),
 
     // A gRPC echo server with no SDK in it: the benchmark's baseline.
@@ -109,6 +116,11 @@ let package = Package(
     .testTarget(
       name: "NumaflowMapperTests",
       dependencies: ["NumaflowMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "NumaflowBatchMapperTests",
+      dependencies: ["NumaflowBatchMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,5 +1,3 @@
-import SwiftProtobuf
-
 /// A kind's handler as the stream loops see it: one wire request in, one wire response out.
 ///
 /// The kind module builds the ``LocalHandler`` (user code plus conversions); the server core
@@ -27,7 +25,7 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
 }
 
 /// User code adapted to wire messages, in the shape the user wrote it.
-package enum LocalHandler<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>: Sendable {
+package enum LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
   /// An `async throws` handler: runs in child tasks.
   case async(@Sendable (Request) async throws -> Response)
   /// A plain `throws` handler: runs on dedicated threads so it may block.

@@ -18,6 +18,22 @@ public struct UDFFailure: Error, Sendable, CustomStringConvertible {
 
   /// A failure for an error a handler threw while handling `requestID`.
   package init(containerType: String, handler: String, requestID: String, error: any Error) {
+    self.init(containerType: containerType, handler: handler, subject: "request '\(requestID)'", error: error)
+  }
+
+  /// A failure for an error a handler threw while handling a batch of requests.
+  package init(containerType: String, handler: String, batch ids: [String], error: any Error) {
+    self.init(containerType: containerType, handler: handler, subject: Self.describe(batch: ids), error: error)
+  }
+
+  /// "a batch of 3 requests ('a', 'b', 'c')", shortened after ten ids.
+  package static func describe(batch ids: [String]) -> String {
+    let shown = ids.prefix(10).map { "'\($0)'" }.joined(separator: ", ")
+    let more = ids.count > 10 ? ", …" : ""
+    return "a batch of \(ids.count) request\(ids.count == 1 ? "" : "s") (\(shown)\(more))"
+  }
+
+  private init(containerType: String, handler: String, subject: String, error: any Error) {
     if let failure = error as? UDFFailure {
       self = failure
       return
@@ -34,8 +50,8 @@ public struct UDFFailure: Error, Sendable, CustomStringConvertible {
     }
     self.init(
       containerType: containerType,
-      summary: "\(handler) failed for request '\(requestID)': \(description)",
-      details: "handler: \(handler)\nrequest id: \(requestID)\nerror: \(description)\n\(detail)"
+      summary: "\(handler) failed for \(subject): \(description)",
+      details: "handler: \(handler)\nfailed on: \(subject)\nerror: \(description)\n\(detail)"
     )
   }
 

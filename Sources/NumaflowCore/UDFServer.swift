@@ -3,7 +3,6 @@ import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import Logging
 import NIOPosix
-import SwiftProtobuf
 import UnixSignals
 
 /// Serves one kind's gRPC service on its Unix socket, the way numa expects, in any mode.
@@ -11,7 +10,7 @@ import UnixSignals
 /// Every kind's public server (`MapServer`, ...) is a thin layer over this: it supplies the
 /// container type, socket name, server-info metadata, the user handler adapted to wire
 /// messages, and a function that builds the gRPC service around a ``RequestHandler``.
-package struct UDFServer<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>: Sendable {
+package struct UDFServer<Request: Sendable, Response: Sendable>: Sendable {
   package var containerType: ContainerType
   package var socketFileName: String
   package var serverInfoMetadata: [String: String]
@@ -19,8 +18,8 @@ package struct UDFServer<Request: SwiftProtobuf.Message, Response: SwiftProtobuf
   package var handler: LocalHandler<Request, Response>
   /// "map handler": how errors name the user's code.
   package var handlerName: String
-  /// The id of a request, for errors about requests a worker process held.
-  package var requestID: @Sendable (Request) -> String
+  /// How requests reach worker processes; `nil` when the kind has no multiprocess mode.
+  package var workerCodec: WorkerCodec<Request, Response>?
   package var makeService: @Sendable (RequestHandler<Request, Response>, ServerLifecycle) -> any RegistrableRPCService
 
   package init(
@@ -30,7 +29,7 @@ package struct UDFServer<Request: SwiftProtobuf.Message, Response: SwiftProtobuf
     configuration: ServerConfiguration,
     handler: LocalHandler<Request, Response>,
     handlerName: String,
-    requestID: @escaping @Sendable (Request) -> String,
+    workerCodec: WorkerCodec<Request, Response>?,
     makeService: @escaping @Sendable (RequestHandler<Request, Response>, ServerLifecycle) -> any RegistrableRPCService
   ) {
     self.containerType = containerType
@@ -39,7 +38,7 @@ package struct UDFServer<Request: SwiftProtobuf.Message, Response: SwiftProtobuf
     self.configuration = configuration
     self.handler = handler
     self.handlerName = handlerName
-    self.requestID = requestID
+    self.workerCodec = workerCodec
     self.makeService = makeService
   }
 
@@ -54,13 +53,21 @@ package struct UDFServer<Request: SwiftProtobuf.Message, Response: SwiftProtobuf
   /// Runs as the process's main job: serves until SIGTERM/SIGINT (returns, exit status 0 is
   /// the caller's) or a UDF failure (reported, then the process exits with status 1). In a
   /// multiprocess worker, serves the server process instead and exits when told to stop.
+  ///
+  /// A server that cannot start (a configuration error, an unwritable socket directory) logs
+  /// why and exits with status 1 too, rather than trapping on an error thrown from `main`.
   package func runAsMain() async throws {
-    if let descriptor = WorkerProcess.descriptor {
-      try await WorkerProcess.serve(descriptor: descriptor, handler: handler, configuration: configuration)
-      exit(0)
-    }
-    if let failure = try await serve(stopOnSignals: true) {
-      configuration.logger.critical("exiting with status 1 after a UDF failure", metadata: ["error": "\(failure.message)"])
+    do {
+      if let descriptor = WorkerProcess.descriptor, let workerCodec {
+        try await WorkerProcess.serve(descriptor: descriptor, handler: handler, codec: workerCodec, configuration: configuration)
+        exit(0)
+      }
+      if let failure = try await serve(stopOnSignals: true) {
+        configuration.logger.critical("exiting with status 1 after a UDF failure", metadata: ["error": "\(failure.message)"])
+        exit(1)
+      }
+    } catch {
+      configuration.logger.critical("the server could not run: \(error)")
       exit(1)
     }
   }
@@ -158,7 +165,10 @@ package struct UDFServer<Request: SwiftProtobuf.Message, Response: SwiftProtobuf
     let configuration = lifecycle.configuration
     switch (configuration.mode, handler) {
     case (.multiprocess, _):
-      try await WorkerPool<Request, Response>.withPool(lifecycle: lifecycle, requestID: requestID) { pool in
+      guard let workerCodec else {
+        throw ConfigurationError("multiprocess mode is not available for a \(handlerName): use mode async or sync")
+      }
+      try await WorkerPool<Request, Response>.withPool(lifecycle: lifecycle, codec: workerCodec) { pool in
         try await body(RequestHandler(name: handlerName) { try await pool.call($0) })
       }
     case (.sync, .sync(let call)):

@@ -65,27 +65,13 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
     }
   }
 
-  let finished: Bool = try await withThrowingTaskGroup(of: Bool.self) { group in
-    // Ends the stream early: once a fault has drained, or when the grace period is over.
-    group.addTask {
-      await withTaskGroup(of: Void.self) { waiters in
-        waiters.addTask { await stream.drained.wait() }
-        waiters.addTask { await lifecycle.forcedStop.wait() }
-        await waiters.next()
-        waiters.cancelAll()
-      }
-      return false
-    }
-    group.addTask {
+  // Ends the stream early once a fault has drained, or when the grace period is over.
+  let finished = try await runUntil(stream.drained, lifecycle.forcedStop) {
       var iterator = requests.makeAsyncIterator()
-      guard let first = try await iterator.next() else { return true }
+      guard let first = try await iterator.next() else { return }
       guard case .handshake(sot: true) = shape.classify(first) else {
-        stream.record(.protocolViolation(RPCError(
-          code: .failedPrecondition,
-          message: "\(shape.rpc): the first message must be a handshake with sot=true; "
-            + "got \(describe(shape.classify(first))). Nothing was processed."
-        )))
-        return true
+        stream.record(.protocolViolation(missingHandshake(rpc: shape.rpc, got: describe(shape.classify(first)))))
+        return
       }
       try await responses.write(shape.handshakeResponse)
 
@@ -129,23 +115,55 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
           }
         }
       }
-      return true
-    }
-    let finished = try await group.next() ?? true
-    group.cancelAll()
-    return finished
   }
 
   if let fault = stream.fault {
     throw fault.rpcError
   }
   if !finished {
-    throw RPCError(
-      code: .unavailable,
-      message: "\(shape.rpc): the server is shutting down and its grace period is over; "
-        + "unanswered requests must be sent again."
-    )
+    throw gracePeriodOver(rpc: shape.rpc)
   }
+}
+
+/// Runs `body` until it returns (`true`) or one of `stops` is signalled (`false`; `body` is
+/// then cancelled).
+package func runUntil(
+  _ stops: OneShotEvent...,
+  body: @escaping @Sendable () async throws -> Void
+) async throws -> Bool {
+  try await withThrowingTaskGroup(of: Bool.self) { group in
+    group.addTask {
+      await withTaskGroup(of: Void.self) { waiters in
+        for stop in stops { waiters.addTask { await stop.wait() } }
+        await waiters.next()
+        waiters.cancelAll()
+      }
+      return false
+    }
+    group.addTask {
+      try await body()
+      return true
+    }
+    let finished = try await group.next() ?? true
+    group.cancelAll()
+    return finished
+  }
+}
+
+/// The status for a stream whose first message was not a handshake.
+package func missingHandshake(rpc: String, got: String) -> RPCError {
+  RPCError(
+    code: .failedPrecondition,
+    message: "\(rpc): the first message must be a handshake with sot=true; got \(got). Nothing was processed."
+  )
+}
+
+/// The status for a stream still open when the shutdown grace period ended.
+package func gracePeriodOver(rpc: String) -> RPCError {
+  RPCError(
+    code: .unavailable,
+    message: "\(rpc): the server is shutting down and its grace period is over; unanswered requests must be sent again."
+  )
 }
 
 private func describe<Request, Response>(_ kind: StreamShape<Request, Response>.Kind) -> String {

@@ -4,6 +4,9 @@ import SwiftProtobuf
 
 /// One input message of a map UDF.
 public struct Datum: Sendable {
+  /// The request's id, unique among the messages in flight (`<vertex>-<offset>-<index>` from
+  /// numa; opaque). A batch mapper answers each datum by it.
+  public let id: String
   /// The message's keys (also passed to the handler separately).
   public let keys: [String]
   /// The payload.
@@ -22,6 +25,7 @@ public struct Datum: Sendable {
   public let systemMetadata: MessageMetadata
 
   public init(
+    id: String = "",
     keys: [String] = [],
     value: Data,
     eventTime: Date = Date(),
@@ -30,6 +34,7 @@ public struct Datum: Sendable {
     userMetadata: MessageMetadata = MessageMetadata(),
     systemMetadata: MessageMetadata = MessageMetadata()
   ) {
+    self.id = id
     self.keys = keys
     self.value = value
     self.eventTime = eventTime
@@ -39,8 +44,10 @@ public struct Datum: Sendable {
     self.systemMetadata = systemMetadata
   }
 
-  init(_ request: Map_V1_MapRequest.Request) {
+  package init(_ wire: Map_V1_MapRequest) {
+    let request = wire.request
     self.init(
+      id: wire.id,
       keys: request.keys,
       value: request.value,
       eventTime: request.eventTime.date,

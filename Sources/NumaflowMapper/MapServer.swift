@@ -45,7 +45,7 @@ public struct MapServer: Sendable {
       configuration: configuration,
       handler: handler,
       handlerName: "map handler",
-      requestID: \.id,
+      workerCodec: .protobuf(requestID: \.id),
       makeService: { handler, lifecycle in MapService(handler: handler, lifecycle: lifecycle) }
     )
   }

@@ -46,13 +46,13 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
   /// The user's mapper adapted to wire messages.
   static func localHandler(_ mapper: some Mapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
     .async { request in
-      response(to: request, messages: try await mapper.map(keys: request.request.keys, datum: Datum(request.request)))
+      response(to: request, messages: try await mapper.map(keys: request.request.keys, datum: Datum(request)))
     }
   }
 
   static func localHandler(_ mapper: some SyncMapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
     .sync { request in
-      response(to: request, messages: try mapper.map(keys: request.request.keys, datum: Datum(request.request)))
+      response(to: request, messages: try mapper.map(keys: request.request.keys, datum: Datum(request)))
     }
   }
 

@@ -37,7 +37,7 @@ public struct Message: Sendable, Hashable {
   /// Whether this is ``drop()``'s message.
   public var isDrop: Bool { tags.contains(Tags.drop) }
 
-  var result: Map_V1_MapResponse.Result {
+  package var result: Map_V1_MapResponse.Result {
     var result = Map_V1_MapResponse.Result()
     result.keys = keys
     result.value = value

@@ -50,7 +50,7 @@ public struct SourceTransformServer: Sendable {
       configuration: configuration,
       handler: handler,
       handlerName: "source transformer",
-      requestID: \.request.id,
+      workerCodec: .protobuf(requestID: \.request.id),
       makeService: { handler, lifecycle in SourceTransformService(handler: handler, lifecycle: lifecycle) }
     )
   }

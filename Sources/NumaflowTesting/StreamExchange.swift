@@ -99,7 +99,7 @@ package func drive<Request: Sendable, Response: Sendable>(
 
 /// Where a test client's server is: served in this process for the duration of each call, or
 /// a running server on a Unix socket.
-package enum TestTarget<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>: Sendable {
+package enum TestTarget<Request: Sendable, Response: Sendable>: Sendable {
   case server(UDFServer<Request, Response>, runtimeDirectory: String?)
   case socket(String)
 

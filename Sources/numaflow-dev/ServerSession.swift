@@ -27,11 +27,12 @@ struct ServerSession {
       log("server-info: \(info.summary)")
       for note in info.notes { log("note: \(note)") }
       let socketPath = try await process.waitForFile(named: info.socketFileName, timeout: timeout)
-      guard let detected = UDFKind(containerType: info.containerType), info.socketFileName != "mapstream.sock",
-        info.socketFileName != "batchmap.sock"
-      else {
+      guard let detected = UDFKind(info) else {
         throw ValidationFailure(
-          "numaflow-dev drives unary map and source transformer servers; this is a \(info.containerType) server on \(info.socketFileName)")
+          "numaflow-dev drives map, batch map and source transformer servers; this is a \(info.containerType) server on \(info.socketFileName)")
+      }
+      if let kind, kind != detected {
+        throw ValidationFailure("expected a \(kind) server, but its server-info describes a \(detected) server")
       }
       guard try await detected.isReady(socketPath: socketPath) else {
         throw ValidationFailure("IsReady answered ready=false: numa's liveness checks would fail")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumaflowBatchMapper
 import NumaflowMapper
 import NumaflowProtos
 import NumaflowSourceTransformer
@@ -9,24 +10,37 @@ import SwiftProtobuf
 /// The kinds of UDF numaflow-dev can drive, and how numa talks to each.
 enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   case map
+  case batchmap
   case transformer
 
   /// The container type numa derives from the server-info file name.
   var containerType: String {
     switch self {
-    case .map: "mapper"
+    case .map, .batchmap: "mapper"
     case .transformer: "sourcetransformer"
     }
   }
 
-  init?(containerType: String) {
-    guard let kind = Self.allCases.first(where: { $0.containerType == containerType }) else { return nil }
+  /// The socket numa dials for this kind.
+  var socketFileName: String {
+    switch self {
+    case .map: "map.sock"
+    case .batchmap: "batchmap.sock"
+    case .transformer: "sourcetransform.sock"
+    }
+  }
+
+  /// The kind a server-info file describes, if numaflow-dev can drive it.
+  init?(_ info: ServerInfoCheck) {
+    guard let kind = Self.allCases.first(where: { $0.containerType == info.containerType && $0.socketFileName == info.socketFileName })
+    else { return nil }
     self = kind
   }
 
   func isReady(socketPath: String) async throws -> Bool {
     switch self {
     case .map: try await MapTestClient(socketPath: socketPath).isReady()
+    case .batchmap: try await BatchMapTestClient(socketPath: socketPath).isReady()
     case .transformer: try await SourceTransformTestClient(socketPath: socketPath).isReady()
     }
   }
@@ -34,7 +48,7 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   /// Opens a stream, sends only the handshake, and says whether the first reply is one.
   func answersHandshake(socketPath: String) async throws -> Bool {
     switch self {
-    case .map:
+    case .map, .batchmap:
       let outcome = try await MapTestClient(socketPath: socketPath)
         .exchange([MapTestClient.handshake], awaitingResponses: 1, timeout: .seconds(10))
       return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
@@ -46,14 +60,19 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   }
 
   /// Sends every datum on one stream and returns the output lines, in input order.
+  /// For batch map, all records form one batch.
   func run(_ records: [InputRecord.Fields], socketPath: String) async throws -> [OutputRecord] {
     switch self {
-    case .map:
+    case .map, .batchmap:
       let datums = records.map {
         NumaflowMapper.Datum(
           keys: $0.keys, value: $0.value, eventTime: $0.eventTime, watermark: $0.watermark, headers: $0.headers)
       }
-      return try await MapTestClient(socketPath: socketPath).map(datums).enumerated().flatMap { index, messages in
+      let outputs =
+        self == .map
+        ? try await MapTestClient(socketPath: socketPath).map(datums)
+        : try await BatchMapTestClient(socketPath: socketPath).mapBatch(datums)
+      return outputs.enumerated().flatMap { index, messages in
         messages.map {
           OutputRecord(input: index, value: $0.value, keys: $0.keys, tags: $0.tags, userMetadata: $0.userMetadata)
         }
@@ -77,6 +96,8 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   func drive(socketPath: String, total: Int, window: Int, payload: Data) async throws -> Int {
     let eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
     switch self {
+    case .batchmap:
+      throw ValidationFailure("numaflow-dev bench drives map and transformer servers; batch map is not benchmarked yet")
     case .map:
       return try await MapTestClient(socketPath: socketPath).drive(total: total, window: window) { index in
         var request = Map_V1_MapRequest()

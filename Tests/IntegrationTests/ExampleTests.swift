@@ -67,6 +67,22 @@ struct ExampleTests {
     ])
   }
 
+  @Test(arguments: ["async", "sync"])
+  func batchmapFlatmap(mode: String) async throws {
+    let lines = try await runExample("batchmap-flatmap", kind: "batchmap", mode: mode, input: """
+      {"keys": ["k"], "value": "a,b,c"}
+      {"value": ""}
+      {"value": "solo"}
+      """)
+    #expect(lines == [
+      #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
+      #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
+      #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
+      #"{"input":1,"keys":[],"tags":[],"value":""}"#,
+      #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
+    ])
+  }
+
   /// Runs `numaflow-dev run <kind>` on an example and returns its stdout lines.
   func runExample(_ example: String, kind: String = "map", mode: String, input: String) async throws -> [String] {
     let directory = try makeDirectory()

@@ -104,7 +104,7 @@ struct MapServerIntegrationTests {
     #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(udf): map handler failed for request 'doomed-2'"))
     #expect(error.message.contains("fixture error: disk full"))
     let debugInfo = try #require(try error.unpackGoogleRPCStatus()?.details.first?.debugInfo)
-    #expect(debugInfo.detail.contains("request id: doomed-2"))
+    #expect(debugInfo.detail.contains("doomed-2"))
     // The request that succeeded was answered before the stream failed.
     #expect(outcome.responses.contains { $0.id == "fine-1" })
 

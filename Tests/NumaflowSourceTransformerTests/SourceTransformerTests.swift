@@ -113,7 +113,7 @@ enum Flavour: String, CaseIterable, Sendable {
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
     #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): source transformer failed for request 'bad-1'"))
-    #expect(try error.unpackGoogleRPCStatus()?.details.first?.debugInfo?.detail.contains("request id: bad-1") == true)
+    #expect(try error.unpackGoogleRPCStatus()?.details.first?.debugInfo?.detail.contains("bad-1") == true)
   }
 }
 

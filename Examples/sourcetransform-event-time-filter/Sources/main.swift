@@ -7,18 +7,18 @@
 import Foundation
 import NumaflowSourceTransformer
 
-let januaryFirst2022 = Date(timeIntervalSince1970: 1_640_995_200)
-let januaryFirst2023 = Date(timeIntervalSince1970: 1_672_531_200)
-
 struct EventTimeFilter: SyncSourceTransformer {
+  static let januaryFirst2022 = Date(timeIntervalSince1970: 1_640_995_200)
+  static let januaryFirst2023 = Date(timeIntervalSince1970: 1_672_531_200)
+
   func transform(keys: [String], datum: Datum) throws -> [Message] {
-    if datum.eventTime < januaryFirst2022 {
+    if datum.eventTime < Self.januaryFirst2022 {
       return [.drop(eventTime: datum.eventTime)]
     }
-    if datum.eventTime < januaryFirst2023 {
-      return [Message(datum.value, eventTime: januaryFirst2022, tags: ["within_year_2022"])]
+    if datum.eventTime < Self.januaryFirst2023 {
+      return [Message(datum.value, eventTime: Self.januaryFirst2022, tags: ["within_year_2022"])]
     }
-    return [Message(datum.value, eventTime: januaryFirst2023, tags: ["after_year_2022"])]
+    return [Message(datum.value, eventTime: Self.januaryFirst2023, tags: ["after_year_2022"])]
   }
 }
 

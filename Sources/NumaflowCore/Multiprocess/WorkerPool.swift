@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import SwiftProtobuf
 import Synchronization
 
 #if canImport(Glibc)
@@ -14,7 +13,7 @@ import Darwin
 /// The server process's side of multiprocess mode: N worker processes behind the one gRPC
 /// endpoint. Each request goes to the least-loaded live worker; its response comes back by
 /// sequence number. A worker that dies turns the requests it held into UDF failures naming them.
-package final class WorkerPool<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>: Sendable {
+package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable {
   private struct Pending {
     var worker: Int
     var requestID: String
@@ -39,21 +38,21 @@ package final class WorkerPool<Request: SwiftProtobuf.Message, Response: SwiftPr
 
   private let state: Mutex<State>
   private let lifecycle: ServerLifecycle
-  private let requestID: @Sendable (Request) -> String
+  private let codec: WorkerCodec<Request, Response>
   /// Signalled when every worker is connected (or already gone).
   private let settled = OneShotEvent()
 
-  private init(pids: [pid_t], lifecycle: ServerLifecycle, requestID: @escaping @Sendable (Request) -> String) {
+  private init(pids: [pid_t], lifecycle: ServerLifecycle, codec: WorkerCodec<Request, Response>) {
     self.state = Mutex(State(workers: pids.map { Worker(pid: $0) }))
     self.lifecycle = lifecycle
-    self.requestID = requestID
+    self.codec = codec
   }
 
   /// Starts `workerCount` workers, runs `body` with the pool, then stops the workers: each
   /// finishes what it holds and exits; one that has not exited after the grace period is killed.
   package static func withPool<Result: Sendable>(
     lifecycle: ServerLifecycle,
-    requestID: @escaping @Sendable (Request) -> String,
+    codec: WorkerCodec<Request, Response>,
     body: @Sendable (WorkerPool) async throws -> Result
   ) async throws -> Result {
     let configuration = lifecycle.configuration
@@ -75,7 +74,7 @@ package final class WorkerPool<Request: SwiftProtobuf.Message, Response: SwiftPr
       metadata: ["count": "\(spawned.count)", "pids": "\(spawned.map(\.pid))"]
     )
 
-    let pool = WorkerPool(pids: spawned.map(\.pid), lifecycle: lifecycle, requestID: requestID)
+    let pool = WorkerPool(pids: spawned.map(\.pid), lifecycle: lifecycle, codec: codec)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       for (index, worker) in spawned.enumerated() {
         group.addTask { await pool.supervise(index: index, worker: worker) }
@@ -101,9 +100,8 @@ package final class WorkerPool<Request: SwiftProtobuf.Message, Response: SwiftPr
 
   /// Sends `request` to a worker and waits for its response.
   package func call(_ request: Request) async throws -> Response {
-    let id = requestID(request)
-    let bytes: [UInt8] = try request.serializedBytes()
-    let payload = ByteBuffer(bytes: bytes)
+    let id = codec.requestID(request)
+    let payload = ByteBuffer(bytes: try codec.encodeRequest(request))
 
     let (sequence, outbound) = try state.withLock { state -> (UInt64, NIOAsyncChannelOutboundWriter<WorkerFrame>) in
       guard !state.closing else {
@@ -143,7 +141,7 @@ package final class WorkerPool<Request: SwiftProtobuf.Message, Response: SwiftPr
     } onCancel: {
       self.complete(sequence, with: .failure(CancellationError()))
     }
-    return try Response(serializedBytes: Array(reply.readableBytesView))
+    return try codec.decodeResponse(Array(reply.readableBytesView))
   }
 
   /// Delivers a result to a pending call, whether or not it is waiting yet. Only the first

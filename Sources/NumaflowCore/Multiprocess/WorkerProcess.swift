@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import NIOPosix
-import SwiftProtobuf
 
 #if canImport(Glibc)
 import Glibc
@@ -20,9 +19,10 @@ package enum WorkerProcess {
   /// Handles requests from the server process until it says stop (or goes away). Async
   /// handlers run concurrently; sync handlers one at a time, on a thread of their own, so code
   /// that is not thread-safe stays safe.
-  package static func serve<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+  package static func serve<Request: Sendable, Response: Sendable>(
     descriptor: CInt,
     handler: LocalHandler<Request, Response>,
+    codec: WorkerCodec<Request, Response>,
     configuration: ServerConfiguration
   ) async throws {
     // The server process owns shutdown: it tells its workers when to stop.
@@ -55,8 +55,8 @@ package enum WorkerProcess {
           group.addTask {
             let reply: WorkerFrame
             do {
-              let request = try Request(serializedBytes: Array(frame.payload.readableBytesView))
-              let bytes: [UInt8] = try await run(request).serializedBytes()
+              let request = try codec.decodeRequest(Array(frame.payload.readableBytesView))
+              let bytes = try codec.encodeResponse(try await run(request))
               reply = WorkerFrame(sequence: frame.sequence, kind: .response, payload: ByteBuffer(bytes: bytes))
             } catch {
               let failure = WorkerError(

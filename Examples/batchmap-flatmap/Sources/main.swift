@@ -1,0 +1,23 @@
+// Splits each comma-separated UTF-8 value of a batch into one message per part.
+// Reference behaviour: numaflow-python examples/batchmap/flatmap. As there, a value that is
+// not UTF-8 is a UDF failure, and "" gives one empty message.
+import Foundation
+import NumaflowBatchMapper
+
+struct NotUTF8: Error, CustomStringConvertible {
+  let id: String
+  var description: String { "the value of '\(id)' is not UTF-8 text" }
+}
+
+struct Flatmap: SyncBatchMapper {
+  func mapBatch(_ datums: [Datum]) throws -> [BatchResponse] {
+    try datums.map { datum in
+      guard let text = String(data: datum.value, encoding: .utf8) else { throw NotUTF8(id: datum.id) }
+      let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+      return BatchResponse(id: datum.id, messages: parts.map { Message(String($0)) })
+    }
+  }
+}
+
+let mode = try ServerMode(commandLine: CommandLine.arguments)
+try await BatchMapServer(mode: mode, batchMapper: Flatmap()).run()

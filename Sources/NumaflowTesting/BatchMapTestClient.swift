@@ -1,0 +1,82 @@
+import Foundation
+import GRPCCore
+import NumaflowBatchMapper
+import NumaflowCore
+import NumaflowMapper
+import NumaflowProtos
+import SwiftProtobuf
+
+/// Talks to a batch map UDF the way numa does: a `MapFn` stream with a handshake, then batches
+/// of requests each closed by an EOT, answered by id and then an EOT.
+///
+/// ```swift
+/// let client = BatchMapTestClient(server: BatchMapServer(batchMapper: Flatmap()))
+/// let outputs = try await client.mapBatch([Datum(value: Data("a,b".utf8))])
+/// #expect(outputs == [[Message("a"), Message("b")]])
+/// ```
+public struct BatchMapTestClient: Sendable {
+  private let target: TestTarget<[Map_V1_MapRequest], [Map_V1_MapResponse]>
+
+  /// A client for `server`, served in this process for the duration of each call.
+  public init(server: BatchMapServer, runtimeDirectory: String? = nil) {
+    target = .server(server.server, runtimeDirectory: runtimeDirectory)
+  }
+
+  /// A client for a server listening on a Unix socket, such as `<dir>/batchmap.sock`.
+  public init(socketPath: String) {
+    target = .socket(socketPath)
+  }
+
+  /// Asks IsReady.
+  public func isReady() async throws -> Bool {
+    try await withClient { client in
+      try await client.isReady(request: ClientRequest(message: Google_Protobuf_Empty())) { try $0.message.ready }
+    }
+  }
+
+  /// Sends `datums` as one batch and returns each one's outputs, in input order.
+  /// - Throws: `RPCError` with the server's status when the stream fails, or
+  ///   ``MapTestClientError`` when the batch was not closed by an EOT.
+  public func mapBatch(_ datums: [NumaflowMapper.Datum]) async throws -> [[NumaflowMapper.Message]] {
+    let requests = [MapTestClient.handshake] + datums.enumerated().map { $1.request(id: "request-\($0)") } + [Self.endOfBatch]
+    let outcome = try await exchange(requests, awaitingResponses: datums.count + 2)
+    if let error = outcome.error { throw error }
+    guard let last = outcome.responses.last, last.hasStatus, last.status.eot else {
+      throw MapTestClientError("the batch was not closed by an EOT response")
+    }
+    return try answersInOrder(outcome.responses.dropFirst().dropLast(), count: datums.count, id: \.id) {
+      $0.results.map(NumaflowMapper.Message.init)
+    }
+  }
+
+  /// The message that closes a batch.
+  package static var endOfBatch: Map_V1_MapRequest {
+    var request = Map_V1_MapRequest()
+    request.status.eot = true
+    return request
+  }
+
+  /// Sends `requests` exactly as given on one stream (see `exchange` in `StreamExchange.swift`).
+  package func exchange(
+    _ requests: [Map_V1_MapRequest],
+    awaitingResponses count: Int,
+    timeout: Duration = .seconds(60),
+    afterSending: @escaping @Sendable () async -> Void = {}
+  ) async throws -> StreamOutcome<Map_V1_MapResponse> {
+    try await withClient { client in
+      try await NumaflowTesting.exchange(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending) {
+        try await client.mapFn(request: $0, onResponse: $1)
+      }
+    }
+  }
+
+  private func withClient<Result: Sendable>(
+    _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
+  ) async throws -> Result {
+    try await target.withClient(
+      overSocket: { Map_V1_Map.Client(wrapping: $0) },
+      inProcess: { Map_V1_Map.Client(wrapping: $0) },
+      body
+    )
+  }
+}
