@@ -49,6 +49,7 @@ examples: ## Release build of every example.
 	$(SWIFT) build -c release --product map-forward-message
 	$(SWIFT) build -c release --product map-flatmap
 	$(SWIFT) build -c release --product map-even-odd
+	$(SWIFT) build -c release --product mapstream-flatmap-stream
 	$(SWIFT) build -c release --product batchmap-flatmap
 	$(SWIFT) build -c release --product sourcetransform-event-time-filter
 

@@ -33,6 +33,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "NumaflowMapper", targets: ["NumaflowMapper"]),
+    .library(name: "NumaflowMapStreamer", targets: ["NumaflowMapStreamer"]),
     .library(name: "NumaflowBatchMapper", targets: ["NumaflowBatchMapper"]),
     .library(name: "NumaflowSourceTransformer", targets: ["NumaflowSourceTransformer"]),
     .library(name: "NumaflowTesting", targets: ["NumaflowTesting"]),
@@ -66,6 +67,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "NumaflowMapStreamer",
+      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowProtos", grpcCore, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "NumaflowBatchMapper",
       dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowProtos", grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
@@ -77,18 +83,19 @@ let package = Package(
     ),
     .target(
       name: "NumaflowTesting",
-      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging],
+      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
       name: "numaflow-dev",
-      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf],
+      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
 
     example("map-forward-message"),
     example("map-flatmap"),
     example("map-even-odd"),
+    example("mapstream-flatmap-stream", module: "NumaflowMapStreamer"),
     example("batchmap-flatmap", module: "NumaflowBatchMapper"),
     example("sourcetransform-event-time-filter", module: "NumaflowSourceTransformer"),
 
@@ -116,6 +123,11 @@ let package = Package(
     .testTarget(
       name: "NumaflowMapperTests",
       dependencies: ["NumaflowMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "NumaflowMapStreamerTests",
+      dependencies: ["NumaflowMapStreamer", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
     .testTarget(

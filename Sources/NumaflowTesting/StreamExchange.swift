@@ -21,11 +21,12 @@ package typealias OpenStream<Request: Sendable, Response: Sendable> = @Sendable 
 
 /// Sends `requests` exactly as given, runs `afterSending` once they are sent and the server has
 /// answered the first (so the stream is surely accepted), keeps the stream open until `count`
-/// responses arrived (or the server ended it), then half-closes and collects the rest, as numa
+/// responses that `counting` accepts arrived (or the server ended it), then half-closes and collects the rest, as numa
 /// does at shutdown. Fails after `timeout` rather than hang.
 package func exchange<Request: Sendable, Response: Sendable>(
   _ requests: [Request],
   awaitingResponses count: Int,
+  counting: @escaping @Sendable (Response) -> Bool = { _ in true },
   timeout: Duration,
   afterSending: @escaping @Sendable () async -> Void,
   open: @escaping OpenStream<Request, Response>
@@ -43,6 +44,7 @@ package func exchange<Request: Sendable, Response: Sendable>(
     }
     return try await open(request) { response in
       var received: [Response] = []
+      var counted = 0
       defer {
         answered.signal()
         enough.signal()
@@ -51,7 +53,8 @@ package func exchange<Request: Sendable, Response: Sendable>(
         for try await message in response.messages {
           received.append(message)
           answered.signal()
-          if received.count >= count { enough.signal() }
+          if counting(message) { counted += 1 }
+          if counted >= count { enough.signal() }
         }
         return StreamOutcome(responses: received, error: nil)
       } catch let error as RPCError {

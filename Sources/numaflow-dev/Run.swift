@@ -15,10 +15,11 @@ extension NumaflowDev {
           numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- .build/debug/map-even-odd
           numaflow-dev run transformer --input FILE -- SERVER     (outputs also carry "event_time")
           numaflow-dev run batchmap --input FILE -- SERVER        (all records form one batch)
+          numaflow-dev run mapstream --input FILE -- SERVER       (outputs in the order written)
         """
     )
 
-    @Argument(help: "The kind of UDF: map, batchmap or transformer.")
+    @Argument(help: "The kind of UDF: map, mapstream, batchmap or transformer.")
     var kind: UDFKind
 
     @Option(help: "JSON-lines input file, or - for standard input.")

@@ -29,7 +29,7 @@ struct ServerSession {
       let socketPath = try await process.waitForFile(named: info.socketFileName, timeout: timeout)
       guard let detected = UDFKind(info) else {
         throw ValidationFailure(
-          "numaflow-dev drives map, batch map and source transformer servers; this is a \(info.containerType) server on \(info.socketFileName)")
+          "numaflow-dev drives map, stream map, batch map and source transformer servers; this is a \(info.containerType) server on \(info.socketFileName)")
       }
       if let kind, kind != detected {
         throw ValidationFailure("expected a \(kind) server, but its server-info describes a \(detected) server")

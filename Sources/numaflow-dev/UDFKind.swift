@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NumaflowBatchMapper
+import NumaflowMapStreamer
 import NumaflowMapper
 import NumaflowProtos
 import NumaflowSourceTransformer
@@ -10,13 +11,14 @@ import SwiftProtobuf
 /// The kinds of UDF numaflow-dev can drive, and how numa talks to each.
 enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   case map
+  case mapstream
   case batchmap
   case transformer
 
   /// The container type numa derives from the server-info file name.
   var containerType: String {
     switch self {
-    case .map, .batchmap: "mapper"
+    case .map, .mapstream, .batchmap: "mapper"
     case .transformer: "sourcetransformer"
     }
   }
@@ -25,6 +27,7 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   var socketFileName: String {
     switch self {
     case .map: "map.sock"
+    case .mapstream: "mapstream.sock"
     case .batchmap: "batchmap.sock"
     case .transformer: "sourcetransform.sock"
     }
@@ -40,6 +43,7 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   func isReady(socketPath: String) async throws -> Bool {
     switch self {
     case .map: try await MapTestClient(socketPath: socketPath).isReady()
+    case .mapstream: try await MapStreamTestClient(socketPath: socketPath).isReady()
     case .batchmap: try await BatchMapTestClient(socketPath: socketPath).isReady()
     case .transformer: try await SourceTransformTestClient(socketPath: socketPath).isReady()
     }
@@ -48,7 +52,7 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   /// Opens a stream, sends only the handshake, and says whether the first reply is one.
   func answersHandshake(socketPath: String) async throws -> Bool {
     switch self {
-    case .map, .batchmap:
+    case .map, .mapstream, .batchmap:
       let outcome = try await MapTestClient(socketPath: socketPath)
         .exchange([MapTestClient.handshake], awaitingResponses: 1, timeout: .seconds(10))
       return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
@@ -63,15 +67,17 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   /// For batch map, all records form one batch.
   func run(_ records: [InputRecord.Fields], socketPath: String) async throws -> [OutputRecord] {
     switch self {
-    case .map, .batchmap:
+    case .map, .mapstream, .batchmap:
       let datums = records.map {
         NumaflowMapper.Datum(
           keys: $0.keys, value: $0.value, eventTime: $0.eventTime, watermark: $0.watermark, headers: $0.headers)
       }
-      let outputs =
-        self == .map
-        ? try await MapTestClient(socketPath: socketPath).map(datums)
-        : try await BatchMapTestClient(socketPath: socketPath).mapBatch(datums)
+      let outputs: [[NumaflowMapper.Message]]
+      switch self {
+      case .mapstream: outputs = try await MapStreamTestClient(socketPath: socketPath).mapStream(datums)
+      case .batchmap: outputs = try await BatchMapTestClient(socketPath: socketPath).mapBatch(datums)
+      default: outputs = try await MapTestClient(socketPath: socketPath).map(datums)
+      }
       return outputs.enumerated().flatMap { index, messages in
         messages.map {
           OutputRecord(input: index, value: $0.value, keys: $0.keys, tags: $0.tags, userMetadata: $0.userMetadata)
@@ -96,8 +102,8 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   func drive(socketPath: String, total: Int, window: Int, payload: Data) async throws -> Int {
     let eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
     switch self {
-    case .batchmap:
-      throw ValidationFailure("numaflow-dev bench drives map and transformer servers; batch map is not benchmarked yet")
+    case .batchmap, .mapstream:
+      throw ValidationFailure("numaflow-dev bench drives map and transformer servers; \(rawValue) is not benchmarked yet")
     case .map:
       return try await MapTestClient(socketPath: socketPath).drive(total: total, window: window) { index in
         var request = Map_V1_MapRequest()

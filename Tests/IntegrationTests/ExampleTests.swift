@@ -67,6 +67,21 @@ struct ExampleTests {
     ])
   }
 
+  @Test func mapstreamFlatmapStream() async throws {
+    let lines = try await runExample("mapstream-flatmap-stream", kind: "mapstream", mode: "async", input: """
+      {"keys": ["k"], "value": "a,b,c"}
+      {"value": ""}
+      {"value": "solo"}
+      """)
+    #expect(lines == [
+      #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
+      #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
+      #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
+      #"{"input":1,"keys":[],"tags":[],"value":""}"#,
+      #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
+    ])
+  }
+
   @Test(arguments: ["async", "sync"])
   func batchmapFlatmap(mode: String) async throws {
     let lines = try await runExample("batchmap-flatmap", kind: "batchmap", mode: mode, input: """

@@ -1,0 +1,66 @@
+import GRPCCore
+import NumaflowMapper
+import NumaflowProtos
+import SwiftProtobuf
+
+/// One request together with the stream its outputs go to.
+package struct MapStreamCall: Sendable {
+  let request: Map_V1_MapRequest
+  let output: MessageWriter
+}
+
+/// Adapts the generated `map.v1.Map` service to a map streamer (stream map mode): the core's
+/// one-response-per-request loop, where the one response is the request's EOT and the outputs
+/// go out through the writer before it.
+struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
+  let handler: RequestHandler<MapStreamCall, Map_V1_MapResponse>
+  let lifecycle: ServerLifecycle
+
+  func mapFn(
+    request: RPCAsyncSequence<Map_V1_MapRequest, any Error>,
+    response: RPCWriter<Map_V1_MapResponse>,
+    context: ServerContext
+  ) async throws {
+    let handler = self.handler
+    let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { request in
+      try await handler.call(MapStreamCall(request: request, output: MessageWriter(id: request.id, responses: response)))
+    }
+    try await serveOneResponsePerRequest(
+      requests: request,
+      responses: response,
+      shape: Self.shape,
+      handler: perRequest,
+      lifecycle: lifecycle
+    )
+  }
+
+  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Map_V1_ReadyResponse {
+    var ready = Map_V1_ReadyResponse()
+    ready.ready = true
+    return ready
+  }
+
+  static let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>(
+    rpc: "MapFn (stream map)",
+    classify: { request in
+      if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
+      guard request.hasRequest else { return .invalid(id: request.id, problem: "it carries no request payload") }
+      return .request(id: request.id)
+    },
+    handshakeResponse: {
+      var response = Map_V1_MapResponse()
+      response.handshake.sot = true
+      return response
+    }()
+  )
+
+  static func localHandler(_ streamer: some MapStreamer) -> LocalHandler<MapStreamCall, Map_V1_MapResponse> {
+    .async { call in
+      try await streamer.mapStream(keys: call.request.request.keys, datum: Datum(call.request), output: call.output)
+      var endOfOutputs = Map_V1_MapResponse()
+      endOfOutputs.id = call.request.id
+      endOfOutputs.status.eot = true
+      return endOfOutputs
+    }
+  }
+}

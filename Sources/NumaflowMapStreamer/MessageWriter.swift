@@ -1,0 +1,18 @@
+import GRPCCore
+import NumaflowMapper
+import NumaflowProtos
+
+/// Where a ``MapStreamer`` writes the outputs of one request.
+public struct MessageWriter: Sendable {
+  let id: String
+  let responses: RPCWriter<Map_V1_MapResponse>
+
+  /// Sends `message` to numa now; suspends while numa is not reading.
+  /// - Throws: when the stream to numa has ended (numa then re-sends the request).
+  public func write(_ message: Message) async throws {
+    var response = Map_V1_MapResponse()
+    response.id = id
+    response.results = [message.result]
+    try await responses.write(response)
+  }
+}

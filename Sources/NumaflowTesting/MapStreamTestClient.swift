@@ -1,0 +1,90 @@
+import Foundation
+import GRPCCore
+import NumaflowCore
+import NumaflowMapStreamer
+import NumaflowMapper
+import NumaflowProtos
+import SwiftProtobuf
+
+/// Talks to a stream map UDF the way numa does: a `MapFn` stream with a handshake and many
+/// requests in flight, each answered by any number of outputs and then an EOT with its id.
+///
+/// ```swift
+/// let client = MapStreamTestClient(server: MapStreamServer(mapStreamer: Split()))
+/// #expect(try await client.mapStream(Datum(value: Data("a,b".utf8))) == [Message("a"), Message("b")])
+/// ```
+public struct MapStreamTestClient: Sendable {
+  private let target: TestTarget<MapStreamCall, Map_V1_MapResponse>
+
+  /// A client for `server`, served in this process for the duration of each call.
+  public init(server: MapStreamServer, runtimeDirectory: String? = nil) {
+    target = .server(server.server, runtimeDirectory: runtimeDirectory)
+  }
+
+  /// A client for a server listening on a Unix socket, such as `<dir>/mapstream.sock`.
+  public init(socketPath: String) {
+    target = .socket(socketPath)
+  }
+
+  /// Asks IsReady.
+  public func isReady() async throws -> Bool {
+    try await withClient { client in
+      try await client.isReady(request: ClientRequest(message: Google_Protobuf_Empty())) { try $0.message.ready }
+    }
+  }
+
+  /// Streams one datum and returns its outputs, in the order they were written.
+  public func mapStream(_ datum: NumaflowMapper.Datum) async throws -> [NumaflowMapper.Message] {
+    try await mapStream([datum])[0]
+  }
+
+  /// Streams all `datums` on one stream, all in flight at once; returns each one's outputs in
+  /// the order written, in input order.
+  /// - Throws: `RPCError` with the server's status when the stream fails, or
+  ///   ``MapTestClientError`` when an output follows its request's EOT or an EOT is missing.
+  public func mapStream(_ datums: [NumaflowMapper.Datum]) async throws -> [[NumaflowMapper.Message]] {
+    let requests = [MapTestClient.handshake] + datums.enumerated().map { $1.request(id: "request-\($0)") }
+    let outcome = try await exchange(requests, awaitingEndsOfOutput: datums.count)
+    if let error = outcome.error { throw error }
+    var outputs = [[NumaflowMapper.Message]](repeating: [], count: datums.count)
+    var ended = Set<Int>()
+    for response in outcome.responses.dropFirst() {
+      guard response.id.hasPrefix("request-"), let index = Int(response.id.dropFirst("request-".count)),
+        outputs.indices.contains(index)
+      else { throw MapTestClientError("the server answered an id it was never sent: '\(response.id)'") }
+      guard !ended.contains(index) else { throw MapTestClientError("an output for '\(response.id)' followed its EOT") }
+      if response.hasStatus && response.status.eot {
+        ended.insert(index)
+      } else {
+        outputs[index] += response.results.map(NumaflowMapper.Message.init)
+      }
+    }
+    guard ended.count == datums.count else { throw MapTestClientError("\(datums.count - ended.count) request(s) got no EOT") }
+    return outputs
+  }
+
+  /// Sends `requests` exactly as given and waits for `count` EOTs (see `exchange` in `StreamExchange.swift`).
+  package func exchange(
+    _ requests: [Map_V1_MapRequest],
+    awaitingEndsOfOutput count: Int,
+    timeout: Duration = .seconds(120),
+    afterSending: @escaping @Sendable () async -> Void = {}
+  ) async throws -> StreamOutcome<Map_V1_MapResponse> {
+    try await withClient { client in
+      try await NumaflowTesting.exchange(
+        requests, awaitingResponses: count, counting: { $0.hasStatus && $0.status.eot }, timeout: timeout,
+        afterSending: afterSending
+      ) { try await client.mapFn(request: $0, onResponse: $1) }
+    }
+  }
+
+  private func withClient<Result: Sendable>(
+    _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
+  ) async throws -> Result {
+    try await target.withClient(
+      overSocket: { Map_V1_Map.Client(wrapping: $0) },
+      inProcess: { Map_V1_Map.Client(wrapping: $0) },
+      body
+    )
+  }
+}
