@@ -110,7 +110,7 @@ let package = Package(
     // the request value.
     .executableTarget(
       name: "fixture-server",
-      dependencies: ["NumaflowMapper", "NumaflowSourceTransformer"],
+      dependencies: ["NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer"],
       path: "Tests/Fixtures/fixture-server",
       swiftSettings: swiftSettings
     ),

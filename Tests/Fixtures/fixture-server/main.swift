@@ -1,5 +1,6 @@
-// A map or source transform server whose behaviour each request chooses through its value,
-// for the integration tests. Flags: --kind map|transformer (default map),
+// A map, stream map, batch map or source transform server whose behaviour each request
+// chooses through its value, for the integration tests.
+// Flags: --kind map|mapstream|batchmap|transformer (default map),
 // --mode async|sync|multiprocess, --handler async|sync (default: sync in sync mode, async
 // otherwise). Transformer outputs keep the input's event time.
 //
@@ -8,9 +9,12 @@
 //   "sleep:MS"     waits MS milliseconds, then echoes
 //   "drop"         returns Message.drop()
 //   "fanout:N"     returns N messages "0" ... "N-1"
+//   "fanout:N:S"   returns N messages of S bytes each
 //   anything else  echoes: same value and keys, tag "echo", the input's user metadata, and
 //                  the headers as user metadata group "headers"
 import Foundation
+import NumaflowBatchMapper
+import NumaflowMapStreamer
 import NumaflowMapper
 import NumaflowSourceTransformer
 
@@ -25,7 +29,7 @@ enum Behaviour {
   case trap
   case sleep(milliseconds: Int)
   case drop
-  case fanout(Int)
+  case fanout(Int, size: Int?)
   case echo
 
   init(_ value: Data) {
@@ -38,8 +42,9 @@ enum Behaviour {
       self = .sleep(milliseconds: milliseconds)
     } else if text == "drop" {
       self = .drop
-    } else if text.hasPrefix("fanout:"), let count = Int(text.dropFirst(7)) {
-      self = .fanout(count)
+    } else if text.hasPrefix("fanout:") {
+      let fields = text.dropFirst(7).split(separator: ":").compactMap { Int($0) }
+      self = .fanout(fields.first ?? 0, size: fields.count > 1 ? fields[1] : nil)
     } else {
       self = .echo
     }
@@ -74,7 +79,10 @@ enum Behaviour {
   func mapOutputs(keys: [String], datum: NumaflowMapper.Datum) -> [NumaflowMapper.Message] {
     switch self {
     case .drop: return [.drop()]
-    case .fanout(let count): return (0..<count).map { NumaflowMapper.Message(String($0), keys: keys) }
+    case .fanout(let count, let size):
+      return (0..<count).map { index in
+        NumaflowMapper.Message(size.map { Data(repeating: 0x61, count: $0) } ?? Data(String(index).utf8), keys: keys)
+      }
     default:
       let metadata = Self.metadata(datum.userMetadata, headers: datum.headers)
       return [NumaflowMapper.Message(datum.value, keys: keys, tags: ["echo"], userMetadata: metadata)]
@@ -84,7 +92,7 @@ enum Behaviour {
   func transformOutputs(keys: [String], datum: NumaflowSourceTransformer.Datum) -> [NumaflowSourceTransformer.Message] {
     switch self {
     case .drop: return [.drop(eventTime: datum.eventTime)]
-    case .fanout(let count):
+    case .fanout(let count, _):
       return (0..<count).map { NumaflowSourceTransformer.Message(String($0), eventTime: datum.eventTime, keys: keys) }
     default:
       let metadata = Self.metadata(datum.userMetadata, headers: datum.headers)
@@ -125,11 +133,53 @@ struct SyncTransformFixture: SyncSourceTransformer {
   }
 }
 
+/// Writes the map outputs one by one, as a streamer does.
+struct StreamFixture: MapStreamer {
+  func mapStream(keys: [String], datum: NumaflowMapper.Datum, output: MessageWriter) async throws {
+    let behaviour = Behaviour(datum.value)
+    try await behaviour.act()
+    if case .fanout(let count, let size) = behaviour {
+      // Written one at a time, never all held at once.
+      for index in 0..<count {
+        try await output.write(NumaflowMapper.Message(size.map { Data(repeating: 0x61, count: $0) } ?? Data(String(index).utf8), keys: keys))
+      }
+      return
+    }
+    for message in behaviour.mapOutputs(keys: keys, datum: datum) { try await output.write(message) }
+  }
+}
+
+/// Answers every datum of a batch as the map fixture would.
+struct AsyncBatchFixture: BatchMapper {
+  func mapBatch(_ datums: [NumaflowMapper.Datum]) async throws -> [BatchResponse] {
+    var responses: [BatchResponse] = []
+    for datum in datums {
+      let behaviour = Behaviour(datum.value)
+      try await behaviour.act()
+      responses.append(BatchResponse(id: datum.id, messages: behaviour.mapOutputs(keys: datum.keys, datum: datum)))
+    }
+    return responses
+  }
+}
+
+struct SyncBatchFixture: SyncBatchMapper {
+  func mapBatch(_ datums: [NumaflowMapper.Datum]) throws -> [BatchResponse] {
+    try datums.map { datum in
+      let behaviour = Behaviour(datum.value)
+      try behaviour.actBlocking()
+      return BatchResponse(id: datum.id, messages: behaviour.mapOutputs(keys: datum.keys, datum: datum))
+    }
+  }
+}
+
 let arguments = CommandLine.arguments
 func flag(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
 let mode = try ServerMode(commandLine: arguments)
 let useSync = flag("--handler").map { $0 == "sync" } ?? (mode == .sync)
 switch (flag("--kind") ?? "map", useSync) {
+case ("mapstream", _): try await MapStreamServer(mode: mode, mapStreamer: StreamFixture()).run()
+case ("batchmap", true): try await BatchMapServer(mode: mode, batchMapper: SyncBatchFixture()).run()
+case ("batchmap", false): try await BatchMapServer(mode: mode, batchMapper: AsyncBatchFixture()).run()
 case ("transformer", true): try await SourceTransformServer(mode: mode, transformer: SyncTransformFixture()).run()
 case ("transformer", false): try await SourceTransformServer(mode: mode, transformer: AsyncTransformFixture()).run()
 case (_, true): try await MapServer(mode: mode, mapper: SyncMapFixture()).run()
