@@ -49,10 +49,16 @@ for size in 100 10240; do
     for mode in async sync multiprocess; do
       bench "swift-$mode" "$size" "$count" -- "$BIN/map-forward-message" --mode "$mode"
     done
-    # The source transformer: the test fixture's echo (a sync handler; it also copies metadata).
+    # The other kinds: the test fixture's echo (a sync handler; it also copies metadata).
     for mode in async sync multiprocess; do
       "$BIN/numaflow-dev" bench transformer --label "transformer-$mode" --payload-size "$size" --count "$count" \
         -- "$BIN/fixture-server" --kind transformer --handler sync --mode "$mode" 2>/dev/null
+    done
+    "$BIN/numaflow-dev" bench mapstream --label "mapstream-async" --payload-size "$size" --count "$count" \
+      -- "$BIN/fixture-server" --kind mapstream 2>/dev/null
+    for mode in async sync; do
+      "$BIN/numaflow-dev" bench batchmap --label "batchmap-$mode" --payload-size "$size" --count "$count" \
+        -- "$BIN/fixture-server" --kind batchmap --handler sync --mode "$mode" 2>/dev/null
     done
   done
 done | tee "$RESULTS"

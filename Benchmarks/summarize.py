@@ -17,6 +17,7 @@ for line in open(sys.argv[1]):
 labels = [
     "bare-echo-default", "bare-echo-2MiB", "pynumaflow-async", "swift-async", "swift-sync", "swift-multiprocess",
     "transformer-async", "transformer-sync", "transformer-multiprocess",
+    "mapstream-async", "batchmap-async", "batchmap-sync",
 ]
 sizes = sorted({size for _, size in cells})
 

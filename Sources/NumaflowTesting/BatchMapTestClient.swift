@@ -70,6 +70,39 @@ public struct BatchMapTestClient: Sendable {
     }
   }
 
+  /// Sends `total` requests in batches of `batchSize`, one batch at a time as numa does, and
+  /// returns how many were answered. For benchmarks.
+  package func drive(
+    total: Int,
+    batchSize: Int,
+    makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest
+  ) async throws -> Int {
+    let batches = (total + batchSize - 1) / batchSize
+    return try await withClient { client in
+      let batchDone = AsyncSemaphore(permits: 0)
+      let request = StreamingClientRequest<Map_V1_MapRequest> { writer in
+        try await writer.write(MapTestClient.handshake)
+        for batch in 0..<batches {
+          let range = (batch * batchSize)..<min(total, (batch + 1) * batchSize)
+          try await writer.write(contentsOf: range.map(makeRequest))
+          try await writer.write(Self.endOfBatch)
+          await batchDone.acquire()
+        }
+      }
+      return try await client.mapFn(request: request) { response in
+        var answered = 0
+        for try await message in response.messages where !message.hasHandshake {
+          if message.hasStatus && message.status.eot {
+            batchDone.release()
+          } else {
+            answered += 1
+          }
+        }
+        return answered
+      }
+    }
+  }
+
   private func withClient<Result: Sendable>(
     _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
   ) async throws -> Result {

@@ -78,6 +78,20 @@ public struct MapStreamTestClient: Sendable {
     }
   }
 
+  /// Keeps `window` requests in flight until `total` have ended with their EOT. For benchmarks.
+  package func drive(
+    total: Int,
+    window: Int,
+    makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest
+  ) async throws -> Int {
+    try await withClient { client in
+      try await NumaflowTesting.drive(
+        handshake: MapTestClient.handshake, total: total, window: window, makeRequest: makeRequest,
+        isAnswer: { $0.hasStatus && $0.status.eot }
+      ) { try await client.mapFn(request: $0, onResponse: $1) }
+    }
+  }
+
   private func withClient<Result: Sendable>(
     _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
   ) async throws -> Result {

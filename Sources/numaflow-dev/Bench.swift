@@ -13,7 +13,7 @@ extension NumaflowDev {
         """
     )
 
-    @Argument(help: "The kind of UDF: map or transformer.")
+    @Argument(help: "The kind of UDF: map, mapstream, batchmap or transformer.")
     var kind: UDFKind
 
     @Option(help: "Payload size in bytes.")
@@ -25,7 +25,7 @@ extension NumaflowDev {
     @Option(help: "Requests sent before measuring.")
     var warmup = 2_000
 
-    @Option(help: "Requests in flight at once (numa's concurrency).")
+    @Option(help: "Requests in flight at once (numa's concurrency); for batchmap, the batch size.")
     var window = 500
 
     @Option(help: "A label for the result line.")

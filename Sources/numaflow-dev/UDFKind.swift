@@ -102,16 +102,23 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
   func drive(socketPath: String, total: Int, window: Int, payload: Data) async throws -> Int {
     let eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
     switch self {
-    case .batchmap, .mapstream:
-      throw ValidationFailure("numaflow-dev bench drives map and transformer servers; \(rawValue) is not benchmarked yet")
-    case .map:
-      return try await MapTestClient(socketPath: socketPath).drive(total: total, window: window) { index in
+    case .map, .mapstream, .batchmap:
+      let makeRequest: @Sendable (Int) -> Map_V1_MapRequest = { index in
         var request = Map_V1_MapRequest()
         request.id = "bench-\(index)"
         request.request.keys = ["key"]
         request.request.value = payload
         request.request.eventTime = eventTime
         return request
+      }
+      switch self {
+      case .mapstream:
+        return try await MapStreamTestClient(socketPath: socketPath).drive(total: total, window: window, makeRequest: makeRequest)
+      case .batchmap:
+        // numa reads and sends batches of its read batch size, one at a time.
+        return try await BatchMapTestClient(socketPath: socketPath).drive(total: total, batchSize: window, makeRequest: makeRequest)
+      default:
+        return try await MapTestClient(socketPath: socketPath).drive(total: total, window: window, makeRequest: makeRequest)
       }
     case .transformer:
       return try await SourceTransformTestClient(socketPath: socketPath).drive(total: total, window: window) { index in
