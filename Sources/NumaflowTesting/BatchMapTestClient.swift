@@ -29,9 +29,7 @@ public struct BatchMapTestClient: Sendable {
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
-    try await withClient { client in
-      try await client.isReady(request: ClientRequest(message: Google_Protobuf_Empty())) { try $0.message.ready }
-    }
+    try await target.mapIsReady()
   }
 
   /// Sends `datums` as one batch and returns each one's outputs, in input order.
@@ -63,7 +61,7 @@ public struct BatchMapTestClient: Sendable {
     timeout: Duration = .seconds(60),
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
-    try await withClient { client in
+    try await target.withMapClient { client in
       try await NumaflowTesting.exchange(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending) {
         try await client.mapFn(request: $0, onResponse: $1)
       }
@@ -78,7 +76,7 @@ public struct BatchMapTestClient: Sendable {
     makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest
   ) async throws -> Int {
     let batches = (total + batchSize - 1) / batchSize
-    return try await withClient { client in
+    return try await target.withMapClient { client in
       let batchDone = AsyncSemaphore(permits: 0)
       let request = StreamingClientRequest<Map_V1_MapRequest> { writer in
         try await writer.write(MapTestClient.handshake)
@@ -103,13 +101,4 @@ public struct BatchMapTestClient: Sendable {
     }
   }
 
-  private func withClient<Result: Sendable>(
-    _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
-  ) async throws -> Result {
-    try await target.withClient(
-      overSocket: { Map_V1_Map.Client(wrapping: $0) },
-      inProcess: { Map_V1_Map.Client(wrapping: $0) },
-      body
-    )
-  }
 }

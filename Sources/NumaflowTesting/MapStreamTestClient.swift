@@ -28,9 +28,7 @@ public struct MapStreamTestClient: Sendable {
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
-    try await withClient { client in
-      try await client.isReady(request: ClientRequest(message: Google_Protobuf_Empty())) { try $0.message.ready }
-    }
+    try await target.mapIsReady()
   }
 
   /// Streams one datum and returns its outputs, in the order they were written.
@@ -70,7 +68,7 @@ public struct MapStreamTestClient: Sendable {
     timeout: Duration = .seconds(120),
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
-    try await withClient { client in
+    try await target.withMapClient { client in
       try await NumaflowTesting.exchange(
         requests, awaitingResponses: count, counting: { $0.hasStatus && $0.status.eot }, timeout: timeout,
         afterSending: afterSending
@@ -84,7 +82,7 @@ public struct MapStreamTestClient: Sendable {
     window: Int,
     makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest
   ) async throws -> Int {
-    try await withClient { client in
+    try await target.withMapClient { client in
       try await NumaflowTesting.drive(
         handshake: MapTestClient.handshake, total: total, window: window, makeRequest: makeRequest,
         isAnswer: { $0.hasStatus && $0.status.eot }
@@ -92,13 +90,4 @@ public struct MapStreamTestClient: Sendable {
     }
   }
 
-  private func withClient<Result: Sendable>(
-    _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
-  ) async throws -> Result {
-    try await target.withClient(
-      overSocket: { Map_V1_Map.Client(wrapping: $0) },
-      inProcess: { Map_V1_Map.Client(wrapping: $0) },
-      body
-    )
-  }
 }

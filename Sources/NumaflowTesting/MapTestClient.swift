@@ -38,9 +38,7 @@ public struct MapTestClient: Sendable {
 
   /// Asks IsReady, as numa's health checks do.
   public func isReady() async throws -> Bool {
-    try await withMapClient { client in
-      try await client.isReady(request: ClientRequest(message: Google_Protobuf_Empty())) { try $0.message.ready }
-    }
+    try await target.mapIsReady()
   }
 
   /// Maps one datum and returns its outputs.
@@ -74,7 +72,7 @@ public struct MapTestClient: Sendable {
     timeout: Duration = .seconds(60),
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
-    try await withMapClient { client in
+    try await target.withMapClient { client in
       try await NumaflowTesting.exchange(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending) {
         try await client.mapFn(request: $0, onResponse: $1)
       }
@@ -87,7 +85,7 @@ public struct MapTestClient: Sendable {
     window: Int,
     makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest
   ) async throws -> Int {
-    try await withMapClient { client in
+    try await target.withMapClient { client in
       try await NumaflowTesting.drive(
         handshake: Self.handshake, total: total, window: window, makeRequest: makeRequest,
         isAnswer: { !$0.hasHandshake }
@@ -95,15 +93,6 @@ public struct MapTestClient: Sendable {
     }
   }
 
-  private func withMapClient<Result: Sendable>(
-    _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
-  ) async throws -> Result {
-    try await target.withClient(
-      overSocket: { Map_V1_Map.Client(wrapping: $0) },
-      inProcess: { Map_V1_Map.Client(wrapping: $0) },
-      body
-    )
-  }
 }
 
 /// Orders one-response-per-request answers by the `request-<i>` ids a test client gave out,

@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2Posix
 import NumaflowCore
+import NumaflowProtos
 import SwiftProtobuf
 
 /// What came back on one bidirectional stream.
@@ -129,6 +130,27 @@ package enum TestTarget<Request: Sendable, Response: Sendable>: Sendable {
           result.set(try await withInProcessServer(service: service) { try await body(inProcess($0)) })
         }
       }
+    }
+  }
+}
+
+extension TestTarget {
+  /// Runs `body` with a `map.v1.Map` client for the target: unary, stream and batch map all
+  /// speak that service.
+  package func withMapClient<Result: Sendable>(
+    _ body: @Sendable @escaping (any Map_V1_Map.ClientProtocol) async throws -> Result
+  ) async throws -> Result {
+    try await withClient(
+      overSocket: { Map_V1_Map.Client(wrapping: $0) },
+      inProcess: { Map_V1_Map.Client(wrapping: $0) },
+      body
+    )
+  }
+
+  /// Asks a map server's IsReady, as numa's health checks do.
+  package func mapIsReady() async throws -> Bool {
+    try await withMapClient { client in
+      try await client.isReady(request: ClientRequest(message: Google_Protobuf_Empty())) { try $0.message.ready }
     }
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NumaflowCore
+import SwiftProtobuf
 
 /// One input record: `{"keys":[...],"value":"...","event_time":"...","headers":{...}}`, with
 /// `value_base64` instead of `value` for binary payloads.
@@ -104,13 +105,10 @@ struct OutputRecord: Encodable {
 
   /// RFC 3339 in UTC with as many fractional digits as the time has, to the microsecond.
   static func rfc3339(_ date: Date) -> String {
-    let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-    var seconds = microseconds / 1_000_000
-    var fraction = microseconds % 1_000_000
-    if fraction < 0 {
-      seconds -= 1
-      fraction += 1_000_000
-    }
+    // The same rounding as on the wire, so what is printed is what numa reads.
+    let timestamp = Google_Protobuf_Timestamp(roundingToMicroseconds: date)
+    let seconds = timestamp.seconds
+    let fraction = Int(timestamp.nanos / 1000)
     let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
     guard fraction > 0 else { return whole }
     var digits = String(fraction)
