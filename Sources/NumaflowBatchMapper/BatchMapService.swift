@@ -16,12 +16,6 @@ struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
     try await serveBatches(requests: request, responses: response, shape: Self.shape, handler: handler, lifecycle: lifecycle)
   }
 
-  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Map_V1_ReadyResponse {
-    var ready = Map_V1_ReadyResponse()
-    ready.ready = true
-    return ready
-  }
-
   static let shape = BatchShape<Map_V1_MapRequest, Map_V1_MapResponse>(
     rpc: "MapFn (batch map)",
     classify: { request in

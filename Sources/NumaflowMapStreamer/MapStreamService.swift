@@ -34,12 +34,6 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     )
   }
 
-  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Map_V1_ReadyResponse {
-    var ready = Map_V1_ReadyResponse()
-    ready.ready = true
-    return ready
-  }
-
   static let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>(
     rpc: "MapFn (stream map)",
     classify: { request in

@@ -21,12 +21,6 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
     )
   }
 
-  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Map_V1_ReadyResponse {
-    var ready = Map_V1_ReadyResponse()
-    ready.ready = true
-    return ready
-  }
-
   static let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>(
     rpc: "MapFn",
     classify: { request in
@@ -61,5 +55,15 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
     response.id = request.id
     response.results = messages.map(\.result)
     return response
+  }
+}
+
+extension Map_V1_Map.SimpleServiceProtocol {
+  /// Every map service (unary, stream, batch) answers numa's health checks the same way:
+  /// ready, at once.
+  package func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Map_V1_ReadyResponse {
+    var ready = Map_V1_ReadyResponse()
+    ready.ready = true
+    return ready
   }
 }

@@ -61,11 +61,7 @@ public struct BatchMapTestClient: Sendable {
     timeout: Duration = .seconds(60),
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
-    try await target.withMapClient { client in
-      try await NumaflowTesting.exchange(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending) {
-        try await client.mapFn(request: $0, onResponse: $1)
-      }
-    }
+    try await target.exchangeOnMap(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending)
   }
 
   /// Sends `total` requests in batches of `batchSize`, one batch at a time as numa does, and

@@ -68,12 +68,9 @@ public struct MapStreamTestClient: Sendable {
     timeout: Duration = .seconds(120),
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
-    try await target.withMapClient { client in
-      try await NumaflowTesting.exchange(
-        requests, awaitingResponses: count, counting: { $0.hasStatus && $0.status.eot }, timeout: timeout,
-        afterSending: afterSending
-      ) { try await client.mapFn(request: $0, onResponse: $1) }
-    }
+    try await target.exchangeOnMap(
+      requests, awaitingResponses: count, counting: { $0.hasStatus && $0.status.eot }, timeout: timeout,
+      afterSending: afterSending)
   }
 
   /// Keeps `window` requests in flight until `total` have ended with their EOT. For benchmarks.

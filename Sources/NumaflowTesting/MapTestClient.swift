@@ -72,11 +72,7 @@ public struct MapTestClient: Sendable {
     timeout: Duration = .seconds(60),
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
-    try await target.withMapClient { client in
-      try await NumaflowTesting.exchange(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending) {
-        try await client.mapFn(request: $0, onResponse: $1)
-      }
-    }
+    try await target.exchangeOnMap(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending)
   }
 
   /// Keeps `window` requests in flight until `total` have been answered. For benchmarks.

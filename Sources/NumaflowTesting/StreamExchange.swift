@@ -147,6 +147,21 @@ extension TestTarget {
     )
   }
 
+  /// Sends `requests` exactly as given on one `MapFn` stream (see ``exchange(_:awaitingResponses:counting:timeout:afterSending:open:)``).
+  package func exchangeOnMap(
+    _ requests: [Map_V1_MapRequest],
+    awaitingResponses count: Int,
+    counting: @escaping @Sendable (Map_V1_MapResponse) -> Bool = { _ in true },
+    timeout: Duration,
+    afterSending: @escaping @Sendable () async -> Void
+  ) async throws -> StreamOutcome<Map_V1_MapResponse> {
+    try await withMapClient { client in
+      try await exchange(
+        requests, awaitingResponses: count, counting: counting, timeout: timeout, afterSending: afterSending
+      ) { try await client.mapFn(request: $0, onResponse: $1) }
+    }
+  }
+
   /// Asks a map server's IsReady, as numa's health checks do.
   package func mapIsReady() async throws -> Bool {
     try await withMapClient { client in
