@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
 /// What every stream of one server shares: the configuration, the first UDF failure, and the
@@ -7,6 +8,9 @@ import Synchronization
 package final class ServerLifecycle: Sendable {
   package let configuration: ServerConfiguration
   package var logger: Logger { configuration.logger }
+  /// The transport's event loops; empty for the in-process transport. Streams pace their
+  /// writers on them (``OutboundPacer``).
+  package let eventLoops: [any EventLoop]
 
   private let failureState = Mutex<UDFFailure?>(nil)
   /// Signalled by the first UDF failure.
@@ -14,8 +18,14 @@ package final class ServerLifecycle: Sendable {
   /// Signalled when the grace period is over: streams stop reading and end.
   package let forcedStop = OneShotEvent()
 
-  package init(configuration: ServerConfiguration) {
+  package init(configuration: ServerConfiguration, eventLoops: [any EventLoop] = []) {
     self.configuration = configuration
+    self.eventLoops = eventLoops
+  }
+
+  /// A pacer for one stream's writes.
+  package func makePacer() -> OutboundPacer {
+    OutboundPacer(eventLoops: eventLoops)
   }
 
   /// The first UDF failure, if any.

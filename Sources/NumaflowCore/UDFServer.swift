@@ -82,7 +82,8 @@ package struct UDFServer<Request: Sendable, Response: Sendable>: Sendable {
           + "implement the Sync variant of the handler protocol, or use mode async or multiprocess"
       )
     }
-    let lifecycle = ServerLifecycle(configuration: configuration)
+    let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    let lifecycle = ServerLifecycle(configuration: configuration, eventLoops: Array(eventLoopGroup.makeIterator()))
     let logger = configuration.logger
     try FileManager.default.createDirectory(atPath: configuration.socketDirectory, withIntermediateDirectories: true)
     // A previous run of this container may have left both behind.
@@ -97,7 +98,8 @@ package struct UDFServer<Request: Sendable, Response: Sendable>: Sendable {
       let transport = HTTP2ServerTransport.Posix(
         address: .unixDomainSocket(path: socketPath),
         transportSecurity: .plaintext,
-        config: .numaflow(configuration)
+        config: .numaflow(configuration),
+        eventLoopGroup: eventLoopGroup
       )
       let server = GRPCServer(transport: transport, services: [makeService(handler, lifecycle)])
       try await withThrowingTaskGroup(of: Void.self) { group in

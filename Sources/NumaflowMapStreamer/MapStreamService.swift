@@ -22,8 +22,9 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     let handler = self.handler
+    let pacer = lifecycle.makePacer()
     let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { request in
-      try await handler.call(MapStreamCall(request: request, output: MessageWriter(id: request.id, responses: response)))
+      try await handler.call(MapStreamCall(request: request, output: MessageWriter(id: request.id, responses: response, pacer: pacer)))
     }
     try await serveOneResponsePerRequest(
       requests: request,
