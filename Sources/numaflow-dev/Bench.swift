@@ -37,6 +37,8 @@ extension NumaflowDev {
     @Option(help: "With --socket: the server's pid, to measure its CPU and memory.")
     var serverPID: Int32?
 
+    @OptionGroup var runDirectory: RunDirectoryOption
+
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
     var server: [String] = []
 
@@ -49,7 +51,7 @@ extension NumaflowDev {
         socketPath = socket
         pid = serverPID
       } else {
-        let started = try await ServerSession.start(command: server, kind: kind, log: log)
+        let started = try await ServerSession.start(command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
         session = started
         socketPath = started.socketPath
         pid = started.process.pid

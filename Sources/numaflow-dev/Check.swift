@@ -8,13 +8,15 @@ extension NumaflowDev {
       discussion: "Example: numaflow-dev check -- .build/debug/map-even-odd --mode sync"
     )
 
+    @OptionGroup var runDirectory: RunDirectoryOption
+
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
     var server: [String] = []
 
     func run() async throws {
       let session: ServerSession
       do {
-        session = try await ServerSession.start(command: server, kind: nil) { print($0.hasPrefix("note:") ? "• \($0)" : "✓ \($0)") }
+        session = try await ServerSession.start(command: server, kind: nil, runDirectory: runDirectory.runDir) { print($0.hasPrefix("note:") ? "• \($0)" : "✓ \($0)") }
       } catch {
         print("✗ \(error)")
         throw ExitCode.failure

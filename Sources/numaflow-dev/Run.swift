@@ -25,12 +25,14 @@ extension NumaflowDev {
     @Option(help: "JSON-lines input file, or - for standard input.")
     var input: String
 
+    @OptionGroup var runDirectory: RunDirectoryOption
+
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
     var server: [String] = []
 
     func run() async throws {
       let records = try InputRecord.read(input)
-      let session = try await ServerSession.start(command: server, kind: kind, log: log)
+      let session = try await ServerSession.start(command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
       let outputs: [OutputRecord]
       do {
         outputs = try await kind.run(records, socketPath: session.socketPath)

@@ -4,21 +4,30 @@ import Foundation
 import Glibc
 #endif
 
-/// A UDF server binary started the way the platform starts a UD container, but with its
-/// socket directory in a private temporary directory.
+/// A UDF server binary started the way the platform starts a UD container, with its socket
+/// directory in a private temporary directory unless told otherwise.
 final class ServerProcess: @unchecked Sendable {
   let process = Process()
   let runDirectory: String
+  /// Whether the run directory is ours to remove when the server stops.
+  private let ownsRunDirectory: Bool
 
-  /// Starts `command` (the binary, then its arguments). Its output goes to our stderr so that
+  /// Starts `command` (the binary, then its arguments) with its socket directory in
+  /// `runDirectory`, or in a private temporary one. Its output goes to our stderr so that
   /// stdout carries only results.
-  init(command: [String], environment extra: [String: String] = [:]) throws {
+  init(command: [String], runDirectory given: String? = nil, environment extra: [String: String] = [:]) throws {
     guard let executable = command.first else {
       throw ValidationFailure("no server given: put the server binary and its arguments after --")
     }
-    runDirectory = (NSTemporaryDirectory() as NSString)
-      .appendingPathComponent("numaflow-dev-\(getpid())-\(UUID().uuidString.prefix(6))")
+    ownsRunDirectory = given == nil
+    runDirectory =
+      given
+      ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("numaflow-dev-\(getpid())-\(UUID().uuidString.prefix(6))")
     try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+    // A server-info left by an earlier run would be read before the new server replaces it.
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? [] where name.hasSuffix("-server-info") {
+      try? FileManager.default.removeItem(atPath: (runDirectory as NSString).appendingPathComponent(name))
+    }
 
     var environment = ProcessInfo.processInfo.environment
     environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
@@ -65,7 +74,7 @@ final class ServerProcess: @unchecked Sendable {
       kill(pid, SIGKILL)
       process.waitUntilExit()
     }
-    try? FileManager.default.removeItem(atPath: runDirectory)
+    if ownsRunDirectory { try? FileManager.default.removeItem(atPath: runDirectory) }
     return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
   }
 

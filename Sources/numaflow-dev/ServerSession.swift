@@ -12,10 +12,11 @@ struct ServerSession {
   static func start(
     command: [String],
     kind: UDFKind?,
+    runDirectory: String?,
     timeout: Duration = .seconds(30),
     log: (String) -> Void
   ) async throws -> ServerSession {
-    let process = try ServerProcess(command: command)
+    let process = try ServerProcess(command: command, runDirectory: runDirectory)
     do {
       let infoPath: String
       if let kind {
