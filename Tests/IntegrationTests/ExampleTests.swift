@@ -98,8 +98,23 @@ struct ExampleTests {
     ])
   }
 
+  /// `--run-dir`, as used for servers of other SDKs: a server-info left behind there is not
+  /// taken for the new server's, and the directory is kept, emptied of what the server wrote.
+  @Test func givenRunDirectory() async throws {
+    let runDirectory = try makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+    let stale = #"{"protocol":"uds","language":"go","version":"v0.0.1","metadata":{"MAP_MODE":"batch-map"}}U+005C__END__"#
+    try Data(stale.utf8).write(to: URL(fileURLWithPath: runDirectory + "/mapper-server-info"))
+    let lines = try await runExample(
+      "map-forward-message", mode: "async", runDirectory: runDirectory, input: #"{"keys": ["k"], "value": "hi"}"#)
+    #expect(lines == [#"{"input":0,"keys":["k"],"tags":[],"value":"hi"}"#])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: runDirectory).filter { $0 != "runtime" } == [])
+  }
+
   /// Runs `numaflow-dev run <kind>` on an example and returns its stdout lines.
-  func runExample(_ example: String, kind: String = "map", mode: String, input: String) async throws -> [String] {
+  func runExample(
+    _ example: String, kind: String = "map", mode: String, runDirectory: String? = nil, input: String
+  ) async throws -> [String] {
     let directory = try makeDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let inputPath = directory + "/input.jsonl"
@@ -107,7 +122,9 @@ struct ExampleTests {
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: ServerUnderTest.binary("numaflow-dev"))
-    process.arguments = ["run", kind, "--input", inputPath, "--", ServerUnderTest.binary(example), "--mode", mode]
+    process.arguments =
+      ["run", kind, "--input", inputPath] + (runDirectory.map { ["--run-dir", $0] } ?? [])
+      + ["--", ServerUnderTest.binary(example), "--mode", mode]
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
