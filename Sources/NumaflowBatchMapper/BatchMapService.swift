@@ -24,11 +24,7 @@ struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
       guard request.hasRequest else { return .invalid(id: request.id, problem: "it carries no request payload") }
       return .request(id: request.id)
     },
-    handshakeResponse: {
-      var response = Map_V1_MapResponse()
-      response.handshake.sot = true
-      return response
-    }(),
+    handshakeResponse: .handshakeReply,
     endOfBatchResponse: {
       var response = Map_V1_MapResponse()
       response.status.eot = true

@@ -9,7 +9,7 @@ package final class ServerLifecycle: Sendable {
   package let configuration: ServerConfiguration
   package var logger: Logger { configuration.logger }
   /// The transport's event loops; empty for the in-process transport. Streams pace their
-  /// writers on them (``OutboundPacer``).
+  /// writes on them (``OutboundQueue``).
   package let eventLoops: [any EventLoop]
 
   private let failureState = Mutex<UDFFailure?>(nil)
@@ -21,11 +21,6 @@ package final class ServerLifecycle: Sendable {
   package init(configuration: ServerConfiguration, eventLoops: [any EventLoop] = []) {
     self.configuration = configuration
     self.eventLoops = eventLoops
-  }
-
-  /// A pacer for one stream's writes.
-  package func makePacer() -> OutboundPacer {
-    OutboundPacer(eventLoops: eventLoops)
   }
 
   /// The first UDF failure, if any.

@@ -16,11 +16,19 @@ package struct StreamShape<Request: Sendable, Response: Sendable>: Sendable {
   package var classify: @Sendable (Request) -> Kind
   /// The first message the server sends: the handshake reply.
   package var handshakeResponse: Response
+  /// The payload bytes a response carries, for pacing (``OutboundQueue``).
+  package var cost: @Sendable (Response) -> Int
 
-  package init(rpc: String, classify: @escaping @Sendable (Request) -> Kind, handshakeResponse: Response) {
+  package init(
+    rpc: String,
+    classify: @escaping @Sendable (Request) -> Kind,
+    handshakeResponse: Response,
+    cost: @escaping @Sendable (Response) -> Int
+  ) {
     self.rpc = rpc
     self.classify = classify
     self.handshakeResponse = handshakeResponse
+    self.cost = cost
   }
 }
 
@@ -37,9 +45,25 @@ package struct StreamShape<Request: Sendable, Response: Sendable>: Sendable {
 /// - Misuse by the client (no handshake, a second handshake, a request without payload) ends
 ///   this RPC with a status that says what was wrong; the server keeps serving.
 /// - After SIGTERM the stream keeps being served until numa closes it or the grace period ends.
+/// - Responses leave through an ``OutboundQueue``, written together as they gather.
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   responses: RPCWriter<Response>,
+  shape: StreamShape<Request, Response>,
+  handler: RequestHandler<Request, Response>,
+  lifecycle: ServerLifecycle
+) async throws {
+  try await OutboundQueue.withQueue(writingTo: responses, lifecycle: lifecycle, cost: shape.cost) { outbound in
+    try await serveOneResponsePerRequest(
+      requests: requests, outbound: outbound, shape: shape, handler: handler, lifecycle: lifecycle)
+  }
+}
+
+/// ``serveOneResponsePerRequest(requests:responses:shape:handler:lifecycle:)`` on a queue the
+/// caller made, for kinds whose handlers also send through it (a stream map's outputs).
+package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
+  requests: RPCAsyncSequence<Request, any Error>,
+  outbound: OutboundQueue<Response>,
   shape: StreamShape<Request, Response>,
   handler: RequestHandler<Request, Response>,
   lifecycle: ServerLifecycle
@@ -54,11 +78,11 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
     defer { stream.end() }
     switch outcome {
     case .success(let response):
-      // If the client has gone, the read side ends the stream; nothing to do here.
-      try? await responses.write(response)
+      // If numa has gone, the read side ends the stream; nothing to do here.
+      try? await outbound.send(response)
     case .failure(let error):
-      // A stream the client cancelled is not the handler's fault.
-      if Task.isCancelled { return }
+      // A stream the client cancelled or closed is not the handler's fault.
+      if Task.isCancelled || error is StreamEnded { return }
       let failure = UDFFailure(containerType: containerType, handler: handler.name, requestID: id, error: error)
       stream.record(.udf(failure))
       lifecycle.recordFailure(failure)
@@ -73,7 +97,7 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
         stream.record(.protocolViolation(missingHandshake(rpc: shape.rpc, got: describe(shape.classify(first)))))
         return
       }
-      try await responses.write(shape.handshakeResponse)
+      try await outbound.send(shape.handshakeResponse)
 
       try await withThrowingTaskGroup(of: Void.self) { handlers in
         var unreaped = 0

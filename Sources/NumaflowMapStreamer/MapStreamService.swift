@@ -22,17 +22,18 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     let handler = self.handler
-    let pacer = lifecycle.makePacer()
-    let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { request in
-      try await handler.call(MapStreamCall(request: request, output: MessageWriter(id: request.id, responses: response, pacer: pacer)))
+    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: \.payloadBytes) { outbound in
+      let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { request in
+        try await handler.call(MapStreamCall(request: request, output: MessageWriter(id: request.id, outbound: outbound)))
+      }
+      try await serveOneResponsePerRequest(
+        requests: request,
+        outbound: outbound,
+        shape: Self.shape,
+        handler: perRequest,
+        lifecycle: lifecycle
+      )
     }
-    try await serveOneResponsePerRequest(
-      requests: request,
-      responses: response,
-      shape: Self.shape,
-      handler: perRequest,
-      lifecycle: lifecycle
-    )
   }
 
   static let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>(
@@ -42,11 +43,8 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
       guard request.hasRequest else { return .invalid(id: request.id, problem: "it carries no request payload") }
       return .request(id: request.id)
     },
-    handshakeResponse: {
-      var response = Map_V1_MapResponse()
-      response.handshake.sot = true
-      return response
-    }()
+    handshakeResponse: .handshakeReply,
+    cost: \.payloadBytes
   )
 
   static func localHandler(_ streamer: some MapStreamer) -> LocalHandler<MapStreamCall, Map_V1_MapResponse> {

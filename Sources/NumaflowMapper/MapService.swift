@@ -30,11 +30,8 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
       }
       return .request(id: request.id)
     },
-    handshakeResponse: {
-      var response = Map_V1_MapResponse()
-      response.handshake.sot = true
-      return response
-    }()
+    handshakeResponse: .handshakeReply,
+    cost: \.payloadBytes
   )
 
   /// The user's mapper adapted to wire messages.
@@ -56,6 +53,18 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
     response.results = messages.map(\.result)
     return response
   }
+}
+
+extension Map_V1_MapResponse {
+  /// The server's answer to numa's handshake, on every map stream.
+  package static let handshakeReply: Self = {
+    var response = Self()
+    response.handshake.sot = true
+    return response
+  }()
+
+  /// The bytes of the values this response carries.
+  package var payloadBytes: Int { results.reduce(0) { $0 + $1.value.count } }
 }
 
 extension Map_V1_Map.SimpleServiceProtocol {

@@ -43,7 +43,8 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
       var response = Response()
       response.handshake.sot = true
       return response
-    }()
+    }(),
+    cost: { $0.results.reduce(0) { $0 + $1.value.count } }
   )
 
   /// The user's transformer adapted to wire messages.
