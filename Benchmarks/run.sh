@@ -16,6 +16,9 @@ mkdir -p "$OUT"
 RESULTS="$OUT/results-$(date +%Y%m%d-%H%M%S).jsonl"
 
 python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
+# What the image runs with (Docker/Dockerfile): fewer glibc malloc arenas, less memory kept.
+# Exported for every server measured, baselines included.
+export MALLOC_ARENA_MAX=2
 for product in numaflow-dev map-forward-message bare-echo-server fixture-server; do
   swift build -c release --product "$product" >/dev/null
 done

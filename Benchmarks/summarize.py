@@ -31,9 +31,10 @@ for size in sizes:
     base_python = median("pynumaflow-async", size, "messages_per_second")
     base_echo = median("bare-echo-2MiB", size, "messages_per_second")
     base_async = median("swift-async", size, "messages_per_second")
+    python_cpu = median("pynumaflow-async", size, "server_cpu_us_per_message")
     print(f"\n### {size} B payloads (median of {len(cells.get(('swift-async', size), []))} runs)\n")
-    print("| server | msgs/s | server CPU µs/msg | peak RSS MB | × pynumaflow | × bare echo (2 MiB) | × swift async |")
-    print("|---|---|---|---|---|---|---|")
+    print("| server | msgs/s | server CPU µs/msg | peak RSS MB | × pynumaflow | × bare echo (2 MiB) | × swift async | pynumaflow CPU ÷ its CPU |")
+    print("|---|---|---|---|---|---|---|---|")
     for label in labels:
         rate = median(label, size, "messages_per_second")
         if rate is None:
@@ -41,4 +42,5 @@ for size in sizes:
         cpu = median(label, size, "server_cpu_us_per_message")
         rss = median(label, size, "server_peak_rss_mb")
         ratio = lambda base: f"{rate / base:.2f}" if base else "–"
-        print(f"| {label} | {rate:,.0f} | {cpu} | {rss} | {ratio(base_python)} | {ratio(base_echo)} | {ratio(base_async)} |")
+        efficiency = f"{python_cpu / cpu:.1f}" if python_cpu and cpu else "–"
+        print(f"| {label} | {rate:,.0f} | {cpu} | {rss} | {ratio(base_python)} | {ratio(base_echo)} | {ratio(base_async)} | {efficiency} |")
