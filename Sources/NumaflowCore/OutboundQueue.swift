@@ -73,17 +73,35 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     cost: @escaping @Sendable (Response) -> Int,
     body: (OutboundQueue) async throws -> Value
   ) async throws -> Value {
-    let queue = OutboundQueue(
+    try await withQueue(
       limit: lifecycle.configuration.maxConcurrentRequests,
       eventLoops: lifecycle.eventLoops,
-      cost: cost
+      cost: cost,
+      cancelWriterIf: lifecycle.forcedStop,
+      write: { try await writer.write(contentsOf: $0) },
+      body: body
     )
+  }
+
+  /// Runs `body` with a queue whose batches go to `write`, paced on `eventLoops`: at most
+  /// `limit` responses wait. When `body` is done, everything it sent is written before this
+  /// returns or rethrows, unless `forcedStop` has been signalled by then (the writer is then
+  /// cancelled).
+  package static func withQueue<Value: Sendable>(
+    limit: Int,
+    eventLoops: [any EventLoop],
+    cost: @escaping @Sendable (Response) -> Int,
+    cancelWriterIf forcedStop: OneShotEvent? = nil,
+    write: @escaping @Sendable ([Response]) async throws -> Void,
+    body: (OutboundQueue) async throws -> Value
+  ) async throws -> Value {
+    let queue = OutboundQueue(limit: limit, eventLoops: eventLoops, cost: cost)
     return try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { await queue.drain(into: writer) }
+      group.addTask { await queue.drain(using: write) }
       let outcome: Result<Value, any Error>
       do { outcome = .success(try await body(queue)) } catch { outcome = .failure(error) }
       queue.finish()
-      if lifecycle.forcedStop.isSignalled { group.cancelAll() }
+      if forcedStop?.isSignalled == true { group.cancelAll() }
       try await group.waitForAll()
       return try outcome.get()
     }
@@ -94,7 +112,7 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   ///   re-sends what it did not get).
   package func send(_ response: Response) async throws {
     let (writer, ticket) = try state.withLock { state -> (CheckedContinuation<Void, Never>?, UInt64?) in
-      guard !state.broken else { throw StreamEnded() }
+      guard !state.broken, !state.finished else { throw StreamEnded() }
       state.pending.append(response)
       let writer = state.writer
       state.writer = nil
@@ -118,18 +136,18 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
 
   /// Writes batches until the queue is finished and empty, the stream fails, or the task is
   /// cancelled.
-  private func drain(into writer: RPCWriter<Response>) async {
+  private func drain(using write: @Sendable ([Response]) async throws -> Void) async {
     var unpaced = 0
     while let batch = await nextBatch() {
       do {
-        try await writer.write(contentsOf: batch)
+        try await write(batch)
         unpaced += batch.reduce(0) { $0 + cost($1) + Self.responseOverhead }
         if unpaced >= Self.pacingBudget, !eventLoops.isEmpty {
           for loop in eventLoops { try await loop.submit {}.get() }
           unpaced = 0
         }
       } catch {
-        // numa has gone or the stream was cancelled: the read side ends the RPC.
+        // The peer has gone or the stream was cancelled: the read side ends it.
         let senders = state.withLock { state in
           state.broken = true
           state.pending.removeAll()

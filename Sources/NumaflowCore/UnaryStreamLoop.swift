@@ -101,7 +101,17 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
 
       try await withThrowingTaskGroup(of: Void.self) { handlers in
         var unreaped = 0
-        while let request = try await iterator.next() {
+        while true {
+          let request: Request
+          do {
+            guard let next = try await iterator.next() else { break }
+            request = next
+          } catch {
+            // Bytes that are not a request: nothing more can be read from this stream, but
+            // what was read is answered before it ends.
+            stream.record(.protocolViolation(unreadable(rpc: shape.rpc, error)))
+            break
+          }
           let id: String
           switch shape.classify(request) {
           case .request(let requestID):
@@ -179,6 +189,17 @@ package func missingHandshake(rpc: String, got: String) -> RPCError {
   RPCError(
     code: .failedPrecondition,
     message: "\(rpc): the first message must be a handshake with sot=true; got \(got). Nothing was processed."
+  )
+}
+
+/// The status for a stream on which a message could not be read (it did not decode, or was
+/// over the size limit).
+package func unreadable(rpc: String, _ error: any Error) -> RPCError {
+  let reason = (error as? RPCError).map { "\($0.code): \($0.message)" } ?? String(describing: error)
+  return RPCError(
+    code: (error as? RPCError)?.code ?? .invalidArgument,
+    message: "\(rpc): a message on the stream could not be read (\(reason)); "
+      + "requests before it were answered, the rest were not processed."
   )
 }
 

@@ -5,12 +5,12 @@ import GRPCNIOTransportHTTP2Posix
 import NumaflowCore
 
 /// Runs `body` with a client connected to a server on a Unix socket, configured as numa's
-/// client is: 64 MiB messages in both directions.
+/// client is: 64 MiB messages in both directions (tests of the server's own limit raise it).
 package func withUnixSocketClient<Result: Sendable>(
   path: String,
+  maxMessageSize: Int = 64 * 1024 * 1024,
   _ body: @Sendable @escaping (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
 ) async throws -> Result {
-  let maxMessageSize = 64 * 1024 * 1024
   let transport = try HTTP2ClientTransport.Posix(
     target: .unixDomainSocket(path: path),
     transportSecurity: .plaintext,

@@ -23,7 +23,8 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
 
   private struct Worker {
     var pid: pid_t
-    var outbound: NIOAsyncChannelOutboundWriter<WorkerFrame>?
+    /// Where frames to the worker go, once it is connected.
+    var outbound: OutboundQueue<WorkerFrame>?
     var load = 0
     var alive = true
   }
@@ -103,7 +104,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     let id = codec.requestID(request)
     let payload = ByteBuffer(bytes: try codec.encodeRequest(request))
 
-    let (sequence, outbound) = try state.withLock { state -> (UInt64, NIOAsyncChannelOutboundWriter<WorkerFrame>) in
+    let (sequence, outbound) = try state.withLock { state -> (UInt64, OutboundQueue<WorkerFrame>) in
       guard !state.closing else {
         throw WorkerError(summary: "the worker processes are stopping; request '\(id)' was not handled", details: "")
       }
@@ -119,7 +120,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     }
 
     do {
-      try await outbound.write(WorkerFrame(sequence: sequence, kind: .request, payload: payload))
+      try await outbound.send(WorkerFrame(sequence: sequence, kind: .request, payload: payload))
     } catch {
       // The worker is gone; its supervisor reports why. Make sure this call does not wait.
       complete(sequence, with: .failure(error))
@@ -170,18 +171,25 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
         maxMessageSize: lifecycle.configuration.maxMessageSize
       )
       try await channel.executeThenClose { inbound, outbound in
-        self.register(index: index, outbound: outbound)
-        for try await frame in inbound {
-          switch frame.kind {
-          case .response:
-            self.complete(frame.sequence, with: .success(frame.payload))
-          case .failure:
-            let error =
-              (try? JSONDecoder().decode(WorkerError.self, from: Data(frame.payload.readableBytesView)))
-              ?? WorkerError(summary: "the handler failed in worker \(index)", details: "")
-            self.complete(frame.sequence, with: .failure(error))
-          default:
-            logger.warning("ignoring an unexpected frame from a worker", metadata: ["worker": "\(index)"])
+        try await OutboundQueue.withQueue(
+          limit: lifecycle.configuration.maxConcurrentRequests,
+          eventLoops: [channel.channel.eventLoop],
+          cost: \.payload.readableBytes,
+          write: { try await outbound.write(contentsOf: $0) }
+        ) { requests in
+          self.register(index: index, outbound: requests)
+          for try await frame in inbound {
+            switch frame.kind {
+            case .response:
+              self.complete(frame.sequence, with: .success(frame.payload))
+            case .failure:
+              let error =
+                (try? JSONDecoder().decode(WorkerError.self, from: Data(frame.payload.readableBytesView)))
+                ?? WorkerError(summary: "the handler failed in worker \(index)", details: "")
+              self.complete(frame.sequence, with: .failure(error))
+            default:
+              logger.warning("ignoring an unexpected frame from a worker", metadata: ["worker": "\(index)"])
+            }
           }
         }
       }
@@ -194,7 +202,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     workerEnded(index: index, pid: worker.pid, exit: exit)
   }
 
-  private func register(index: Int, outbound: NIOAsyncChannelOutboundWriter<WorkerFrame>) {
+  private func register(index: Int, outbound: OutboundQueue<WorkerFrame>) {
     let allSettled = state.withLock { state in
       state.workers[index].outbound = outbound
       state.settled += 1
@@ -245,7 +253,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       return state.workers.compactMap(\.outbound)
     }
     for outbound in outbounds {
-      try? await outbound.write(WorkerFrame(sequence: 0, kind: .shutdown, payload: ByteBuffer()))
+      try? await outbound.send(WorkerFrame(sequence: 0, kind: .shutdown, payload: ByteBuffer()))
     }
   }
 

@@ -43,34 +43,49 @@ package enum WorkerProcess {
     let channel = try await WorkerChannel.adopting(descriptor: descriptor, maxMessageSize: configuration.maxMessageSize)
     let cap = configuration.maxConcurrentRequests
     try await channel.executeThenClose { inbound, outbound in
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        var unreaped = 0
-        for try await frame in inbound {
-          guard frame.kind == .request else { break }  // .shutdown
-          if unreaped >= cap {
-            try await group.next()
-            unreaped -= 1
-          }
-          unreaped += 1
-          group.addTask {
-            let reply: WorkerFrame
-            do {
-              let request = try codec.decodeRequest(Array(frame.payload.readableBytesView))
-              let bytes = try codec.encodeResponse(try await run(request))
-              reply = WorkerFrame(sequence: frame.sequence, kind: .response, payload: ByteBuffer(bytes: bytes))
-            } catch {
-              let failure = WorkerError(
-                summary: String(reflecting: error),
-                details: "error type: \(String(reflecting: type(of: error)))\nworker pid: \(getpid())"
-              )
-              let json = (try? JSONEncoder().encode(failure)) ?? Data()
-              reply = WorkerFrame(sequence: frame.sequence, kind: .failure, payload: ByteBuffer(bytes: json))
+      try await OutboundQueue.withQueue(
+        limit: cap,
+        eventLoops: [channel.channel.eventLoop],
+        cost: \.payload.readableBytes,
+        write: { try await outbound.write(contentsOf: $0) }
+      ) { replies in
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          var unreaped = 0
+          for try await frame in inbound {
+            guard frame.kind == .request else { break }  // .shutdown
+            if unreaped >= cap {
+              try await group.next()
+              unreaped -= 1
             }
-            try await outbound.write(reply)
+            unreaped += 1
+            group.addTask {
+              try await replies.send(reply(to: frame, run: run, codec: codec))
+            }
           }
+          try await group.waitForAll()
         }
-        try await group.waitForAll()
       }
+    }
+  }
+
+  /// Runs one request frame through the handler: its response frame, or a failure frame that
+  /// says what the handler threw.
+  private static func reply<Request: Sendable, Response: Sendable>(
+    to frame: WorkerFrame,
+    run: @Sendable (Request) async throws -> Response,
+    codec: WorkerCodec<Request, Response>
+  ) async -> WorkerFrame {
+    do {
+      let request = try codec.decodeRequest(Array(frame.payload.readableBytesView))
+      let bytes = try codec.encodeResponse(try await run(request))
+      return WorkerFrame(sequence: frame.sequence, kind: .response, payload: ByteBuffer(bytes: bytes))
+    } catch {
+      let failure = WorkerError(
+        summary: String(reflecting: error),
+        details: "error type: \(String(reflecting: type(of: error)))\nworker pid: \(getpid())"
+      )
+      let json = (try? JSONEncoder().encode(failure)) ?? Data()
+      return WorkerFrame(sequence: frame.sequence, kind: .failure, payload: ByteBuffer(bytes: json))
     }
   }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import GRPCCore
+import GRPCProtobuf
+import NumaflowMapper
+import NumaflowProtos
+import NumaflowTesting
+import SwiftProtobuf
+import Testing
+
+/// Bytes no well-behaved numa sends, over a real socket: the stream that carries them fails
+/// with a status that says why, what came before them is answered, and the server keeps serving
+/// (it is numa's input that was wrong, not the handler).
+@Suite(.timeLimit(.minutes(5)))
+struct BadInputTests {
+  static let modes = ["async", "sync", "multiprocess"]
+
+  @Test(arguments: modes)
+  func garbageAfterRequestsFailsTheStreamOnly(mode: String) async throws {
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let requests = [MapTestClient.handshake] + (0..<3).map { Datum(value: Data("v\($0)".utf8)).request(id: "ok-\($0)") }
+    // A length-delimited field 1 that claims more bytes than the message has.
+    let garbage: [UInt8] = [0x0A, 0xFF, 0x01, 0x42]
+    let outcome = try await sendRaw(requests.map { try $0.serializedBytes() } + [garbage], to: server.socketPath)
+
+    let error = try #require(outcome.error, "a message that does not decode must fail the stream")
+    #expect(error.code == .invalidArgument, "got \(error)")
+    #expect(error.message.contains("could not be read"))
+    #expect(Set(outcome.responses.filter { !$0.hasHandshake }.map(\.id)) == ["ok-0", "ok-1", "ok-2"])
+    try await expectStillServing(server)
+  }
+
+  @Test func aMessageOverTheSizeLimitIsRefused() async throws {
+    let server = try await ServerUnderTest("fixture-server")
+    defer { server.stop() }
+    // One byte over numa's (and the server's) 64 MiB limit.
+    let oversized = Datum(value: Data(count: 64 << 20 + 1)).request(id: "too-big")
+    let outcome = try await sendRaw(
+      [MapTestClient.handshake, oversized].map { try $0.serializedBytes() }, to: server.socketPath, clientLimit: 128 << 20)
+
+    // The transport refuses it before any handler code runs: it resets the HTTP/2 stream
+    // (RST_STREAM cancel, `unavailable` at the client) rather than sending a status. Numa never
+    // gets here: its client enforces the same 64 MiB limit before sending.
+    let failure = try #require(outcome.error)
+    let refusals: [RPCError.Code] = [.resourceExhausted, .unavailable]
+    #expect(refusals.contains(failure.code), "got \(failure)")
+    #expect(outcome.responses.allSatisfy { $0.hasHandshake }, "nothing but the handshake was answered")
+    try await expectStillServing(server)
+  }
+
+  /// A new stream is answered and no UDF failure was recorded.
+  func expectStillServing(_ server: ServerUnderTest) async throws {
+    #expect(try await server.client.map(Datum(value: Data("after".utf8))) == [Message("after", tags: ["echo"])])
+    #expect(server.process.isRunning)
+    #expect(!FileManager.default.fileExists(atPath: server.errorDirectory), "bad input is not a UDF failure")
+  }
+
+  /// Sends each element as one gRPC message on a `MapFn` stream, exactly as given, then
+  /// half-closes; collects the responses and the final status.
+  func sendRaw(
+    _ messages: [[UInt8]], to socketPath: String, clientLimit: Int = 64 << 20
+  ) async throws -> (responses: [Map_V1_MapResponse], error: RPCError?) {
+    try await withUnixSocketClient(path: socketPath, maxMessageSize: clientLimit) { client in
+      let request = StreamingClientRequest<[UInt8]> { writer in
+        for message in messages { try await writer.write(message) }
+      }
+      return try await client.bidirectionalStreaming(
+        request: request,
+        descriptor: MethodDescriptor(fullyQualifiedService: "map.v1.Map", method: "MapFn"),
+        serializer: RawBytes(),
+        deserializer: ProtobufDeserializer<Map_V1_MapResponse>(),
+        options: .defaults
+      ) { response in
+        var received: [Map_V1_MapResponse] = []
+        do {
+          for try await message in response.messages { received.append(message) }
+          return (received, nil)
+        } catch let error as RPCError {
+          return (received, error)
+        }
+      }
+    }
+  }
+}
+
+/// Sends bytes as they are.
+struct RawBytes: MessageSerializer {
+  func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
+}
