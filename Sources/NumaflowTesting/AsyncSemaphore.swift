@@ -13,27 +13,36 @@ final class AsyncSemaphore: Sendable {
     state = Mutex(State(permits: permits))
   }
 
+  /// Waits for one permit and takes it.
   func acquire() async {
-    await withCheckedContinuation { continuation in
-      let acquired = state.withLock { state -> Bool in
-        guard state.permits > 0 else {
-          state.waiters.append(continuation)
-          return false
-        }
-        state.permits -= 1
-        return true
+    _ = await acquire(upTo: 1)
+  }
+
+  /// Waits until a permit is free, then takes every free one up to `limit`: a sender wakes
+  /// once for all the answers that came in while it waited, not once per answer.
+  func acquire(upTo limit: Int) async -> Int {
+    while true {
+      let taken = state.withLock { state -> Int in
+        let taken = min(state.permits, limit)
+        state.permits -= taken
+        return taken
       }
-      if acquired { continuation.resume() }
+      if taken > 0 { return taken }
+      await withCheckedContinuation { continuation in
+        let parked = state.withLock { state -> Bool in
+          guard state.permits == 0 else { return false }
+          state.waiters.append(continuation)
+          return true
+        }
+        if !parked { continuation.resume() }
+      }
     }
   }
 
   func release() {
     let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-      guard !state.waiters.isEmpty else {
-        state.permits += 1
-        return nil
-      }
-      return state.waiters.removeFirst()
+      state.permits += 1
+      return state.waiters.isEmpty ? nil : state.waiters.removeFirst()
     }
     waiter?.resume()
   }

@@ -79,9 +79,12 @@ package func drive<Request: Sendable, Response: Sendable>(
   let done = OneShotEvent()
   let request = StreamingClientRequest<Request> { writer in
     try await writer.write(handshake)
-    for index in 0..<total {
-      await credits.acquire()
-      try await writer.write(makeRequest(index))
+    var sent = 0
+    while sent < total {
+      // As numa does, send as many as the window allows at once, in one write.
+      let granted = await credits.acquire(upTo: total - sent)
+      try await writer.write(contentsOf: (sent..<sent + granted).map(makeRequest))
+      sent += granted
     }
     await done.wait()
   }
