@@ -17,8 +17,9 @@ package enum WorkerProcess {
   }
 
   /// Handles requests from the server process until it says stop (or goes away). Async
-  /// handlers run concurrently; sync handlers one at a time, on a thread of their own, so code
-  /// that is not thread-safe stays safe.
+  /// handlers run concurrently; sync handlers one at a time, in the loop that reads the
+  /// requests, so code that is not thread-safe stays safe (this process does nothing else that
+  /// a blocked thread could hold up).
   package static func serve<Request: Sendable, Response: Sendable>(
     descriptor: CInt,
     handler: LocalHandler<Request, Response>,
@@ -29,15 +30,13 @@ package enum WorkerProcess {
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
 
-    let threads = NIOThreadPool(numberOfThreads: 1)
-    threads.start()
-    defer { threads.shutdownGracefully { _ in } }
     let run: @Sendable (Request) async throws -> Response
+    let concurrently: Bool
     switch handler {
     case .async(let call):
-      run = call
+      (run, concurrently) = (call, true)
     case .sync(let call):
-      run = { request in try await threads.runIfActive { try call(request) } }
+      (run, concurrently) = ({ try call($0) }, false)
     }
 
     let channel = try await WorkerChannel.adopting(descriptor: descriptor, maxMessageSize: configuration.maxMessageSize)
@@ -53,6 +52,10 @@ package enum WorkerProcess {
           var unreaped = 0
           for try await frame in inbound {
             guard frame.kind == .request else { break }  // .shutdown
+            guard concurrently else {
+              try await replies.send(await reply(to: frame, run: run, codec: codec))
+              continue
+            }
             if unreaped >= cap {
               try await group.next()
               unreaped -= 1
