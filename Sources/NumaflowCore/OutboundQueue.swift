@@ -124,6 +124,19 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     if let ticket { await waitForSpace(ticket: ticket) }
   }
 
+  /// Queues `response` without waiting, for a caller on a thread that cannot suspend (sync
+  /// mode's handler threads). The caller bounds how many it queues; the response is dropped
+  /// when the stream has ended.
+  package func enqueue(_ response: Response) {
+    let writer = state.withLock { state -> CheckedContinuation<Void, Never>? in
+      guard !state.broken, !state.finished else { return nil }
+      state.pending.append(response)
+      defer { state.writer = nil }
+      return state.writer
+    }
+    writer?.resume()
+  }
+
   /// No more responses will be sent.
   private func finish() {
     let writer = state.withLock { state in

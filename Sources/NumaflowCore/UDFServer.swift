@@ -177,7 +177,7 @@ package struct UDFServer<Request: Sendable, Response: Sendable>: Sendable {
       let threads = NIOThreadPool(numberOfThreads: configuration.workerCount)
       threads.start()
       do {
-        try await body(RequestHandler(name: handlerName) { request in try await threads.runIfActive { try call(request) } })
+        try await body(RequestHandler(name: handlerName, running: call, on: threads))
       } catch {
         try? await threads.shutdownGracefully()
         throw error

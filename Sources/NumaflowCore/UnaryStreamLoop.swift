@@ -1,4 +1,5 @@
 import GRPCCore
+import NIOPosix
 import Synchronization
 
 /// How a kind's bidirectional stream looks to ``serveOneResponsePerRequest(requests:responses:shape:handler:lifecycle:)``.
@@ -72,8 +73,14 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   let cap = lifecycle.configuration.maxConcurrentRequests
   let containerType = lifecycle.configuration.udContainerType
 
-  /// Writes the response to one dispatched request, or turns the handler's error into the
-  /// stream's fault and the server's UDF failure.
+  /// Turns a handler's error into the stream's fault and the server's UDF failure.
+  @Sendable func fail(_ error: any Error, id: String) {
+    let failure = UDFFailure(containerType: containerType, handler: handler.name, requestID: id, error: error)
+    stream.record(.udf(failure))
+    lifecycle.recordFailure(failure)
+  }
+
+  /// Sends the response to one dispatched request, or fails the stream with its error.
   @Sendable func answer(_ outcome: Result<Response, any Error>, id: String) async {
     defer { stream.end() }
     switch outcome {
@@ -83,9 +90,7 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
     case .failure(let error):
       // A stream the client cancelled or closed is not the handler's fault.
       if Task.isCancelled || error is StreamEnded { return }
-      let failure = UDFFailure(containerType: containerType, handler: handler.name, requestID: id, error: error)
-      stream.record(.udf(failure))
-      lifecycle.recordFailure(failure)
+      fail(error, id: id)
     }
   }
 
@@ -137,6 +142,17 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
             await answer(Result { try inline(request) }, id: id)
             continue
           }
+          if let offload = handler.offload {
+            // Sync mode: straight to a handler thread, which sends the response itself.
+            offload.threads.submit { state in
+              defer { stream.end() }
+              // Threads that are stopping run nothing more; numa re-sends what was not answered.
+              guard state == .active else { return }
+              do { outbound.enqueue(try offload.run(request)) } catch { fail(error, id: id) }
+            }
+            await stream.waitUntilInFlight(below: cap)
+            continue
+          }
           if unreaped >= cap {
             try await handlers.next()
             unreaped -= 1
@@ -148,6 +164,8 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
             await answer(outcome, id: id)
           }
         }
+        // Work handed to handler threads is not in the task group: wait for it too.
+        await stream.waitUntilInFlight(below: 1)
       }
   }
 
@@ -236,6 +254,8 @@ final class StreamFaults: Sendable {
   private struct State {
     var inFlight = 0
     var fault: Fault?
+    /// The reading loop, waiting for fewer than `limit` requests in flight.
+    var waiter: (limit: Int, continuation: CheckedContinuation<Void, Never>)?
   }
 
   private let state = Mutex(State())
@@ -254,11 +274,38 @@ final class StreamFaults: Sendable {
   }
 
   func end() {
-    let isDrained = state.withLock { state in
+    let (isDrained, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
       state.inFlight -= 1
-      return state.fault != nil && state.inFlight == 0
+      var waiter: CheckedContinuation<Void, Never>?
+      if let waiting = state.waiter, state.inFlight < waiting.limit {
+        waiter = waiting.continuation
+        state.waiter = nil
+      }
+      return (state.fault != nil && state.inFlight == 0, waiter)
     }
+    waiter?.resume()
     if isDrained { drained.signal() }
+  }
+
+  /// Suspends until fewer than `limit` requests are in flight, or the task is cancelled. One
+  /// waiter at a time: the loop that reads the stream.
+  func waitUntilInFlight(below limit: Int) async {
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { continuation in
+        let resumeNow = state.withLock { state -> Bool in
+          guard state.inFlight >= limit, !Task.isCancelled else { return true }
+          state.waiter = (limit, continuation)
+          return false
+        }
+        if resumeNow { continuation.resume() }
+      }
+    } onCancel: {
+      let waiter = state.withLock { state in
+        defer { state.waiter = nil }
+        return state.waiter?.continuation
+      }
+      waiter?.resume()
+    }
   }
 
   /// Keeps the first fault; the stream ends with it once in-flight requests are answered.
