@@ -5,6 +5,8 @@ EXAMPLE ?= map-even-odd
 IMAGE ?= numaflow-swift/$(EXAMPLE):latest
 PROTO_FILES := $(shell cd Protos && find . -name '*.proto' | sed 's|^\./||' | sort)
 GENERATED := Sources/NumaflowProtos
+# What `make format` and `make lint` cover: everything but the generated code.
+FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Package.swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
 .PHONY: help build test demo protos check-protos examples image bench format lint clean
@@ -60,10 +62,10 @@ bench: ## Map throughput and CPU per message, against the bare gRPC and pynumafl
 	Benchmarks/run.sh
 
 format: ## Format the sources with swift-format (ships with the toolchain).
-	$(SWIFT) format --in-place --recursive Sources Tests Examples Benchmarks Package.swift
+	$(SWIFT) format --in-place --recursive $(FORMATTED)
 
 lint: ## Check formatting without changing anything.
-	$(SWIFT) format lint --strict --recursive Sources Tests Examples Benchmarks Package.swift
+	$(SWIFT) format lint --strict --recursive $(FORMATTED)
 
 clean:
 	rm -rf .build

@@ -58,7 +58,9 @@ let package = Package(
     ),
     .target(
       name: "NumaflowCore",
-      dependencies: ["NumaflowProtos", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf, logging, nioCore, nioPosix, unixSignals],
+      dependencies: [
+        "NumaflowProtos", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf, logging, nioCore, nioPosix, unixSignals,
+      ],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -83,12 +85,18 @@ let package = Package(
     ),
     .target(
       name: "NumaflowTesting",
-      dependencies: ["NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging],
+      dependencies: [
+        "NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
+        "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging,
+      ],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
       name: "numaflow-dev",
-      dependencies: ["NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf],
+      dependencies: [
+        "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
+        "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf,
+      ],
       swiftSettings: swiftSettings
     ),
 
@@ -117,7 +125,9 @@ let package = Package(
 
     .testTarget(
       name: "NumaflowCoreTests",
-      dependencies: ["NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging],
+      dependencies: [
+        "NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging,
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -127,17 +137,23 @@ let package = Package(
     ),
     .testTarget(
       name: "NumaflowMapStreamerTests",
-      dependencies: ["NumaflowMapStreamer", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      dependencies: [
+        "NumaflowMapStreamer", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf,
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "NumaflowBatchMapperTests",
-      dependencies: ["NumaflowBatchMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      dependencies: [
+        "NumaflowBatchMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf,
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "NumaflowSourceTransformerTests",
-      dependencies: ["NumaflowSourceTransformer", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      dependencies: [
+        "NumaflowSourceTransformer", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf,
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

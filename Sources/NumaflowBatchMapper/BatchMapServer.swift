@@ -15,12 +15,15 @@ public struct BatchMapServer: Sendable {
   package let server: UDFServer<[Map_V1_MapRequest], [Map_V1_MapResponse]>
 
   /// A server for an async batch mapper.
-  public init(mode: ServerMode = .async, configuration: ServerConfiguration = .defaults, batchMapper: some BatchMapper) {
+  public init(mode: ServerMode = .async, configuration: ServerConfiguration = .defaults, batchMapper: some BatchMapper)
+  {
     self.init(mode: mode, configuration: configuration, handler: BatchMapService.localHandler(batchMapper))
   }
 
   /// A server for a blocking batch mapper; sync mode unless told otherwise.
-  public init(mode: ServerMode = .sync, configuration: ServerConfiguration = .defaults, batchMapper: some SyncBatchMapper) {
+  public init(
+    mode: ServerMode = .sync, configuration: ServerConfiguration = .defaults, batchMapper: some SyncBatchMapper
+  ) {
     self.init(mode: mode, configuration: configuration, handler: BatchMapService.localHandler(batchMapper))
   }
 
@@ -33,7 +36,10 @@ public struct BatchMapServer: Sendable {
     self.init(mode: mode, configuration: configuration, batchMapper: ClosureBatchMapper(body: handler))
   }
 
-  init(mode: ServerMode, configuration: ServerConfiguration, handler: LocalHandler<[Map_V1_MapRequest], [Map_V1_MapResponse]>) {
+  init(
+    mode: ServerMode, configuration: ServerConfiguration,
+    handler: LocalHandler<[Map_V1_MapRequest], [Map_V1_MapResponse]>
+  ) {
     var configuration = configuration
     configuration.mode = mode
     server = UDFServer(

@@ -13,7 +13,8 @@ struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
     response: RPCWriter<Map_V1_MapResponse>,
     context: ServerContext
   ) async throws {
-    try await serveBatches(requests: request, responses: response, shape: Self.shape, handler: handler, lifecycle: lifecycle)
+    try await serveBatches(
+      requests: request, responses: response, shape: Self.shape, handler: handler, lifecycle: lifecycle)
   }
 
   static let shape = BatchShape<Map_V1_MapRequest, Map_V1_MapResponse>(

@@ -124,7 +124,9 @@ func mismatch(expected: [String], answered: [String]) -> String? {
   let duplicated = counts.filter { expectedSet.contains($0.key) && $0.value > 1 }.keys.sorted()
   let unknown = counts.keys.filter { !expectedSet.contains($0) }.sorted()
   var problems: [String] = []
-  func list(_ ids: [String]) -> String { ids.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 10 ? ", …" : "") }
+  func list(_ ids: [String]) -> String {
+    ids.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
+  }
   if !missing.isEmpty { problems.append("no response for \(list(missing))") }
   if !duplicated.isEmpty { problems.append("more than one response for \(list(duplicated))") }
   if !unknown.isEmpty { problems.append("responses for ids not in the batch: \(list(unknown))") }

@@ -59,11 +59,13 @@ package struct UDFServer<Request: Sendable, Response: Sendable>: Sendable {
   package func runAsMain() async throws {
     do {
       if let descriptor = WorkerProcess.descriptor, let workerCodec {
-        try await WorkerProcess.serve(descriptor: descriptor, handler: handler, codec: workerCodec, configuration: configuration)
+        try await WorkerProcess.serve(
+          descriptor: descriptor, handler: handler, codec: workerCodec, configuration: configuration)
         exit(0)
       }
       if let failure = try await serve(stopOnSignals: true) {
-        configuration.logger.critical("exiting with status 1 after a UDF failure", metadata: ["error": "\(failure.message)"])
+        configuration.logger.critical(
+          "exiting with status 1 after a UDF failure", metadata: ["error": "\(failure.message)"])
         exit(1)
       }
     } catch {
@@ -141,9 +143,11 @@ package struct UDFServer<Request: Sendable, Response: Sendable>: Sendable {
       if stopOnSignals {
         group.addTask {
           for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
-            logger.info("received \(signal): draining in-flight work", metadata: [
-              "grace-period": "\(lifecycle.configuration.shutdownGracePeriod)"
-            ])
+            logger.info(
+              "received \(signal): draining in-flight work",
+              metadata: [
+                "grace-period": "\(lifecycle.configuration.shutdownGracePeriod)"
+              ])
             return
           }
         }

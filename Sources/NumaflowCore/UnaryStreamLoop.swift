@@ -96,77 +96,81 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
 
   // Ends the stream early once a fault has drained, or when the grace period is over.
   let finished = try await runUntil(stream.drained, lifecycle.forcedStop) {
-      var iterator = requests.makeAsyncIterator()
-      guard let first = try await iterator.next() else { return }
-      guard case .handshake(sot: true) = shape.classify(first) else {
-        stream.record(.protocolViolation(missingHandshake(rpc: shape.rpc, got: describe(shape.classify(first)))))
-        return
-      }
-      try await outbound.send(shape.handshakeResponse)
+    var iterator = requests.makeAsyncIterator()
+    guard let first = try await iterator.next() else { return }
+    guard case .handshake(sot: true) = shape.classify(first) else {
+      stream.record(.protocolViolation(missingHandshake(rpc: shape.rpc, got: describe(shape.classify(first)))))
+      return
+    }
+    try await outbound.send(shape.handshakeResponse)
 
-      try await withThrowingTaskGroup(of: Void.self) { handlers in
-        var unreaped = 0
-        while true {
-          let request: Request
-          do {
-            guard let next = try await iterator.next() else { break }
-            request = next
-          } catch {
-            // Bytes that are not a request: nothing more can be read from this stream, but
-            // what was read is answered before it ends.
-            stream.record(.protocolViolation(unreadable(rpc: shape.rpc, error)))
-            break
-          }
-          let id: String
-          switch shape.classify(request) {
-          case .request(let requestID):
-            id = requestID
-          case .handshake:
-            stream.record(.protocolViolation(RPCError(
-              code: .failedPrecondition,
-              message: "\(shape.rpc): a second handshake arrived on a stream that had already "
-                + "started; requests in flight were answered, the rest were not processed."
-            )))
-            continue
-          case .invalid(let requestID, let problem):
-            stream.record(.protocolViolation(RPCError(
-              code: .invalidArgument,
-              message: "\(shape.rpc): request '\(requestID)' is invalid: \(problem); "
-                + "requests in flight were answered, the rest were not processed."
-            )))
-            continue
-          }
-          // After a fault nothing new is dispatched; numa re-drives what was not answered.
-          guard stream.begin() else { continue }
-          if let inline = handler.inline {
-            await answer(Result { try inline(request) }, id: id)
-            continue
-          }
-          if let offload = handler.offload {
-            // Sync mode: straight to a handler thread, which sends the response itself.
-            offload.threads.submit { state in
-              defer { stream.end() }
-              // Threads that are stopping run nothing more; numa re-sends what was not answered.
-              guard state == .active else { return }
-              do { outbound.enqueue(try offload.run(request)) } catch { fail(error, id: id) }
-            }
-            await stream.waitUntilInFlight(below: cap)
-            continue
-          }
-          if unreaped >= cap {
-            try await handlers.next()
-            unreaped -= 1
-          }
-          unreaped += 1
-          handlers.addTask {
-            let outcome: Result<Response, any Error>
-            do { outcome = .success(try await handler.call(request)) } catch { outcome = .failure(error) }
-            await answer(outcome, id: id)
-          }
+    try await withThrowingTaskGroup(of: Void.self) { handlers in
+      var unreaped = 0
+      while true {
+        let request: Request
+        do {
+          guard let next = try await iterator.next() else { break }
+          request = next
+        } catch {
+          // Bytes that are not a request: nothing more can be read from this stream, but
+          // what was read is answered before it ends.
+          stream.record(.protocolViolation(unreadable(rpc: shape.rpc, error)))
+          break
         }
-        // Work handed to handler threads is not in the task group: wait for it too.
-        await stream.waitUntilInFlight(below: 1)
+        let id: String
+        switch shape.classify(request) {
+        case .request(let requestID):
+          id = requestID
+        case .handshake:
+          stream.record(
+            .protocolViolation(
+              RPCError(
+                code: .failedPrecondition,
+                message: "\(shape.rpc): a second handshake arrived on a stream that had already "
+                  + "started; requests in flight were answered, the rest were not processed."
+              )))
+          continue
+        case .invalid(let requestID, let problem):
+          stream.record(
+            .protocolViolation(
+              RPCError(
+                code: .invalidArgument,
+                message: "\(shape.rpc): request '\(requestID)' is invalid: \(problem); "
+                  + "requests in flight were answered, the rest were not processed."
+              )))
+          continue
+        }
+        // After a fault nothing new is dispatched; numa re-drives what was not answered.
+        guard stream.begin() else { continue }
+        if let inline = handler.inline {
+          await answer(Result { try inline(request) }, id: id)
+          continue
+        }
+        if let offload = handler.offload {
+          // Sync mode: straight to a handler thread, which sends the response itself.
+          offload.threads.submit { state in
+            defer { stream.end() }
+            // Threads that are stopping run nothing more; numa re-sends what was not answered.
+            guard state == .active else { return }
+            do { outbound.enqueue(try offload.run(request)) } catch { fail(error, id: id) }
+          }
+          await stream.waitUntilInFlight(below: cap)
+          continue
+        }
+        if unreaped >= cap {
+          try await handlers.next()
+          unreaped -= 1
+        }
+        unreaped += 1
+        handlers.addTask {
+          let outcome: Result<Response, any Error>
+          do { outcome = .success(try await handler.call(request)) } catch { outcome = .failure(error) }
+          await answer(outcome, id: id)
+        }
       }
+      // Work handed to handler threads is not in the task group: wait for it too.
+      await stream.waitUntilInFlight(below: 1)
+    }
   }
 
   if let fault = stream.fault {

@@ -1,5 +1,6 @@
 // A user imports one module per vertex kind; the shared types come with it. A map streamer
 // reads and writes the same messages as a mapper.
 @_exported import NumaflowCore
+
 @_exported import struct NumaflowMapper.Datum
 @_exported import struct NumaflowMapper.Message

@@ -17,7 +17,8 @@ public struct MapStreamServer: Sendable {
   package let server: UDFServer<MapStreamCall, Map_V1_MapResponse>
 
   /// A server for a map streamer.
-  public init(mode: ServerMode = .async, configuration: ServerConfiguration = .defaults, mapStreamer: some MapStreamer) {
+  public init(mode: ServerMode = .async, configuration: ServerConfiguration = .defaults, mapStreamer: some MapStreamer)
+  {
     var configuration = configuration
     configuration.mode = mode
     server = UDFServer(

@@ -24,7 +24,8 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     let handler = self.handler
     try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: \.payloadBytes) { outbound in
       let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { request in
-        try await handler.call(MapStreamCall(request: request, output: MessageWriter(id: request.id, outbound: outbound)))
+        try await handler.call(
+          MapStreamCall(request: request, output: MessageWriter(id: request.id, outbound: outbound)))
       }
       try await serveOneResponsePerRequest(
         requests: request,

@@ -35,7 +35,9 @@ public struct MapServer: Sendable {
     self.init(mode: mode, configuration: configuration, mapper: ClosureMapper(body: handler))
   }
 
-  init(mode: ServerMode, configuration: ServerConfiguration, handler: LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse>) {
+  init(
+    mode: ServerMode, configuration: ServerConfiguration, handler: LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse>
+  ) {
     var configuration = configuration
     configuration.mode = mode
     server = UDFServer(

@@ -17,7 +17,9 @@ public struct Message: Sendable, Hashable {
   /// User metadata for downstream vertices (not inherited from the input: copy it here).
   public var userMetadata: MessageMetadata
 
-  public init(_ value: Data, keys: [String] = [], tags: [String] = [], userMetadata: MessageMetadata = MessageMetadata()) {
+  public init(
+    _ value: Data, keys: [String] = [], tags: [String] = [], userMetadata: MessageMetadata = MessageMetadata()
+  ) {
     self.value = value
     self.keys = keys
     self.tags = tags
@@ -25,7 +27,9 @@ public struct Message: Sendable, Hashable {
   }
 
   /// A message whose payload is `text` in UTF-8.
-  public init(_ text: String, keys: [String] = [], tags: [String] = [], userMetadata: MessageMetadata = MessageMetadata()) {
+  public init(
+    _ text: String, keys: [String] = [], tags: [String] = [], userMetadata: MessageMetadata = MessageMetadata()
+  ) {
     self.init(Data(text.utf8), keys: keys, tags: tags, userMetadata: userMetadata)
   }
 

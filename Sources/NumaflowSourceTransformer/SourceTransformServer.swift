@@ -15,15 +15,20 @@ import NumaflowProtos
 /// ``SourceTransformer`` runs in `.async` (default) or `.multiprocess` mode; a blocking
 /// ``SyncSourceTransformer`` in `.sync`, `.multiprocess` or `.async`.
 public struct SourceTransformServer: Sendable {
-  package let server: UDFServer<Sourcetransformer_V1_SourceTransformRequest, Sourcetransformer_V1_SourceTransformResponse>
+  package let server:
+    UDFServer<Sourcetransformer_V1_SourceTransformRequest, Sourcetransformer_V1_SourceTransformResponse>
 
   /// A server for an async transformer.
-  public init(mode: ServerMode = .async, configuration: ServerConfiguration = .defaults, transformer: some SourceTransformer) {
+  public init(
+    mode: ServerMode = .async, configuration: ServerConfiguration = .defaults, transformer: some SourceTransformer
+  ) {
     self.init(mode: mode, configuration: configuration, handler: SourceTransformService.localHandler(transformer))
   }
 
   /// A server for a blocking transformer; sync mode unless told otherwise.
-  public init(mode: ServerMode = .sync, configuration: ServerConfiguration = .defaults, transformer: some SyncSourceTransformer) {
+  public init(
+    mode: ServerMode = .sync, configuration: ServerConfiguration = .defaults, transformer: some SyncSourceTransformer
+  ) {
     self.init(mode: mode, configuration: configuration, handler: SourceTransformService.localHandler(transformer))
   }
 

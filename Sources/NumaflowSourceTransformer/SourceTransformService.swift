@@ -24,7 +24,9 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
     )
   }
 
-  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Sourcetransformer_V1_ReadyResponse {
+  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws
+    -> Sourcetransformer_V1_ReadyResponse
+  {
     var ready = Sourcetransformer_V1_ReadyResponse()
     ready.ready = true
     return ready

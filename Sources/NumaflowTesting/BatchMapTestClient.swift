@@ -36,7 +36,8 @@ public struct BatchMapTestClient: Sendable {
   /// - Throws: `RPCError` with the server's status when the stream fails, or
   ///   ``MapTestClientError`` when the batch was not closed by an EOT.
   public func mapBatch(_ datums: [NumaflowMapper.Datum]) async throws -> [[NumaflowMapper.Message]] {
-    let requests = [MapTestClient.handshake] + datums.enumerated().map { $1.request(id: "request-\($0)") } + [Self.endOfBatch]
+    let requests =
+      [MapTestClient.handshake] + datums.enumerated().map { $1.request(id: "request-\($0)") } + [Self.endOfBatch]
     let outcome = try await exchange(requests, awaitingResponses: datums.count + 2)
     if let error = outcome.error { throw error }
     guard let last = outcome.responses.last, last.hasStatus, last.status.eot else {

@@ -57,7 +57,9 @@ public struct MapStreamTestClient: Sendable {
         outputs[index] += response.results.map(NumaflowMapper.Message.init)
       }
     }
-    guard ended.count == datums.count else { throw MapTestClientError("\(datums.count - ended.count) request(s) got no EOT") }
+    guard ended.count == datums.count else {
+      throw MapTestClientError("\(datums.count - ended.count) request(s) got no EOT")
+    }
     return outputs
   }
 

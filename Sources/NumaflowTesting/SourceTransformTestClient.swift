@@ -13,7 +13,8 @@ import SwiftProtobuf
 /// let outputs = try await client.transform(Datum(value: Data("x".utf8), eventTime: someDate))
 /// ```
 public struct SourceTransformTestClient: Sendable {
-  private let target: TestTarget<Sourcetransformer_V1_SourceTransformRequest, Sourcetransformer_V1_SourceTransformResponse>
+  private let target:
+    TestTarget<Sourcetransformer_V1_SourceTransformRequest, Sourcetransformer_V1_SourceTransformResponse>
 
   /// A client for `server`, served in this process for the duration of each call (modes
   /// `async` and `sync`).
@@ -69,7 +70,9 @@ public struct SourceTransformTestClient: Sendable {
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Sourcetransformer_V1_SourceTransformResponse> {
     try await withTransformClient { client in
-      try await NumaflowTesting.exchange(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending) {
+      try await NumaflowTesting.exchange(
+        requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending
+      ) {
         try await client.sourceTransformFn(request: $0, onResponse: $1)
       }
     }

@@ -15,10 +15,11 @@ package struct StreamOutcome<Response: Sendable>: Sendable {
 }
 
 /// Opens one bidirectional stream on a generated client: the kind-specific method call.
-package typealias OpenStream<Request: Sendable, Response: Sendable> = @Sendable (
-  StreamingClientRequest<Request>,
-  @Sendable @escaping (StreamingClientResponse<Response>) async throws -> StreamOutcome<Response>
-) async throws -> StreamOutcome<Response>
+package typealias OpenStream<Request: Sendable, Response: Sendable> =
+  @Sendable (
+    StreamingClientRequest<Request>,
+    @Sendable @escaping (StreamingClientResponse<Response>) async throws -> StreamOutcome<Response>
+  ) async throws -> StreamOutcome<Response>
 
 /// Sends `requests` exactly as given, runs `afterSending` once they are sent and the server has
 /// answered the first (so the stream is surely accepted), keeps the stream open until `count`
@@ -98,7 +99,9 @@ package func drive<Request: Sendable, Response: Sendable>(
       // early would cancel the RPC, which some servers take for a shutdown.
       if answered == total { done.signal() }
     }
-    return StreamOutcome(responses: [], error: answered == total ? nil : RPCError(code: .dataLoss, message: "\(answered) of \(total) answered"))
+    return StreamOutcome(
+      responses: [],
+      error: answered == total ? nil : RPCError(code: .dataLoss, message: "\(answered) of \(total) answered"))
   }
   if let error = outcome.error { throw error }
   return total

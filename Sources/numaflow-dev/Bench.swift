@@ -1,6 +1,6 @@
 import ArgumentParser
-import GRPCCore
 import Foundation
+import GRPCCore
 
 extension NumaflowDev {
   struct Bench: AsyncParsableCommand {
@@ -51,7 +51,8 @@ extension NumaflowDev {
         socketPath = socket
         pid = serverPID
       } else {
-        let started = try await ServerSession.start(command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
+        let started = try await ServerSession.start(
+          command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
         session = started
         socketPath = started.socketPath
         pid = started.process.pid

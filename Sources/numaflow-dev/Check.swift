@@ -16,7 +16,9 @@ extension NumaflowDev {
     func run() async throws {
       let session: ServerSession
       do {
-        session = try await ServerSession.start(command: server, kind: nil, runDirectory: runDirectory.runDir) { print($0.hasPrefix("note:") ? "• \($0)" : "✓ \($0)") }
+        session = try await ServerSession.start(command: server, kind: nil, runDirectory: runDirectory.runDir) {
+          print($0.hasPrefix("note:") ? "• \($0)" : "✓ \($0)")
+        }
       } catch {
         print("✗ \(error)")
         throw ExitCode.failure

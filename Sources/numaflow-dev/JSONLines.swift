@@ -109,7 +109,8 @@ struct OutputRecord: Encodable {
     let timestamp = Google_Protobuf_Timestamp(roundingToMicroseconds: date)
     let seconds = timestamp.seconds
     let fraction = Int(timestamp.nanos / 1000)
-    let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+    let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(
+      .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
     guard fraction > 0 else { return whole }
     var digits = String(fraction)
     digits = String(repeating: "0", count: 6 - digits.count) + digits

@@ -32,7 +32,8 @@ extension NumaflowDev {
 
     func run() async throws {
       let records = try InputRecord.read(input)
-      let session = try await ServerSession.start(command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
+      let session = try await ServerSession.start(
+        command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
       let outputs: [OutputRecord]
       do {
         outputs = try await kind.run(records, socketPath: session.socketPath)

@@ -52,7 +52,8 @@ struct ServerInfoCheck {
       throw ValidationFailure("\(path): cannot be read as UTF-8 text")
     }
     guard text.hasSuffix(Self.endMarker) else {
-      throw ValidationFailure("\(path): does not end with the marker \(Self.endMarker); numa retries 10 times, then fails")
+      throw ValidationFailure(
+        "\(path): does not end with the marker \(Self.endMarker); numa retries 10 times, then fails")
     }
     let json = Data(text.dropLast(Self.endMarker.count).utf8)
     guard let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {

@@ -22,10 +22,12 @@ final class ServerProcess: @unchecked Sendable {
     ownsRunDirectory = given == nil
     runDirectory =
       given
-      ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("numaflow-dev-\(getpid())-\(UUID().uuidString.prefix(6))")
+      ?? (NSTemporaryDirectory() as NSString).appendingPathComponent(
+        "numaflow-dev-\(getpid())-\(UUID().uuidString.prefix(6))")
     try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
     // A server-info left by an earlier run would be read before the new server replaces it.
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? [] where name.hasSuffix("-server-info") {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? []
+    where name.hasSuffix("-server-info") {
       try? FileManager.default.removeItem(atPath: (runDirectory as NSString).appendingPathComponent(name))
     }
 
@@ -60,7 +62,8 @@ final class ServerProcess: @unchecked Sendable {
       }
       try await Task.sleep(for: .milliseconds(50))
     }
-    throw ValidationFailure("the server wrote no \(name) within \(timeout) (numa would keep waiting, logging \"not ready\")")
+    throw ValidationFailure(
+      "the server wrote no \(name) within \(timeout) (numa would keep waiting, logging \"not ready\")")
   }
 
   /// Sends SIGTERM, as Kubernetes does, and waits for the exit status.
@@ -105,7 +108,8 @@ enum CPUUsage {
       else { continue }
       // Fields after "(comm)": state ppid ... utime(14) stime(15), counted from 1 at pid.
       let fields = stat[stat.index(after: close)...].split(separator: " ")
-      guard fields.count > 13, let ppid = Int32(fields[1]), let user = Double(fields[11]), let system = Double(fields[12])
+      guard fields.count > 13, let ppid = Int32(fields[1]), let user = Double(fields[11]),
+        let system = Double(fields[12])
       else { continue }
       parents[pid] = ppid
       own[pid] = (user + system) / ticks

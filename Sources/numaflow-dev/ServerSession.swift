@@ -30,7 +30,8 @@ struct ServerSession {
       let socketPath = try await process.waitForFile(named: info.socketFileName, timeout: timeout)
       guard let detected = UDFKind(info) else {
         throw ValidationFailure(
-          "numaflow-dev drives map, stream map, batch map and source transformer servers; this is a \(info.containerType) server on \(info.socketFileName)")
+          "numaflow-dev drives map, stream map, batch map and source transformer servers; this is a \(info.containerType) server on \(info.socketFileName)"
+        )
       }
       if let kind, kind != detected {
         throw ValidationFailure("expected a \(kind) server, but its server-info describes a \(detected) server")
@@ -54,7 +55,8 @@ struct ServerSession {
         return try await process.waitForFile(named: name, timeout: timeout)
       }
       guard process.isRunning else {
-        throw ValidationFailure("the server exited with status \(process.process.terminationStatus) before writing server-info")
+        throw ValidationFailure(
+          "the server exited with status \(process.process.terminationStatus) before writing server-info")
       }
       try await Task.sleep(for: .milliseconds(50))
     }

@@ -35,7 +35,10 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
 
   /// The kind a server-info file describes, if numaflow-dev can drive it.
   init?(_ info: ServerInfoCheck) {
-    guard let kind = Self.allCases.first(where: { $0.containerType == info.containerType && $0.socketFileName == info.socketFileName })
+    guard
+      let kind = Self.allCases.first(where: {
+        $0.containerType == info.containerType && $0.socketFileName == info.socketFileName
+      })
     else { return nil }
     self = kind
   }
@@ -88,7 +91,8 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
         NumaflowSourceTransformer.Datum(
           keys: $0.keys, value: $0.value, eventTime: $0.eventTime, watermark: $0.watermark, headers: $0.headers)
       }
-      return try await SourceTransformTestClient(socketPath: socketPath).transform(datums).enumerated().flatMap { index, messages in
+      return try await SourceTransformTestClient(socketPath: socketPath).transform(datums).enumerated().flatMap {
+        index, messages in
         messages.map {
           OutputRecord(
             input: index, value: $0.value, keys: $0.keys, tags: $0.tags, userMetadata: $0.userMetadata,
@@ -113,12 +117,15 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
       }
       switch self {
       case .mapstream:
-        return try await MapStreamTestClient(socketPath: socketPath).drive(total: total, window: window, makeRequest: makeRequest)
+        return try await MapStreamTestClient(socketPath: socketPath).drive(
+          total: total, window: window, makeRequest: makeRequest)
       case .batchmap:
         // numa reads and sends batches of its read batch size, one at a time.
-        return try await BatchMapTestClient(socketPath: socketPath).drive(total: total, batchSize: window, makeRequest: makeRequest)
+        return try await BatchMapTestClient(socketPath: socketPath).drive(
+          total: total, batchSize: window, makeRequest: makeRequest)
       default:
-        return try await MapTestClient(socketPath: socketPath).drive(total: total, window: window, makeRequest: makeRequest)
+        return try await MapTestClient(socketPath: socketPath).drive(
+          total: total, window: window, makeRequest: makeRequest)
       }
     case .transformer:
       return try await SourceTransformTestClient(socketPath: socketPath).drive(total: total, window: window) { index in

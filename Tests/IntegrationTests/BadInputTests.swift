@@ -36,7 +36,8 @@ struct BadInputTests {
     // One byte over numa's (and the server's) 64 MiB limit.
     let oversized = Datum(value: Data(count: 64 << 20 + 1)).request(id: "too-big")
     let outcome = try await sendRaw(
-      [MapTestClient.handshake, oversized].map { try $0.serializedBytes() }, to: server.socketPath, clientLimit: 128 << 20)
+      [MapTestClient.handshake, oversized].map { try $0.serializedBytes() }, to: server.socketPath,
+      clientLimit: 128 << 20)
 
     // The transport refuses it before any handler code runs: it resets the HTTP/2 stream
     // (RST_STREAM cancel, `unavailable` at the client) rather than sending a status. Numa never

@@ -9,93 +9,111 @@ struct ExampleTests {
 
   @Test(arguments: modes)
   func evenOdd(mode: String) async throws {
-    let lines = try await runExample("map-even-odd", mode: mode, input: """
-      {"keys": ["k1"], "value": "2"}
-      {"keys": ["k1"], "value": "3"}
-      {"keys": ["k2"], "value": "12"}
-      {"value_base64": "BA=="}
-      """)
-    #expect(lines == [
-      #"{"input":0,"keys":["even"],"tags":["even-tag"],"value":"2"}"#,
-      #"{"input":1,"keys":["odd"],"tags":["odd-tag"],"value":"3"}"#,
-      #"{"input":2,"keys":["odd"],"tags":["odd-tag"],"value":"12"}"#,
-      #"{"input":3,"keys":["even"],"tags":["even-tag"],"value":"\u0004"}"#,
-    ])
+    let lines = try await runExample(
+      "map-even-odd", mode: mode,
+      input: """
+        {"keys": ["k1"], "value": "2"}
+        {"keys": ["k1"], "value": "3"}
+        {"keys": ["k2"], "value": "12"}
+        {"value_base64": "BA=="}
+        """)
+    #expect(
+      lines == [
+        #"{"input":0,"keys":["even"],"tags":["even-tag"],"value":"2"}"#,
+        #"{"input":1,"keys":["odd"],"tags":["odd-tag"],"value":"3"}"#,
+        #"{"input":2,"keys":["odd"],"tags":["odd-tag"],"value":"12"}"#,
+        #"{"input":3,"keys":["even"],"tags":["even-tag"],"value":"\u0004"}"#,
+      ])
   }
 
   @Test(arguments: modes)
   func flatmap(mode: String) async throws {
-    let lines = try await runExample("map-flatmap", mode: mode, input: """
-      {"keys": ["k"], "value": "a,b,c"}
-      {"value": ""}
-      {"value": "solo"}
-      """)
-    #expect(lines == [
-      #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
-      #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
-      #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
-      #"{"input":1,"keys":[],"tags":[],"value":""}"#,
-      #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
-    ])
+    let lines = try await runExample(
+      "map-flatmap", mode: mode,
+      input: """
+        {"keys": ["k"], "value": "a,b,c"}
+        {"value": ""}
+        {"value": "solo"}
+        """)
+    #expect(
+      lines == [
+        #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
+        #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
+        #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
+        #"{"input":1,"keys":[],"tags":[],"value":""}"#,
+        #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
+      ])
   }
 
   @Test(arguments: modes)
   func forwardMessage(mode: String) async throws {
-    let lines = try await runExample("map-forward-message", mode: mode, input: """
-      {"keys": ["k1", "k2"], "value": "hello"}
-      {"value_base64": "AP8="}
-      """)
-    #expect(lines == [
-      #"{"input":0,"keys":["k1","k2"],"tags":[],"value":"hello"}"#,
-      #"{"input":1,"keys":[],"tags":[],"value_base64":"AP8="}"#,
-    ])
+    let lines = try await runExample(
+      "map-forward-message", mode: mode,
+      input: """
+        {"keys": ["k1", "k2"], "value": "hello"}
+        {"value_base64": "AP8="}
+        """)
+    #expect(
+      lines == [
+        #"{"input":0,"keys":["k1","k2"],"tags":[],"value":"hello"}"#,
+        #"{"input":1,"keys":[],"tags":[],"value_base64":"AP8="}"#,
+      ])
   }
 
   @Test(arguments: modes)
   func sourceTransformEventTimeFilter(mode: String) async throws {
-    let lines = try await runExample("sourcetransform-event-time-filter", kind: "transformer", mode: mode, input: """
-      {"keys": ["a"], "value": "old", "event_time": "2021-12-31T23:59:59.999Z"}
-      {"keys": ["b"], "value": "mid", "event_time": "2022-01-01T00:00:00Z"}
-      {"keys": ["c"], "value": "late", "event_time": "2022-12-31T23:59:59Z"}
-      {"value": "new", "event_time": "2023-01-01T00:00:00Z"}
-      """)
-    #expect(lines == [
-      #"{"event_time":"2021-12-31T23:59:59.999Z","input":0,"keys":[],"tags":["U+005C__DROP__"],"value":""}"#,
-      #"{"event_time":"2022-01-01T00:00:00Z","input":1,"keys":[],"tags":["within_year_2022"],"value":"mid"}"#,
-      #"{"event_time":"2022-01-01T00:00:00Z","input":2,"keys":[],"tags":["within_year_2022"],"value":"late"}"#,
-      #"{"event_time":"2023-01-01T00:00:00Z","input":3,"keys":[],"tags":["after_year_2022"],"value":"new"}"#,
-    ])
+    let lines = try await runExample(
+      "sourcetransform-event-time-filter", kind: "transformer", mode: mode,
+      input: """
+        {"keys": ["a"], "value": "old", "event_time": "2021-12-31T23:59:59.999Z"}
+        {"keys": ["b"], "value": "mid", "event_time": "2022-01-01T00:00:00Z"}
+        {"keys": ["c"], "value": "late", "event_time": "2022-12-31T23:59:59Z"}
+        {"value": "new", "event_time": "2023-01-01T00:00:00Z"}
+        """)
+    #expect(
+      lines == [
+        #"{"event_time":"2021-12-31T23:59:59.999Z","input":0,"keys":[],"tags":["U+005C__DROP__"],"value":""}"#,
+        #"{"event_time":"2022-01-01T00:00:00Z","input":1,"keys":[],"tags":["within_year_2022"],"value":"mid"}"#,
+        #"{"event_time":"2022-01-01T00:00:00Z","input":2,"keys":[],"tags":["within_year_2022"],"value":"late"}"#,
+        #"{"event_time":"2023-01-01T00:00:00Z","input":3,"keys":[],"tags":["after_year_2022"],"value":"new"}"#,
+      ])
   }
 
   @Test func mapstreamFlatmapStream() async throws {
-    let lines = try await runExample("mapstream-flatmap-stream", kind: "mapstream", mode: "async", input: """
-      {"keys": ["k"], "value": "a,b,c"}
-      {"value": ""}
-      {"value": "solo"}
-      """)
-    #expect(lines == [
-      #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
-      #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
-      #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
-      #"{"input":1,"keys":[],"tags":[],"value":""}"#,
-      #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
-    ])
+    let lines = try await runExample(
+      "mapstream-flatmap-stream", kind: "mapstream", mode: "async",
+      input: """
+        {"keys": ["k"], "value": "a,b,c"}
+        {"value": ""}
+        {"value": "solo"}
+        """)
+    #expect(
+      lines == [
+        #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
+        #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
+        #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
+        #"{"input":1,"keys":[],"tags":[],"value":""}"#,
+        #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
+      ])
   }
 
   @Test(arguments: ["async", "sync"])
   func batchmapFlatmap(mode: String) async throws {
-    let lines = try await runExample("batchmap-flatmap", kind: "batchmap", mode: mode, input: """
-      {"keys": ["k"], "value": "a,b,c"}
-      {"value": ""}
-      {"value": "solo"}
-      """)
-    #expect(lines == [
-      #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
-      #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
-      #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
-      #"{"input":1,"keys":[],"tags":[],"value":""}"#,
-      #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
-    ])
+    let lines = try await runExample(
+      "batchmap-flatmap", kind: "batchmap", mode: mode,
+      input: """
+        {"keys": ["k"], "value": "a,b,c"}
+        {"value": ""}
+        {"value": "solo"}
+        """)
+    #expect(
+      lines == [
+        #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
+        #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
+        #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
+        #"{"input":1,"keys":[],"tags":[],"value":""}"#,
+        #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
+      ])
   }
 
   /// `--run-dir`, as used for servers of other SDKs: a server-info left behind there is not
@@ -103,7 +121,8 @@ struct ExampleTests {
   @Test func givenRunDirectory() async throws {
     let runDirectory = try makeDirectory()
     defer { try? FileManager.default.removeItem(atPath: runDirectory) }
-    let stale = #"{"protocol":"uds","language":"go","version":"v0.0.1","metadata":{"MAP_MODE":"batch-map"}}U+005C__END__"#
+    let stale =
+      #"{"protocol":"uds","language":"go","version":"v0.0.1","metadata":{"MAP_MODE":"batch-map"}}U+005C__END__"#
     try Data(stale.utf8).write(to: URL(fileURLWithPath: runDirectory + "/mapper-server-info"))
     let lines = try await runExample(
       "map-forward-message", mode: "async", runDirectory: runDirectory, input: #"{"keys": ["k"], "value": "hi"}"#)

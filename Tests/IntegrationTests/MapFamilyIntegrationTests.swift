@@ -14,13 +14,15 @@ struct MapFamilyIntegrationTests {
   }
 
   func batchServer(_ mode: String) async throws -> ServerUnderTest {
-    try await ServerUnderTest("fixture-server", arguments: ["--kind", "batchmap", "--mode", mode], socket: "batchmap.sock")
+    try await ServerUnderTest(
+      "fixture-server", arguments: ["--kind", "batchmap", "--mode", mode], socket: "batchmap.sock")
   }
 
   @Test func streamMapAnswersManyRequestsInFlight() async throws {
     let server = try await streamServer()
     defer { server.stop() }
-    let info = String(decoding: try #require(FileManager.default.contents(atPath: server.serverInfoPath)), as: UTF8.self)
+    let info = String(
+      decoding: try #require(FileManager.default.contents(atPath: server.serverInfoPath)), as: UTF8.self)
     #expect(info.contains(#""metadata":{"MAP_MODE":"stream-map"}"#))
     let client = MapStreamTestClient(socketPath: server.socketPath)
     let datums = (0..<2_000).map { Datum(keys: ["k"], value: Data(($0 % 2 == 0 ? "fanout:3" : "v\($0)").utf8)) }
@@ -71,7 +73,9 @@ struct MapFamilyIntegrationTests {
     defer { server.stop() }
     let ids = (0..<3).map { "b-\($0)" }
     let requests =
-      [MapTestClient.handshake] + ids.map { Datum(value: Data("sleep:200".utf8)).request(id: $0) } + [BatchMapTestClient.endOfBatch]
+      [MapTestClient.handshake] + ids.map { Datum(value: Data("sleep:200".utf8)).request(id: $0) } + [
+        BatchMapTestClient.endOfBatch
+      ]
     let outcome = try await BatchMapTestClient(socketPath: server.socketPath)
       .exchange(requests, awaitingResponses: ids.count + 2) {
         try? await Task.sleep(for: .milliseconds(100))
@@ -94,7 +98,9 @@ struct MapFamilyIntegrationTests {
     let outcome = try await BatchMapTestClient(socketPath: server.socketPath).exchange(requests, awaitingResponses: 2)
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
-    #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(udf): batch map handler failed for a batch of 2 requests ('b-1', 'b-2')"))
+    #expect(
+      error.message.hasPrefix(
+        "UDF_EXECUTION_ERROR(udf): batch map handler failed for a batch of 2 requests ('b-1', 'b-2')"))
     #expect(try await server.exitStatus() == 1)
   }
 

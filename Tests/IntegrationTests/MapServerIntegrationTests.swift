@@ -50,7 +50,8 @@ struct MapServerIntegrationTests {
     let requests = [MapTestClient.handshake] + zip(datums, ids).map { $0.request(id: $1) }
     let outcome = try await server.client.exchange(requests, awaitingResponses: 4)
     #expect(outcome.error == nil)
-    let byID = Dictionary(uniqueKeysWithValues: outcome.responses.dropFirst().map { ($0.id, $0.results.map(Message.init)) })
+    let byID = Dictionary(
+      uniqueKeysWithValues: outcome.responses.dropFirst().map { ($0.id, $0.results.map(Message.init)) })
     #expect(Set(byID.keys) == Set(ids))
     #expect(byID[ids[0]] == [Message(Data(), tags: ["U+005C__DROP__"])])
     #expect(byID[ids[1]] == [Message("0", keys: ["b"]), Message("1", keys: ["b"]), Message("2", keys: ["b"])])
@@ -73,7 +74,8 @@ struct MapServerIntegrationTests {
     let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
 
-    let early = try await server.client.exchange([Datum(value: Data("x".utf8)).request(id: "early")], awaitingResponses: 1)
+    let early = try await server.client.exchange(
+      [Datum(value: Data("x".utf8)).request(id: "early")], awaitingResponses: 1)
     #expect(early.error?.code == .failedPrecondition)
     #expect(early.error?.message.contains("first message must be a handshake") == true)
 

@@ -38,7 +38,9 @@ final class ServerUnderTest: @unchecked Sendable {
     process.environment = environment
     try process.run()
     let deadline = ContinuousClock.now + .seconds(60)
-    while !(FileManager.default.fileExists(atPath: serverInfoPath) && FileManager.default.fileExists(atPath: socketPath)) {
+    while !(FileManager.default.fileExists(atPath: serverInfoPath)
+      && FileManager.default.fileExists(atPath: socketPath))
+    {
       guard process.isRunning, ContinuousClock.now < deadline else {
         stop()
         throw TestFailure("\(product) \(arguments) did not start serving (status \(process.terminationStatus))")
@@ -79,7 +81,8 @@ final class ServerUnderTest: @unchecked Sendable {
 
   /// A product built next to this test bundle.
   static func binary(_ product: String) -> String {
-    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let executable =
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(product).path
   }
 }

@@ -21,12 +21,18 @@ struct SourceTransformIntegrationTests {
   func serverInfoAndManyRequestsInFlight(mode: String) async throws {
     let server = try await start(mode)
     defer { server.stop() }
-    let info = String(decoding: try #require(FileManager.default.contents(atPath: server.serverInfoPath)), as: UTF8.self)
-    #expect(info == #"{"language":"swift","metadata":{},"minimum_numaflow_version":"1.8.0-z","protocol":"uds","version":"\#(NumaflowSDK.version)"}U+005C__END__"#)
+    let info = String(
+      decoding: try #require(FileManager.default.contents(atPath: server.serverInfoPath)), as: UTF8.self)
+    #expect(
+      info
+        == #"{"language":"swift","metadata":{},"minimum_numaflow_version":"1.8.0-z","protocol":"uds","version":"\#(NumaflowSDK.version)"}U+005C__END__"#
+    )
     #expect(try await server.transformClient.isReady())
 
     let datums = (0..<5_000).map {
-      Datum(keys: ["k"], value: Data(($0 % 10 == 0 ? "drop" : "v\($0)").utf8), eventTime: Date(timeIntervalSince1970: Double($0)))
+      Datum(
+        keys: ["k"], value: Data(($0 % 10 == 0 ? "drop" : "v\($0)").utf8),
+        eventTime: Date(timeIntervalSince1970: Double($0)))
     }
     let outputs = try await server.transformClient.transform(datums)
     for (index, messages) in outputs.enumerated() {
@@ -51,7 +57,8 @@ struct SourceTransformIntegrationTests {
     #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(udf): source transformer failed for request 'AAE=-0'"))
     #expect(try error.unpackGoogleRPCStatus()?.details.first?.debugInfo != nil)
     #expect(try await server.exitStatus() == 1)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: server.errorDirectory).contains { $0.hasSuffix("-udf.json") })
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: server.errorDirectory).contains { $0.hasSuffix("-udf.json") })
   }
 
   @Test(arguments: modes)
@@ -59,7 +66,8 @@ struct SourceTransformIntegrationTests {
     let server = try await start(mode)
     defer { server.stop() }
     let ids = (0..<6).map { "offset-\($0)" }
-    let requests = [SourceTransformTestClient.handshake] + ids.map { Datum(value: Data("sleep:300".utf8)).request(id: $0) }
+    let requests =
+      [SourceTransformTestClient.handshake] + ids.map { Datum(value: Data("sleep:300".utf8)).request(id: $0) }
     let outcome = try await server.transformClient.exchange(requests, awaitingResponses: ids.count + 1) {
       try? await Task.sleep(for: .milliseconds(100))
       server.terminate()
@@ -73,8 +81,12 @@ struct SourceTransformIntegrationTests {
   func misuseIsRefusedAndTheServerKeepsServing(mode: String) async throws {
     let server = try await start(mode)
     defer { server.stop() }
-    let early = try await server.transformClient.exchange([Datum(value: Data()).request(id: "early")], awaitingResponses: 1)
+    let early = try await server.transformClient.exchange(
+      [Datum(value: Data()).request(id: "early")], awaitingResponses: 1)
     #expect(early.error?.code == .failedPrecondition)
-    #expect(try await server.transformClient.transform(Datum(value: Data("ok".utf8), eventTime: Date(timeIntervalSince1970: 5))).first?.value == Data("ok".utf8))
+    #expect(
+      try await server.transformClient.transform(
+        Datum(value: Data("ok".utf8), eventTime: Date(timeIntervalSince1970: 5))
+      ).first?.value == Data("ok".utf8))
   }
 }

@@ -26,7 +26,8 @@ struct Refused: Error, CustomStringConvertible {
   @Test(arguments: [ServerMode.async, .sync])
   func everyBatchIsAnsweredByIdThenClosedByAnEOT(mode: ServerMode) async throws {
     let server =
-      mode == .sync ? BatchMapServer(mode: .sync, batchMapper: SyncEchoBatch()) : BatchMapServer(batchMapper: EchoBatch())
+      mode == .sync
+      ? BatchMapServer(mode: .sync, batchMapper: SyncEchoBatch()) : BatchMapServer(batchMapper: EchoBatch())
     let datums = (0..<500).map { Datum(keys: ["k"], value: Data("v\($0)".utf8)) }
     let outputs = try await BatchMapTestClient(server: server).mapBatch(datums)
     for (index, messages) in outputs.enumerated() {
@@ -63,14 +64,18 @@ struct Refused: Error, CustomStringConvertible {
       _ = try await BatchMapTestClient(server: server).mapBatch([Datum(value: Data()), Datum(value: Data())])
     } throws: { error in
       guard let error = error as? RPCError else { return false }
-      return error.code == .internalError && error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): batch map handler answered a batch of 2 requests")
+      return error.code == .internalError
+        && error.message.hasPrefix(
+          "UDF_EXECUTION_ERROR(unknown-container): batch map handler answered a batch of 2 requests")
         && error.message.contains(expected)
     }
   }
 
   @Test func aThrowingHandlerNamesTheBatch() async throws {
     let outcome = try await BatchMapTestClient(server: BatchMapServer { _ in throw Refused() })
-      .exchange([MapTestClient.handshake, Datum(value: Data()).request(id: "x1"), BatchMapTestClient.endOfBatch], awaitingResponses: 2)
+      .exchange(
+        [MapTestClient.handshake, Datum(value: Data()).request(id: "x1"), BatchMapTestClient.endOfBatch],
+        awaitingResponses: 2)
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
     #expect(error.message.contains("batch map handler failed for a batch of 1 request ('x1'): refused"))

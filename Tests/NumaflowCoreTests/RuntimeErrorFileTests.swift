@@ -21,6 +21,9 @@ import Testing
     #expect(object["message"] as? String == "UDF_EXECUTION_ERROR(udf): map handler failed")
     #expect(object["details"] as? String == "request id: 7")
     // numa skips names starting "current": none may be left behind.
-    #expect(try FileManager.default.contentsOfDirectory(atPath: runtime + "/application-errors/udf") == ["1700000000-udf.json"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: runtime + "/application-errors/udf") == [
+        "1700000000-udf.json"
+      ])
   }
 }

@@ -28,7 +28,9 @@ import Testing
     let path = try ServerInfo(containerType: .mapper, metadata: ["MAP_MODE": "unary-map"]).write(toDirectory: directory)
 
     #expect(path == directory + "/mapper-server-info")
-    #expect(FileManager.default.contents(atPath: path) == (try ServerInfo(containerType: .mapper, metadata: ["MAP_MODE": "unary-map"]).encoded()))
+    #expect(
+      FileManager.default.contents(atPath: path)
+        == (try ServerInfo(containerType: .mapper, metadata: ["MAP_MODE": "unary-map"]).encoded()))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["mapper-server-info"])
   }
 }

@@ -33,7 +33,8 @@ struct Broken: Error, CustomStringConvertible {
 
   @Test func theEOTCarriesTheRequestId() async throws {
     let outcome = try await MapStreamTestClient(server: MapStreamServer(mapStreamer: Parts()))
-      .exchange([MapTestClient.handshake, Datum(value: Data("x,y".utf8)).request(id: "vertex-7-0")], awaitingEndsOfOutput: 1)
+      .exchange(
+        [MapTestClient.handshake, Datum(value: Data("x,y".utf8)).request(id: "vertex-7-0")], awaitingEndsOfOutput: 1)
     #expect(outcome.error == nil)
     #expect(outcome.responses.dropFirst().map(\.id) == ["vertex-7-0", "vertex-7-0", "vertex-7-0"])
     #expect(outcome.responses.last?.status.eot == true)
@@ -56,7 +57,9 @@ struct Broken: Error, CustomStringConvertible {
       .exchange([MapTestClient.handshake, Datum(value: Data("v".utf8)).request(id: "r-1")], awaitingEndsOfOutput: 1)
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
-    #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): map stream handler failed for request 'r-1': broken"))
+    #expect(
+      error.message.hasPrefix(
+        "UDF_EXECUTION_ERROR(unknown-container): map stream handler failed for request 'r-1': broken"))
     // The output written before the failure reached numa; no EOT followed it.
     #expect(outcome.responses.dropFirst().map(\.id) == ["r-1"])
     #expect(outcome.responses.last?.hasStatus == false)

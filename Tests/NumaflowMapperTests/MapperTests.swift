@@ -179,7 +179,8 @@ enum Flavour: String, CaseIterable, Sendable {
 
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
-    #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): map handler failed for request 'doomed-1'"))
+    #expect(
+      error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): map handler failed for request 'doomed-1'"))
     #expect(error.message.contains("boom"))
     let status = try #require(try error.unpackGoogleRPCStatus())
     #expect(status.code == .internalError)

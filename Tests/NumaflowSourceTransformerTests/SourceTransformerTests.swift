@@ -12,13 +12,19 @@ let stamp = Date(timeIntervalSince1970: 1_700_000_000)
 /// Re-stamps every datum and copies what it saw into the output.
 struct Restamp: SourceTransformer {
   func transform(keys: [String], datum: Datum) async throws -> [NumaflowSourceTransformer.Message] {
-    [NumaflowSourceTransformer.Message(datum.value, eventTime: stamp, keys: keys, tags: ["t"], userMetadata: datum.userMetadata)]
+    [
+      NumaflowSourceTransformer.Message(
+        datum.value, eventTime: stamp, keys: keys, tags: ["t"], userMetadata: datum.userMetadata)
+    ]
   }
 }
 
 struct SyncRestamp: SyncSourceTransformer {
   func transform(keys: [String], datum: Datum) throws -> [NumaflowSourceTransformer.Message] {
-    [NumaflowSourceTransformer.Message(datum.value, eventTime: stamp, keys: keys, tags: ["t"], userMetadata: datum.userMetadata)]
+    [
+      NumaflowSourceTransformer.Message(
+        datum.value, eventTime: stamp, keys: keys, tags: ["t"], userMetadata: datum.userMetadata)
+    ]
   }
 }
 
@@ -40,10 +46,15 @@ enum Flavour: String, CaseIterable, Sendable {
 @Suite struct SourceTransformerTests {
   @Test(arguments: Flavour.allCases)
   func manyRequestsInFlightAreEachAnsweredWithAnEventTime(flavour: Flavour) async throws {
-    let datums = (0..<5_000).map { Datum(keys: ["k\($0 % 5)"], value: Data("v\($0)".utf8), eventTime: Date(timeIntervalSince1970: Double($0))) }
+    let datums = (0..<5_000).map {
+      Datum(keys: ["k\($0 % 5)"], value: Data("v\($0)".utf8), eventTime: Date(timeIntervalSince1970: Double($0)))
+    }
     let outputs = try await SourceTransformTestClient(server: flavour.server).transform(datums)
     for (index, messages) in outputs.enumerated() {
-      #expect(messages == [NumaflowSourceTransformer.Message("v\(index)", eventTime: stamp, keys: ["k\(index % 5)"], tags: ["t"])])
+      #expect(
+        messages == [
+          NumaflowSourceTransformer.Message("v\(index)", eventTime: stamp, keys: ["k\(index % 5)"], tags: ["t"])
+        ])
     }
   }
 
@@ -62,7 +73,9 @@ enum Flavour: String, CaseIterable, Sendable {
     let server = SourceTransformServer { _, datum in [.drop(eventTime: datum.eventTime)] }
     let eventTime = Date(timeIntervalSince1970: 1_600_000_000)
     let outcome = try await SourceTransformTestClient(server: server)
-      .exchange([SourceTransformTestClient.handshake, Datum(value: Data(), eventTime: eventTime).request(id: "x")], awaitingResponses: 2)
+      .exchange(
+        [SourceTransformTestClient.handshake, Datum(value: Data(), eventTime: eventTime).request(id: "x")],
+        awaitingResponses: 2)
     let result = try #require(outcome.responses.last?.results.first)
     #expect(result.tags == ["U+005C__DROP__"])
     #expect(result.hasEventTime)
@@ -77,10 +90,14 @@ enum Flavour: String, CaseIterable, Sendable {
     let server = SourceTransformServer { keys, datum in
       var metadata = datum.userMetadata
       for (name, value) in datum.headers { metadata["headers", name] = Data(value.utf8) }
-      for (group, values) in datum.systemMetadata.groups { for (key, value) in values { metadata["sys-" + group, key] = value } }
+      for (group, values) in datum.systemMetadata.groups {
+        for (key, value) in values { metadata["sys-" + group, key] = value }
+      }
       return [Message(datum.value, eventTime: datum.eventTime, keys: keys, userMetadata: metadata)]
     }
-    let datum = Datum(keys: ["k"], value: Data("v".utf8), eventTime: stamp, headers: ["h": "1"], userMetadata: user, systemMetadata: system)
+    let datum = Datum(
+      keys: ["k"], value: Data("v".utf8), eventTime: stamp, headers: ["h": "1"], userMetadata: user,
+      systemMetadata: system)
     let output = try await SourceTransformTestClient(server: server).transform(datum)
     var expected = user
     expected["headers", "h"] = Data("1".utf8)
@@ -95,7 +112,9 @@ enum Flavour: String, CaseIterable, Sendable {
     #expect(early.error?.message.contains("SourceTransformFn: the first message must be a handshake") == true)
 
     let twice = try await client.exchange(
-      [SourceTransformTestClient.handshake, Datum(value: Data()).request(id: "a"), SourceTransformTestClient.handshake],
+      [
+        SourceTransformTestClient.handshake, Datum(value: Data()).request(id: "a"), SourceTransformTestClient.handshake,
+      ],
       awaitingResponses: 3)
     #expect(twice.responses.map(\.id) == ["", "a"])
     #expect(twice.error?.code == .failedPrecondition)
@@ -112,7 +131,8 @@ enum Flavour: String, CaseIterable, Sendable {
       .exchange([SourceTransformTestClient.handshake, Datum(value: Data()).request(id: "bad-1")], awaitingResponses: 2)
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
-    #expect(error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): source transformer failed for request 'bad-1'"))
+    #expect(
+      error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): source transformer failed for request 'bad-1'"))
     #expect(try error.unpackGoogleRPCStatus()?.details.first?.debugInfo?.detail.contains("bad-1") == true)
   }
 }

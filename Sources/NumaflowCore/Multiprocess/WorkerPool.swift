@@ -196,9 +196,10 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     } catch {
       logger.debug("worker connection ended", metadata: ["worker": "\(index)", "error": "\(error)"])
     }
-    let exit = (try? await NIOThreadPool.singleton.runIfActive {
-      WorkerSpawner.exitDescription(of: worker.pid)
-    }) ?? "ended"
+    let exit =
+      (try? await NIOThreadPool.singleton.runIfActive {
+        WorkerSpawner.exitDescription(of: worker.pid)
+      }) ?? "ended"
     workerEnded(index: index, pid: worker.pid, exit: exit)
   }
 
@@ -228,7 +229,8 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       return
     }
     let ids = orphans.values.map(\.requestID).sorted()
-    let holding = ids.isEmpty ? "while idle" : "while handling request(s) \(ids.map { "'\($0)'" }.joined(separator: ", "))"
+    let holding =
+      ids.isEmpty ? "while idle" : "while handling request(s) \(ids.map { "'\($0)'" }.joined(separator: ", "))"
     let error = WorkerError(
       summary: "worker process \(index) (pid \(pid)) \(exit) \(holding)",
       details: "Multiprocess mode contains crashes to one worker; the server reports it and exits "
@@ -238,11 +240,12 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       complete(sequence, with: .failure(error))
     }
     if ids.isEmpty {
-      lifecycle.recordFailure(UDFFailure(
-        containerType: lifecycle.configuration.udContainerType,
-        summary: error.summary,
-        details: error.details
-      ))
+      lifecycle.recordFailure(
+        UDFFailure(
+          containerType: lifecycle.configuration.udContainerType,
+          summary: error.summary,
+          details: error.details
+        ))
     }
   }
 
@@ -260,7 +263,8 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
   private func killRemaining() {
     let alive = state.withLock { $0.workers.filter(\.alive).map(\.pid) }
     for pid in alive {
-      lifecycle.logger.warning("killing a worker that did not stop within the grace period", metadata: ["pid": "\(pid)"])
+      lifecycle.logger.warning(
+        "killing a worker that did not stop within the grace period", metadata: ["pid": "\(pid)"])
       kill(pid, SIGKILL)
     }
   }

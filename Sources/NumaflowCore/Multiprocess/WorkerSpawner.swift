@@ -62,7 +62,8 @@ enum WorkerSpawner {
     let status = posix_spawn(&pid, executablePath, &actions, nil, argv, envp)
     guard status == 0 else {
       close(parentEnd)
-      throw ConfigurationError("cannot start worker \(index) from \(executablePath): \(String(cString: strerror(status)))")
+      throw ConfigurationError(
+        "cannot start worker \(index) from \(executablePath): \(String(cString: strerror(status)))")
     }
     return Spawned(pid: pid, descriptor: parentEnd)
   }

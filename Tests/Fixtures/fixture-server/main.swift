@@ -96,7 +96,10 @@ enum Behaviour {
       return (0..<count).map { NumaflowSourceTransformer.Message(String($0), eventTime: datum.eventTime, keys: keys) }
     default:
       let metadata = Self.metadata(datum.userMetadata, headers: datum.headers)
-      return [NumaflowSourceTransformer.Message(datum.value, eventTime: datum.eventTime, keys: keys, tags: ["echo"], userMetadata: metadata)]
+      return [
+        NumaflowSourceTransformer.Message(
+          datum.value, eventTime: datum.eventTime, keys: keys, tags: ["echo"], userMetadata: metadata)
+      ]
     }
   }
 }
@@ -118,7 +121,9 @@ struct SyncMapFixture: SyncMapper {
 }
 
 struct AsyncTransformFixture: SourceTransformer {
-  func transform(keys: [String], datum: NumaflowSourceTransformer.Datum) async throws -> [NumaflowSourceTransformer.Message] {
+  func transform(keys: [String], datum: NumaflowSourceTransformer.Datum) async throws -> [NumaflowSourceTransformer
+    .Message]
+  {
     let behaviour = Behaviour(datum.value)
     try await behaviour.act()
     return behaviour.transformOutputs(keys: keys, datum: datum)
@@ -141,7 +146,8 @@ struct StreamFixture: MapStreamer {
     if case .fanout(let count, let size) = behaviour {
       // Written one at a time, never all held at once.
       for index in 0..<count {
-        try await output.write(NumaflowMapper.Message(size.map { Data(repeating: 0x61, count: $0) } ?? Data(String(index).utf8), keys: keys))
+        try await output.write(
+          NumaflowMapper.Message(size.map { Data(repeating: 0x61, count: $0) } ?? Data(String(index).utf8), keys: keys))
       }
       return
     }
