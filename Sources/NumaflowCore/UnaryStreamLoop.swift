@@ -122,22 +122,10 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
         case .request(let requestID):
           id = requestID
         case .handshake:
-          stream.record(
-            .protocolViolation(
-              RPCError(
-                code: .failedPrecondition,
-                message: "\(shape.rpc): a second handshake arrived on a stream that had already "
-                  + "started; requests in flight were answered, the rest were not processed."
-              )))
+          stream.record(.protocolViolation(secondHandshake(rpc: shape.rpc)))
           continue
         case .invalid(let requestID, let problem):
-          stream.record(
-            .protocolViolation(
-              RPCError(
-                code: .invalidArgument,
-                message: "\(shape.rpc): request '\(requestID)' is invalid: \(problem); "
-                  + "requests in flight were answered, the rest were not processed."
-              )))
+          stream.record(.protocolViolation(invalidRequest(rpc: shape.rpc, id: requestID, problem: problem)))
           continue
         }
         // After a fault nothing new is dispatched; numa re-drives what was not answered.
@@ -211,6 +199,24 @@ package func missingHandshake(rpc: String, got: String) -> RPCError {
   RPCError(
     code: .failedPrecondition,
     message: "\(rpc): the first message must be a handshake with sot=true; got \(got). Nothing was processed."
+  )
+}
+
+/// The status for a stream on which a second handshake arrived.
+func secondHandshake(rpc: String) -> RPCError {
+  RPCError(
+    code: .failedPrecondition,
+    message: "\(rpc): a second handshake arrived on a stream that had already started; "
+      + "requests in flight were answered, the rest were not processed."
+  )
+}
+
+/// The status for a request the server cannot handle.
+func invalidRequest(rpc: String, id: String, problem: String) -> RPCError {
+  RPCError(
+    code: .invalidArgument,
+    message: "\(rpc): request '\(id)' is invalid: \(problem); "
+      + "requests in flight were answered, the rest were not processed."
   )
 }
 
