@@ -6,6 +6,7 @@ import NumaflowProtos
 /// ```swift
 /// Message(datum.value, keys: ["even"], tags: ["even-tag"])   // routed by tag
 /// Message.drop()                                              // no output; the input is acked
+/// Message.nack(NackOptions(delay: .seconds(30)))               // redeliver the input (Numaflow ≥ 1.8.2)
 /// ```
 public struct Message: Sendable, Hashable {
   /// The payload.
@@ -16,6 +17,8 @@ public struct Message: Sendable, Hashable {
   public var tags: [String]
   /// User metadata for downstream vertices (not inherited from the input: copy it here).
   public var userMetadata: MessageMetadata
+  /// How to redeliver the input, on a ``nack(_:)`` message.
+  public var nackOptions: NackOptions?
 
   public init(
     _ value: Data, keys: [String] = [], tags: [String] = [], userMetadata: MessageMetadata = MessageMetadata()
@@ -41,6 +44,17 @@ public struct Message: Sendable, Hashable {
   /// Whether this is ``drop()``'s message.
   public var isDrop: Bool { tags.contains(Tags.drop) }
 
+  /// Refuses the input: it is not acknowledged, and the source delivers it again as `options`
+  /// say. Needs Numaflow 1.8.2 or later (see ``NumaflowCore/NackOptions``).
+  public static func nack(_ options: NackOptions = NackOptions()) -> Message {
+    var message = Message(Data(), tags: [Tags.nack])
+    message.nackOptions = options
+    return message
+  }
+
+  /// Whether this is ``nack(_:)``'s message.
+  public var isNack: Bool { tags.contains(Tags.nack) }
+
   package var result: Map_V1_MapResponse.Result {
     var result = Map_V1_MapResponse.Result()
     result.keys = keys
@@ -49,6 +63,7 @@ public struct Message: Sendable, Hashable {
     if !userMetadata.isEmpty {
       result.metadata.userMetadata = userMetadata.protoGroups
     }
+    if let nackOptions { result.nackOptions = nackOptions.proto }
     return result
   }
 }
@@ -62,5 +77,6 @@ extension Message {
       tags: result.tags,
       userMetadata: MessageMetadata(result.metadata.userMetadata)
     )
+    nackOptions = result.hasNackOptions ? NackOptions(result.nackOptions) : nil
   }
 }

@@ -7,6 +7,7 @@ import SwiftProtobuf
 /// ```swift
 /// Message(datum.value, eventTime: parsed, keys: ["sensor-7"])
 /// Message.drop(eventTime: datum.eventTime)   // filtered out; the input is acked
+/// Message.nack(eventTime: datum.eventTime)   // redelivered later (Numaflow ≥ 1.8.2)
 /// ```
 public struct Message: Sendable, Hashable {
   /// The payload.
@@ -19,6 +20,8 @@ public struct Message: Sendable, Hashable {
   public var tags: [String]
   /// User metadata for downstream vertices (not inherited from the input: copy it here).
   public var userMetadata: MessageMetadata
+  /// How to redeliver the input, on a ``nack(eventTime:options:)`` message.
+  public var nackOptions: NackOptions?
 
   public init(
     _ value: Data,
@@ -54,6 +57,18 @@ public struct Message: Sendable, Hashable {
   /// Whether this is ``drop(eventTime:)``'s message.
   public var isDrop: Bool { tags.contains(Tags.drop) }
 
+  /// Refuses the input: it is not acknowledged, and the source delivers it again as `options`
+  /// say. Numa still reads the event time, so pass the input's. Needs Numaflow 1.8.2 or later
+  /// (see ``NumaflowCore/NackOptions``).
+  public static func nack(eventTime: Date, options: NackOptions = NackOptions()) -> Message {
+    var message = Message(Data(), eventTime: eventTime, tags: [Tags.nack])
+    message.nackOptions = options
+    return message
+  }
+
+  /// Whether this is ``nack(eventTime:options:)``'s message.
+  public var isNack: Bool { tags.contains(Tags.nack) }
+
   var result: Sourcetransformer_V1_SourceTransformResponse.Result {
     var result = Sourcetransformer_V1_SourceTransformResponse.Result()
     result.keys = keys
@@ -63,6 +78,7 @@ public struct Message: Sendable, Hashable {
     if !userMetadata.isEmpty {
       result.metadata.userMetadata = userMetadata.protoGroups
     }
+    if let nackOptions { result.nackOptions = nackOptions.proto }
     return result
   }
 }
@@ -78,5 +94,6 @@ extension Message {
       tags: result.tags,
       userMetadata: MessageMetadata(result.metadata.userMetadata)
     )
+    nackOptions = result.hasNackOptions ? NackOptions(result.nackOptions) : nil
   }
 }

@@ -80,6 +80,30 @@ enum Flavour: String, CaseIterable, Sendable {
     #expect(outputs[2] == [Message("a", keys: ["x", "y"], tags: ["t1", "t2"]), Message("b")])
   }
 
+  @Test func aNackCarriesItsTagAndOptionsOnTheWire() async throws {
+    let options = NackOptions(reason: "busy", maxDeliveries: 5, delay: .milliseconds(1500), values: ["k": "v"])
+    let server = MapServer { _, datum in datum.value.isEmpty ? [.nack(options)] : [Message(datum.value)] }
+    let outcome = try await MapTestClient(server: server)
+      .exchange(
+        [
+          MapTestClient.handshake, Datum(value: Data()).request(id: "n"),
+          Datum(value: Data("ok".utf8)).request(id: "o"),
+        ],
+        awaitingResponses: 3)
+    let results = Dictionary(uniqueKeysWithValues: outcome.responses.dropFirst().map { ($0.id, $0.results) })
+    let nack = try #require(results["n"]?.first)
+    #expect(nack.tags == ["U+005C__NACK__"])
+    #expect(nack.value.isEmpty)
+    #expect(nack.hasNackOptions)
+    #expect(nack.nackOptions.reason == "busy")
+    #expect(nack.nackOptions.maxDeliveries == 5)
+    #expect(nack.nackOptions.delay == 1500)
+    #expect(nack.nackOptions.nackMap == ["k": "v"])
+    #expect(Message(nack) == .nack(options))
+    #expect(Message(nack).isNack)
+    #expect(results["o"]?.first?.hasNackOptions == false, "only nacks carry nack options")
+  }
+
   @Test func datumCarriesEverythingNumaSends() async throws {
     let seen = Seen()
     let server = MapServer { keys, datum in

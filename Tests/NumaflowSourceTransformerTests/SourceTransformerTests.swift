@@ -82,6 +82,24 @@ enum Flavour: String, CaseIterable, Sendable {
     #expect(result.eventTime.date == eventTime)
   }
 
+  @Test func aNackKeepsAnEventTimeAndCarriesItsOptions() async throws {
+    let server = SourceTransformServer { _, datum in
+      [.nack(eventTime: datum.eventTime, options: NackOptions(reason: "later", delay: .seconds(2)))]
+    }
+    let eventTime = Date(timeIntervalSince1970: 1_600_000_000)
+    let outcome = try await SourceTransformTestClient(server: server)
+      .exchange(
+        [SourceTransformTestClient.handshake, Datum(value: Data(), eventTime: eventTime).request(id: "x")],
+        awaitingResponses: 2)
+    let result = try #require(outcome.responses.last?.results.first)
+    #expect(result.tags == ["U+005C__NACK__"])
+    #expect(result.hasEventTime)
+    #expect(result.eventTime.date == eventTime)
+    #expect(result.nackOptions.reason == "later")
+    #expect(result.nackOptions.delay == 2000)
+    #expect(!result.nackOptions.hasMaxDeliveries)
+  }
+
   @Test func headersAndMetadataReachTheHandler() async throws {
     var user = MessageMetadata()
     user["g", "k"] = Data([1])
