@@ -71,33 +71,36 @@ enum Flavour: String, CaseIterable, Sendable {
 
   @Test func dropsKeepAnEventTime() async throws {
     let server = SourceTransformServer { _, datum in [.drop(eventTime: datum.eventTime)] }
-    let eventTime = Date(timeIntervalSince1970: 1_600_000_000)
-    let outcome = try await SourceTransformTestClient(server: server)
-      .exchange(
-        [SourceTransformTestClient.handshake, Datum(value: Data(), eventTime: eventTime).request(id: "x")],
-        awaitingResponses: 2)
-    let result = try #require(outcome.responses.last?.results.first)
+    let result = try await soleResult(from: server, eventTime: Self.eventTime)
     #expect(result.tags == ["U+005C__DROP__"])
     #expect(result.hasEventTime)
-    #expect(result.eventTime.date == eventTime)
+    #expect(result.eventTime.date == Self.eventTime)
   }
 
   @Test func aNackKeepsAnEventTimeAndCarriesItsOptions() async throws {
     let server = SourceTransformServer { _, datum in
       [.nack(eventTime: datum.eventTime, options: NackOptions(reason: "later", delay: .seconds(2)))]
     }
-    let eventTime = Date(timeIntervalSince1970: 1_600_000_000)
+    let result = try await soleResult(from: server, eventTime: Self.eventTime)
+    #expect(result.tags == ["U+005C__NACK__"])
+    #expect(result.hasEventTime)
+    #expect(result.eventTime.date == Self.eventTime)
+    #expect(result.nackOptions.reason == "later")
+    #expect(result.nackOptions.delay == 2000)
+    #expect(!result.nackOptions.hasMaxDeliveries)
+  }
+
+  static let eventTime = Date(timeIntervalSince1970: 1_600_000_000)
+
+  /// The one result `server` gives for an empty datum with `eventTime`, as it goes on the wire.
+  func soleResult(
+    from server: SourceTransformServer, eventTime: Date
+  ) async throws -> Sourcetransformer_V1_SourceTransformResponse.Result {
     let outcome = try await SourceTransformTestClient(server: server)
       .exchange(
         [SourceTransformTestClient.handshake, Datum(value: Data(), eventTime: eventTime).request(id: "x")],
         awaitingResponses: 2)
-    let result = try #require(outcome.responses.last?.results.first)
-    #expect(result.tags == ["U+005C__NACK__"])
-    #expect(result.hasEventTime)
-    #expect(result.eventTime.date == eventTime)
-    #expect(result.nackOptions.reason == "later")
-    #expect(result.nackOptions.delay == 2000)
-    #expect(!result.nackOptions.hasMaxDeliveries)
+    return try #require(outcome.responses.last?.results.first)
   }
 
   @Test func headersAndMetadataReachTheHandler() async throws {
