@@ -7,6 +7,20 @@ import Testing
 struct ExampleTests {
   static let modes = ["async", "sync", "multiprocess"]
 
+  /// The three flatmap examples (map, stream map, batch map) split values the same way.
+  static let flatmapInput = """
+    {"keys": ["k"], "value": "a,b,c"}
+    {"value": ""}
+    {"value": "solo"}
+    """
+  static let flatmapOutput = [
+    #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
+    #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
+    #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
+    #"{"input":1,"keys":[],"tags":[],"value":""}"#,
+    #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
+  ]
+
   @Test(arguments: modes)
   func evenOdd(mode: String) async throws {
     let lines = try await runExample(
@@ -30,19 +44,8 @@ struct ExampleTests {
   func flatmap(mode: String) async throws {
     let lines = try await runExample(
       "map-flatmap", mode: mode,
-      input: """
-        {"keys": ["k"], "value": "a,b,c"}
-        {"value": ""}
-        {"value": "solo"}
-        """)
-    #expect(
-      lines == [
-        #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
-        #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
-        #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
-        #"{"input":1,"keys":[],"tags":[],"value":""}"#,
-        #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
-      ])
+      input: Self.flatmapInput)
+    #expect(lines == Self.flatmapOutput)
   }
 
   @Test(arguments: modes)
@@ -82,38 +85,16 @@ struct ExampleTests {
   @Test func mapstreamFlatmapStream() async throws {
     let lines = try await runExample(
       "mapstream-flatmap-stream", kind: "mapstream", mode: "async",
-      input: """
-        {"keys": ["k"], "value": "a,b,c"}
-        {"value": ""}
-        {"value": "solo"}
-        """)
-    #expect(
-      lines == [
-        #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
-        #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
-        #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
-        #"{"input":1,"keys":[],"tags":[],"value":""}"#,
-        #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
-      ])
+      input: Self.flatmapInput)
+    #expect(lines == Self.flatmapOutput)
   }
 
   @Test(arguments: ["async", "sync"])
   func batchmapFlatmap(mode: String) async throws {
     let lines = try await runExample(
       "batchmap-flatmap", kind: "batchmap", mode: mode,
-      input: """
-        {"keys": ["k"], "value": "a,b,c"}
-        {"value": ""}
-        {"value": "solo"}
-        """)
-    #expect(
-      lines == [
-        #"{"input":0,"keys":[],"tags":[],"value":"a"}"#,
-        #"{"input":0,"keys":[],"tags":[],"value":"b"}"#,
-        #"{"input":0,"keys":[],"tags":[],"value":"c"}"#,
-        #"{"input":1,"keys":[],"tags":[],"value":""}"#,
-        #"{"input":2,"keys":[],"tags":[],"value":"solo"}"#,
-      ])
+      input: Self.flatmapInput)
+    #expect(lines == Self.flatmapOutput)
   }
 
   /// `--run-dir`, as used for servers of other SDKs: a server-info left behind there is not
