@@ -154,8 +154,10 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     while let batch = await nextBatch() {
       do {
         try await write(batch)
+        // Nothing to pace on for the in-process transport.
+        guard !eventLoops.isEmpty else { continue }
         unpaced += batch.reduce(0) { $0 + cost($1) + Self.responseOverhead }
-        if unpaced >= Self.pacingBudget, !eventLoops.isEmpty {
+        if unpaced >= Self.pacingBudget {
           for loop in eventLoops { try await loop.submit {}.get() }
           unpaced = 0
         }

@@ -22,7 +22,7 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     let handler = self.handler
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: \.payloadBytes) { outbound in
+    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: Self.shape.cost) { outbound in
       let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { request in
         try await handler.call(
           MapStreamCall(request: request, output: MessageWriter(id: request.id, outbound: outbound)))

@@ -46,7 +46,7 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
       response.handshake.sot = true
       return response
     }(),
-    cost: { $0.results.reduce(0) { $0 + $1.value.count } }
+    cost: \.payloadBytes
   )
 
   /// The user's transformer adapted to wire messages.
@@ -70,4 +70,9 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
     response.results = messages.map(\.result)
     return response
   }
+}
+
+extension Sourcetransformer_V1_SourceTransformResponse {
+  /// The bytes of the values this response carries.
+  var payloadBytes: Int { results.reduce(0) { $0 + $1.value.count } }
 }

@@ -45,7 +45,7 @@ struct MapFamilyIntegrationTests {
     #expect(outputs.count == 100_000)
     #expect(outputs.allSatisfy { $0.value.count == 1024 })
     let peak = try peakResidentMegabytes(of: server.pid)
-    // The writer is paced to the transport (OutboundPacer): what the server holds is bounded by
+    // The writer is paced to the transport (OutboundQueue): what the server holds is bounded by
     // the pacing budget and the HTTP/2 window, not by what the handler writes. Unpaced, this
     // peaked at about 250 MB here.
     #expect(peak < 80, "the server's peak RSS was \(peak) MB for 100 MiB of outputs")
