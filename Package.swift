@@ -16,6 +16,7 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// An example UDF: an executable whose sources live in `Examples/<name>/Sources`.
@@ -60,6 +61,7 @@ let package = Package(
       name: "NumaflowCore",
       dependencies: [
         "NumaflowProtos", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf, logging, nioCore, nioPosix, unixSignals,
+        serviceLifecycle,
       ],
       swiftSettings: swiftSettings
     ),
@@ -118,7 +120,10 @@ let package = Package(
     // the request value.
     .executableTarget(
       name: "fixture-server",
-      dependencies: ["NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer"],
+      dependencies: [
+        "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer", serviceLifecycle,
+        unixSignals, logging,
+      ],
       path: "Tests/Fixtures/fixture-server",
       swiftSettings: swiftSettings
     ),

@@ -5,7 +5,9 @@ import SwiftProtobuf
 
 /// Adapts the generated `map.v1.Map` service to a batch mapper (batch map mode).
 struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
-  let handler: RequestHandler<[Map_V1_MapRequest], [Map_V1_MapResponse]>
+  typealias Batch = [Map_V1_MapRequest]
+
+  let handler: RequestHandler<Batch, [Map_V1_MapResponse]>
   let lifecycle: ServerLifecycle
 
   func mapFn(
@@ -13,19 +15,14 @@ struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
     response: RPCWriter<Map_V1_MapResponse>,
     context: ServerContext
   ) async throws {
-    try await serveBatches(
-      requests: request, responses: response, shape: Self.shape, handler: handler, lifecycle: lifecycle)
+    let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>.map(rpc: "MapFn (batch map)")
+    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
+      try await serveBatches(
+        requests: request, outbound: outbound, shape: shape, batch: Self.rules, handler: handler, lifecycle: lifecycle)
+    }
   }
 
-  static let shape = BatchShape<Map_V1_MapRequest, Map_V1_MapResponse>(
-    rpc: "MapFn (batch map)",
-    classify: { request in
-      if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
-      if request.hasStatus, request.status.eot { return .endOfBatch }
-      guard request.hasRequest else { return .invalid(id: request.id, problem: "it carries no request payload") }
-      return .request(id: request.id)
-    },
-    handshakeResponse: .handshakeReply,
+  static let rules = BatchRules<Map_V1_MapResponse>(
     endOfBatchResponse: {
       var response = Map_V1_MapResponse()
       response.status.eot = true
@@ -34,12 +31,12 @@ struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
     responseID: \.id
   )
 
-  static func localHandler(_ mapper: some BatchMapper) -> LocalHandler<[Map_V1_MapRequest], [Map_V1_MapResponse]> {
-    .async { requests in responses(try await mapper.mapBatch(requests.map(Datum.init))) }
+  static func handler(_ mapper: some BatchMapper) -> LocalHandler<Batch, [Map_V1_MapResponse]> {
+    LocalHandler(name: "batch map handler", async: { responses(try await mapper.mapBatch($0.map(Datum.init))) })
   }
 
-  static func localHandler(_ mapper: some SyncBatchMapper) -> LocalHandler<[Map_V1_MapRequest], [Map_V1_MapResponse]> {
-    .sync { requests in responses(try mapper.mapBatch(requests.map(Datum.init))) }
+  static func handler(_ mapper: some SyncBatchMapper) -> LocalHandler<Batch, [Map_V1_MapResponse]> {
+    LocalHandler(name: "batch map handler", sync: { responses(try mapper.mapBatch($0.map(Datum.init))) })
   }
 
   private static func responses(_ answers: [BatchResponse]) -> [Map_V1_MapResponse] {

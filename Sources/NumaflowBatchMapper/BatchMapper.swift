@@ -1,4 +1,4 @@
-/// A batch map UDF with an `async` handler, served in ``NumaflowCore/ServerMode/async`` mode.
+/// A batch map UDF with an `async` handler, served in async mode, the only one.
 ///
 /// Receives each batch numa reads (up to its read batch size) whole, and answers every datum
 /// by its ``NumaflowMapper/Datum/id``: exactly one ``BatchResponse`` per id, in any order.
@@ -20,8 +20,8 @@ public protocol BatchMapper: Sendable {
   func mapBatch(_ datums: [Datum]) async throws -> [BatchResponse]
 }
 
-/// A batch map UDF with a plain, blocking handler: served in ``NumaflowCore/ServerMode/sync``
-/// mode on a dedicated thread, or inline in ``NumaflowCore/ServerMode/async`` mode.
+/// A batch map UDF with a plain, blocking handler: served in `.sync`
+/// mode on a dedicated thread, or inline in `.async` mode.
 public protocol SyncBatchMapper: Sendable {
   func mapBatch(_ datums: [Datum]) throws -> [BatchResponse]
 }

@@ -2,5 +2,4 @@
 // reads and writes the same messages as a mapper.
 @_exported import NumaflowCore
 
-@_exported import struct NumaflowMapper.Datum
 @_exported import struct NumaflowMapper.Message

@@ -1,32 +1,13 @@
 import GRPCCore
 
-/// How a kind's batch stream looks to ``serveBatches(requests:responses:shape:handler:lifecycle:)``.
-package struct BatchShape<Request: Sendable, Response: Sendable>: Sendable {
-  package enum Kind: Sendable {
-    case handshake(sot: Bool)
-    case request(id: String)
-    /// The end of a batch (EOT).
-    case endOfBatch
-    case invalid(id: String, problem: String)
-  }
-
-  package var rpc: String
-  package var classify: @Sendable (Request) -> Kind
-  package var handshakeResponse: Response
+/// What a batch stream adds to its ``StreamShape``.
+package struct BatchRules<Response: Sendable>: Sendable {
   /// What the server sends after the last response of a batch.
   package var endOfBatchResponse: Response
+  /// The request id a response answers.
   package var responseID: @Sendable (Response) -> String
 
-  package init(
-    rpc: String,
-    classify: @escaping @Sendable (Request) -> Kind,
-    handshakeResponse: Response,
-    endOfBatchResponse: Response,
-    responseID: @escaping @Sendable (Response) -> String
-  ) {
-    self.rpc = rpc
-    self.classify = classify
-    self.handshakeResponse = handshakeResponse
+  package init(endOfBatchResponse: Response, responseID: @escaping @Sendable (Response) -> String) {
     self.endOfBatchResponse = endOfBatchResponse
     self.responseID = responseID
   }
@@ -38,80 +19,62 @@ package struct BatchShape<Request: Sendable, Response: Sendable>: Sendable {
 ///
 /// Numa re-sends a batch whose responses are incomplete, forever, so a handler that forgets or
 /// duplicates an id is a UDF failure here, named with the ids, rather than a silent loop there.
-/// If the client half-closes after an unfinished batch, that batch is still answered.
+/// If the client half-closes after an unfinished batch, that batch is still answered. Misuse,
+/// unreadable input and handler errors end the stream as on every stream (``StreamSession``).
 package func serveBatches<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
-  responses: RPCWriter<Response>,
-  shape: BatchShape<Request, Response>,
+  outbound: OutboundQueue<Response>,
+  shape: StreamShape<Request, Response>,
+  batch rules: BatchRules<Response>,
   handler: RequestHandler<[Request], [Response]>,
   lifecycle: ServerLifecycle
 ) async throws {
-  let containerType = lifecycle.configuration.udContainerType
-
-  /// Runs one batch and writes its responses and EOT, or fails the stream.
-  @Sendable func answer(_ batch: [Request], ids: [String]) async throws {
-    let answers: [Response]
-    do {
-      answers = try await handler.call(batch)
-    } catch {
-      if Task.isCancelled { throw error }
-      let failure = UDFFailure(containerType: containerType, handler: handler.name, batch: ids, error: error)
-      lifecycle.recordFailure(failure)
-      throw failure.rpcError
+  try await serveStream(
+    requests: requests, outbound: outbound, shape: shape, handlerName: handler.name, lifecycle: lifecycle
+  ) { reader, session in
+    /// Runs one batch and queues its responses and EOT; `false` when it failed the stream.
+    func answer(_ batch: [Request], ids: [String]) async -> Bool {
+      guard session.begin() else { return false }
+      defer { session.end() }
+      let subject = UDFFailure.describe(batch: ids)
+      let answers: [Response]
+      do {
+        answers = try await handler.call(batch)
+      } catch {
+        session.handlerFailed(error, subject: subject)
+        return false
+      }
+      if let problem = mismatch(expected: ids, answered: answers.map(rules.responseID)) {
+        session.record(
+          UDFFailure(
+            code: .wrongAnswer,
+            containerType: lifecycle.configuration.udContainerType,
+            summary: "\(handler.name) answered \(subject) wrongly: \(problem); "
+              + "every request id needs exactly one response (numa would re-send the batch forever)",
+            details: "handler: \(handler.name)\nbatch ids: \(ids)\nproblem: \(problem)"
+          ))
+        return false
+      }
+      // The batch is already in memory, and numa sends the next only after this EOT.
+      return (try? await outbound.send(contentsOf: answers + CollectionOfOne(rules.endOfBatchResponse))) != nil
     }
-    if let problem = mismatch(expected: ids, answered: answers.map(shape.responseID)) {
-      let failure = UDFFailure(
-        containerType: containerType,
-        summary: "\(handler.name) answered \(UDFFailure.describe(batch: ids)) wrongly: \(problem); "
-          + "every request id needs exactly one response (numa would re-send the batch forever)",
-        details: "handler: \(handler.name)\nbatch ids: \(ids)\nproblem: \(problem)"
-      )
-      lifecycle.recordFailure(failure)
-      throw failure.rpcError
-    }
-    // One write for the batch: one crossing to the event loop and one flush. The batch is
-    // already in memory, and numa sends the next only after this EOT, so nothing piles up.
-    try await responses.write(contentsOf: answers + CollectionOfOne(shape.endOfBatchResponse))
-  }
-
-  let finished = try await runUntil(lifecycle.forcedStop) {
-    var iterator = requests.makeAsyncIterator()
-    guard let first = try await iterator.next() else { return }
-    guard case .handshake(sot: true) = shape.classify(first) else {
-      throw missingHandshake(rpc: shape.rpc, got: "another message")
-    }
-    try await responses.write(shape.handshakeResponse)
 
     var batch: [Request] = []
     var ids: [String] = []
-    while let request = try await iterator.next() {
-      switch shape.classify(request) {
-      case .request(let id):
+    while let event = await reader.next() {
+      switch event {
+      case .request(let id, let request):
         batch.append(request)
         ids.append(id)
       case .endOfBatch:
-        try await answer(batch, ids: ids)
+        guard await answer(batch, ids: ids) else { return }
         batch.removeAll(keepingCapacity: true)
         ids.removeAll(keepingCapacity: true)
-      case .handshake:
-        throw RPCError(
-          code: .failedPrecondition,
-          message: "\(shape.rpc): a second handshake arrived on a stream that had already started; "
-            + "the \(batch.count) request(s) of the open batch were not processed."
-        )
-      case .invalid(let id, let problem):
-        throw RPCError(
-          code: .invalidArgument,
-          message: "\(shape.rpc): request '\(id)' is invalid: \(problem); the open batch was not processed."
-        )
       }
     }
-    if !batch.isEmpty {
-      try await answer(batch, ids: ids)
+    if !batch.isEmpty && session.fault == nil {
+      _ = await answer(batch, ids: ids)
     }
-  }
-  if !finished {
-    throw gracePeriodOver(rpc: shape.rpc)
   }
 }
 
@@ -124,11 +87,8 @@ func mismatch(expected: [String], answered: [String]) -> String? {
   let duplicated = counts.filter { expectedSet.contains($0.key) && $0.value > 1 }.keys.sorted()
   let unknown = counts.keys.filter { !expectedSet.contains($0) }.sorted()
   var problems: [String] = []
-  func list(_ ids: [String]) -> String {
-    ids.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
-  }
-  if !missing.isEmpty { problems.append("no response for \(list(missing))") }
-  if !duplicated.isEmpty { problems.append("more than one response for \(list(duplicated))") }
-  if !unknown.isEmpty { problems.append("responses for ids not in the batch: \(list(unknown))") }
+  if !missing.isEmpty { problems.append("no response for \(UDFFailure.list(missing))") }
+  if !duplicated.isEmpty { problems.append("more than one response for \(UDFFailure.list(duplicated))") }
+  if !unknown.isEmpty { problems.append("responses for ids not in the batch: \(UDFFailure.list(unknown))") }
   return problems.isEmpty ? nil : problems.joined(separator: "; ")
 }

@@ -111,9 +111,16 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   /// - Throws: ``StreamEnded`` when the stream to numa has ended (the response is dropped; numa
   ///   re-sends what it did not get).
   package func send(_ response: Response) async throws {
+    try await send(contentsOf: CollectionOfOne(response))
+  }
+
+  /// Queues `responses` together, so that they leave in one write if the writer is idle (a
+  /// batch and its EOT); suspends while the queue is full.
+  /// - Throws: ``StreamEnded`` when the stream to numa has ended.
+  package func send(contentsOf responses: some Collection<Response>) async throws {
     let (writer, ticket) = try state.withLock { state -> (CheckedContinuation<Void, Never>?, UInt64?) in
       guard !state.broken, !state.finished else { throw StreamEnded() }
-      state.pending.append(response)
+      state.pending.append(contentsOf: responses)
       let writer = state.writer
       state.writer = nil
       guard state.pending.count >= limit else { return (writer, nil) }
@@ -135,6 +142,17 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
       return state.writer
     }
     writer?.resume()
+  }
+
+  /// Suspends while the queue is full: for a loop whose handlers ``enqueue(_:)`` without
+  /// waiting, so that what waits to be written stays bounded.
+  package func waitForRoom() async {
+    let ticket = state.withLock { state -> UInt64? in
+      guard !state.broken, state.pending.count >= limit else { return nil }
+      state.nextTicket += 1
+      return state.nextTicket
+    }
+    if let ticket { await waitForSpace(ticket: ticket) }
   }
 
   /// No more responses will be sent.

@@ -1,10 +1,47 @@
+import GRPCCore
 import NIOPosix
 
-/// A kind's handler as the stream loops see it: one wire request in, one wire response out.
-///
-/// The kind module builds the ``LocalHandler`` (user code plus conversions); the server core
-/// decides where it runs (inline, on a thread pool, or in a worker process) according to the
-/// ``ServerMode``, and hands the stream loop the result as a `RequestHandler`.
+/// User code adapted to wire messages, in the shape the user wrote it: what a kind gives the
+/// placement layer.
+package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
+  package enum Body: Sendable {
+    /// An `async throws` handler: runs in child tasks.
+    case async(@Sendable (Request) async throws -> Response)
+    /// A plain `throws` handler: runs inline, on dedicated threads, or in a worker's read loop.
+    case sync(@Sendable (Request) throws -> Response)
+  }
+
+  /// How errors name the user's code: "map handler", "source transformer", ...
+  package let name: String
+  package let body: Body
+  /// How requests reach worker processes; `nil` for kinds with no multiprocess mode.
+  package let codec: WorkerCodec<Request, Response>?
+
+  package init(
+    name: String, codec: WorkerCodec<Request, Response>? = nil,
+    async call: @escaping @Sendable (Request) async throws -> Response
+  ) {
+    self.name = name
+    self.body = .async(call)
+    self.codec = codec
+  }
+
+  package init(
+    name: String, codec: WorkerCodec<Request, Response>? = nil,
+    sync call: @escaping @Sendable (Request) throws -> Response
+  ) {
+    self.name = name
+    self.body = .sync(call)
+    self.codec = codec
+  }
+
+  package var isSync: Bool {
+    if case .sync = body { true } else { false }
+  }
+}
+
+/// A kind's handler as the stream loops see it, placed where the mode says it runs: one wire
+/// request in, one wire response out.
 package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
   /// How errors name the handler: "map handler", "source transformer", ...
   package let name: String
@@ -45,14 +82,76 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
   }
 }
 
-/// User code adapted to wire messages, in the shape the user wrote it.
-package enum LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
-  /// An `async throws` handler: runs in child tasks.
-  case async(@Sendable (Request) async throws -> Response)
-  /// A plain `throws` handler: runs on dedicated threads so it may block.
-  case sync(@Sendable (Request) throws -> Response)
-
-  var isSync: Bool {
-    if case .sync = self { true } else { false }
+extension LocalHandler {
+  /// Places the handler as `placement` says for as long as `body` runs: inline, on a pool of
+  /// threads, as child tasks, or in worker processes (started before `body`, stopped after).
+  package func placed<Value: Sendable>(
+    _ placement: Placement,
+    lifecycle: ServerLifecycle,
+    body: @Sendable (RequestHandler<Request, Response>) async throws -> Value
+  ) async throws -> Value {
+    switch (placement, body: self.body) {
+    case (.processes, _):
+      guard let codec else { preconditionFailure("\(name): multiprocess placement without a worker codec") }
+      return try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec) { pool in
+        try await body(RequestHandler(name: name) { try await pool.call($0) })
+      }
+    case (.threads, .sync(let call)):
+      let threads = NIOThreadPool(numberOfThreads: lifecycle.configuration.workerCount)
+      threads.start()
+      let outcome: Result<Value, any Error>
+      do { outcome = .success(try await body(RequestHandler(name: name, running: call, on: threads))) } catch {
+        outcome = .failure(error)
+      }
+      try? await threads.shutdownGracefully()
+      return try outcome.get()
+    case (_, .sync(let call)):
+      return try await body(RequestHandler(name: name, inline: call))
+    case (_, .async(let call)):
+      return try await body(RequestHandler(name: name, call: call))
+    }
   }
+}
+
+extension ServerHost {
+  /// A host whose one service wraps one handler, placed where `mode` says: the shape of every
+  /// kind whose calls are independent (map, source transform, batch map, stream map).
+  package init<Request: Sendable, Response: Sendable, Modes: ModeSet>(
+    endpoint: Endpoint,
+    configuration: ServerConfiguration,
+    mode: ServerMode<Modes>,
+    handler: LocalHandler<Request, Response>,
+    service: @escaping @Sendable (RequestHandler<Request, Response>, ServerLifecycle) -> any RegistrableRPCService
+  ) {
+    let placement = mode.placement(synchronousHandler: handler.isSync)
+    var worker: (@Sendable (CInt) async throws -> Void)?
+    if placement == .processes {
+      worker = { descriptor in
+        try await WorkerProcess.serve(descriptor: descriptor, handler: handler, configuration: configuration)
+      }
+    }
+    self.init(endpoint: endpoint, configuration: configuration, modeName: mode.name, worker: worker) {
+      lifecycle, body in
+      try await handler.placed(placement, lifecycle: lifecycle) { placed in
+        try await body([service(placed, lifecycle)])
+      }
+    }
+  }
+
+  /// A host for a kind with an async handler and no modes (stream map, async batch map).
+  package init<Request: Sendable, Response: Sendable>(
+    endpoint: Endpoint,
+    configuration: ServerConfiguration,
+    handler: LocalHandler<Request, Response>,
+    service: @escaping @Sendable (RequestHandler<Request, Response>, ServerLifecycle) -> any RegistrableRPCService
+  ) {
+    self.init(
+      endpoint: endpoint, configuration: configuration, mode: ServerMode<OnlyAsync>.async, handler: handler,
+      service: service)
+  }
+}
+
+/// The one mode of a server that offers no choice.
+package enum OnlyAsync: OffersAsyncMode {
+  package static var names: [String] { ["async"] }
 }

@@ -59,7 +59,8 @@ package enum RuntimeErrorFile {
     let final = directory.appendingPathComponent("\(seconds)-udf.json")
     try JSONEncoder().encode(entry).write(to: current)
     guard rename(current.path, final.path) == 0 else {
-      throw ConfigurationError("cannot rename \(current.path) to \(final.path): \(String(cString: strerror(errno)))")
+      throw ConfigurationError(
+        .runtimeDirectory, "cannot rename \(current.path) to \(final.path): \(String(cString: strerror(errno)))")
     }
     return final.path
   }

@@ -8,6 +8,9 @@ import Logging
 /// configuration.maxConcurrentRequests = 64
 /// try await MapServer(configuration: configuration) { keys, datum in [Message(datum.value)] }.run()
 /// ```
+///
+/// Where the handler runs is not part of the configuration: each server takes its `mode`
+/// beside it, from the modes its kind offers (``ServerMode``).
 public struct ServerConfiguration: Sendable {
   /// The directory holding the socket and the server-info file: `/var/run/numaflow`, or
   /// `$NUMAFLOW_SWIFT_RUN_DIR` when set.
@@ -16,8 +19,6 @@ public struct ServerConfiguration: Sendable {
   /// `$NUMAFLOW_SWIFT_RUN_DIR/runtime` when that is set. Errors go to
   /// `<runtimeDirectory>/application-errors/<container type>/`.
   public var runtimeDirectory: String
-  /// Where the handler runs. Default ``ServerMode/async``.
-  public var mode: ServerMode
   /// The largest message accepted or sent, in bytes. Numa uses 64 MiB; so does the default.
   public var maxMessageSize: Int
   /// How many requests may be in the handler at once on a stream. When the cap is reached the
@@ -49,7 +50,6 @@ public struct ServerConfiguration: Sendable {
       socketDirectory = "/var/run/numaflow"
       runtimeDirectory = "/var/numaflow/runtime"
     }
-    mode = .async
     maxMessageSize = 64 * 1024 * 1024
     maxConcurrentRequests = 512
     if let limit = environment.cpuLimit {
@@ -68,16 +68,17 @@ public struct ServerConfiguration: Sendable {
   /// Checks the values, naming the one to fix.
   func validated() throws -> ServerConfiguration {
     guard maxConcurrentRequests > 0 else {
-      throw ConfigurationError("maxConcurrentRequests must be at least 1 (got \(maxConcurrentRequests))")
+      throw ConfigurationError(.invalidValue, "maxConcurrentRequests must be at least 1 (got \(maxConcurrentRequests))")
     }
     guard workerCount > 0 else {
-      throw ConfigurationError("workerCount must be at least 1 (got \(workerCount))")
+      throw ConfigurationError(.invalidValue, "workerCount must be at least 1 (got \(workerCount))")
     }
     guard maxMessageSize >= 1024 else {
-      throw ConfigurationError("maxMessageSize must be at least 1 KiB (got \(maxMessageSize) bytes)")
+      throw ConfigurationError(.invalidValue, "maxMessageSize must be at least 1 KiB (got \(maxMessageSize) bytes)")
     }
     guard (65_535...Int(Int32.max)).contains(http2TargetWindowSize) else {
-      throw ConfigurationError("http2TargetWindowSize must lie between 65535 and 2^31-1 (got \(http2TargetWindowSize))")
+      throw ConfigurationError(
+        .invalidValue, "http2TargetWindowSize must lie between 65535 and 2^31-1 (got \(http2TargetWindowSize))")
     }
     return self
   }

@@ -49,7 +49,7 @@ package struct ServerInfo: Sendable, Equatable {
     guard rename(temporary, path) == 0 else {
       let reason = String(cString: strerror(errno))
       try? FileManager.default.removeItem(atPath: temporary)
-      throw ConfigurationError("cannot move the server-info file into place at \(path): \(reason)")
+      throw ConfigurationError(.socketDirectory, "cannot move the server-info file into place at \(path): \(reason)")
     }
     return path
   }

@@ -2,68 +2,140 @@
 ///
 /// | mode | handler | runs on | for |
 /// |---|---|---|---|
-/// | ``async`` | `async throws` | child tasks, at most `maxConcurrentRequests` at once | I/O-bound work |
-/// | ``sync`` | plain `throws` | a pool of dedicated OS threads | blocking calls, CPU loops |
-/// | ``multiprocess`` | either | worker processes (the same binary, re-executed) | isolating native code and traps |
-public struct ServerMode: Sendable, Hashable, CustomStringConvertible {
-  /// The mode's name, as `--mode` spells it.
+/// | `.async` | `async throws` | child tasks, at most `maxConcurrentRequests` at once | I/O-bound work |
+/// | `.async` | plain `throws` | inline, in the loop that reads the stream | quick, non-blocking code |
+/// | `.sync` | plain `throws` | a pool of dedicated OS threads | blocking calls, CPU loops |
+/// | `.multiprocess` | either | worker processes (the same binary, re-executed) | isolating native code and traps |
+///
+/// Each server offers only the modes that fit its kind and handler, and the compiler holds you
+/// to them: `Modes` is one of ``AsyncOrMultiprocess``, ``AnyMode`` or ``SyncOrAsync``, and a
+/// mode that set does not offer is not a member of the type.
+///
+/// ```swift
+/// try await MapServer(mapper: Uppercase(), mode: .multiprocess).run()   // compiles
+/// try await MapServer(mapper: Uppercase(), mode: .sync).run()           // does not: an async
+///                                                                        // mapper has no sync mode
+/// try await MapServer(mapper: Uppercase(), mode: .commandLine()).run()  // --mode NAME, checked
+/// ```
+public struct ServerMode<Modes: ModeSet>: Sendable, Hashable, CustomStringConvertible {
+  /// The mode's name, as `--mode` spells it: `async`, `sync` or `multiprocess`.
   public let name: String
 
   private init(_ name: String) { self.name = name }
 
-  /// Handlers run as child tasks of the stream, bounded by `maxConcurrentRequests`.
-  public static let async = ServerMode("async")
-  /// Handlers run on a pool of `workerCount` dedicated OS threads.
-  public static let sync = ServerMode("sync")
-  /// Handlers run in `workerCount` worker processes behind the one endpoint.
-  public static let multiprocess = ServerMode("multiprocess")
+  public var description: String { name }
 
-  /// Every mode, in the order the documentation lists them.
-  public static let all: [ServerMode] = [.async, .sync, .multiprocess]
+  /// Every mode `Modes` offers, in the order the documentation lists them.
+  public static var all: [ServerMode] { Modes.names.map(ServerMode.init) }
 
-  /// The mode with this name, or `nil`.
+  /// The mode with this name, if `Modes` offers it.
   public init?(name: String) {
     guard let mode = Self.all.first(where: { $0.name == name }) else { return nil }
     self = mode
   }
 
-  public var description: String { name }
-
-  /// Reads `--mode NAME` (or `--mode=NAME`) from command-line arguments; `.async` when absent.
+  /// The mode named by `--mode NAME` (or `--mode=NAME`) in `arguments`; `defaultMode` when
+  /// there is none. For small binaries such as the examples:
   ///
-  /// A convenience for small binaries such as the examples:
   /// ```swift
-  /// let mode = try ServerMode(commandLine: CommandLine.arguments)
+  /// try await MapServer(mapper: EvenOdd(), mode: .commandLine()).run()
   /// ```
-  /// - Throws: ``ConfigurationError`` naming the accepted values when the value is unknown.
-  public init(commandLine arguments: [String]) throws {
+  /// - Throws: ``ConfigurationError`` with code ``ConfigurationError/Code/unknownMode`` naming
+  ///   the modes this server offers, when the value is missing or not one of them.
+  public static func commandLine(
+    _ arguments: [String] = CommandLine.arguments,
+    default defaultMode: ServerMode? = nil
+  ) throws -> ServerMode {
+    let offered = all.map(\.name).joined(separator: ", ")
     var value: String?
-    var index = arguments.startIndex
-    while index < arguments.endIndex {
-      let argument = arguments[index]
+    var remaining = arguments.dropFirst()[...]
+    while let argument = remaining.popFirst() {
       if argument == "--mode" {
-        let next = arguments.index(after: index)
-        guard next < arguments.endIndex else {
-          throw ConfigurationError("--mode needs a value: one of \(Self.all.map(\.name).joined(separator: ", "))")
+        guard let next = remaining.popFirst() else {
+          throw ConfigurationError(.unknownMode, "--mode needs a value: one of \(offered)")
         }
-        value = arguments[next]
-        index = arguments.index(after: next)
-        continue
-      }
-      if argument.hasPrefix("--mode=") {
+        value = next
+      } else if argument.hasPrefix("--mode=") {
         value = String(argument.dropFirst("--mode=".count))
       }
-      index = arguments.index(after: index)
     }
-    guard let value else {
-      self = .async
-      return
-    }
+    guard let value else { return defaultMode ?? all[0] }
     guard let mode = ServerMode(name: value) else {
-      throw ConfigurationError(
-        "unknown server mode '\(value)': use one of \(Self.all.map(\.name).joined(separator: ", "))"
-      )
+      throw ConfigurationError(.unknownMode, "unknown server mode '\(value)' for this server: use one of \(offered)")
     }
-    self = mode
+    return mode
   }
+}
+
+extension ServerMode where Modes: OffersAsyncMode {
+  /// Handlers run as child tasks of the stream, bounded by `maxConcurrentRequests`; a blocking
+  /// handler runs inline instead, in the loop that reads the stream.
+  public static var async: ServerMode { ServerMode("async") }
+}
+
+extension ServerMode where Modes: OffersSyncMode {
+  /// Handlers run on a pool of `workerCount` dedicated OS threads.
+  public static var sync: ServerMode { ServerMode("sync") }
+}
+
+extension ServerMode where Modes: OffersMultiprocessMode {
+  /// Handlers run in `workerCount` worker processes behind the one endpoint.
+  public static var multiprocess: ServerMode { ServerMode("multiprocess") }
+}
+
+extension ServerMode {
+  /// Where this mode runs a handler of the given shape.
+  package func placement(synchronousHandler: Bool) -> Placement {
+    switch name {
+    case "sync": .threads
+    case "multiprocess": .processes
+    default: synchronousHandler ? .inline : .tasks
+    }
+  }
+}
+
+/// Where one handler call runs: the mode a user picked, resolved for the handler's shape.
+package enum Placement: Sendable, Hashable {
+  /// A child task per call.
+  case tasks
+  /// In the loop that reads the stream (a plain `throws` handler in async mode).
+  case inline
+  /// A pool of dedicated threads.
+  case threads
+  /// Worker processes.
+  case processes
+}
+
+/// The modes a server offers, as a type: the `Modes` of ``ServerMode``. A server's initializer
+/// names the set it accepts; the sets below are the ones this SDK's servers use.
+public protocol ModeSet: Sendable {
+  /// The names of the modes offered, the default first.
+  static var names: [String] { get }
+}
+
+/// A mode set with `.async`.
+public protocol OffersAsyncMode: ModeSet {}
+
+/// A mode set with `.sync`.
+public protocol OffersSyncMode: ModeSet {}
+
+/// A mode set with `.multiprocess`.
+public protocol OffersMultiprocessMode: ModeSet {}
+
+/// `.async` (the default) or `.multiprocess`: the modes of an `async` handler whose calls are
+/// independent (`Mapper`, `SourceTransformer`).
+public enum AsyncOrMultiprocess: OffersAsyncMode, OffersMultiprocessMode {
+  public static var names: [String] { ["async", "multiprocess"] }
+}
+
+/// `.sync` (the default), `.async` (inline) or `.multiprocess`: the modes of a blocking
+/// handler whose calls are independent (`SyncMapper`, `SyncSourceTransformer`).
+public enum AnyMode: OffersSyncMode, OffersAsyncMode, OffersMultiprocessMode {
+  public static var names: [String] { ["sync", "async", "multiprocess"] }
+}
+
+/// `.sync` (the default) or `.async` (inline): the modes of a blocking handler that has no
+/// multiprocess mode (`SyncBatchMapper`).
+public enum SyncOrAsync: OffersSyncMode, OffersAsyncMode {
+  public static var names: [String] { ["sync", "async"] }
 }

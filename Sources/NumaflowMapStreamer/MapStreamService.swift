@@ -21,35 +21,18 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     response: RPCWriter<Map_V1_MapResponse>,
     context: ServerContext
   ) async throws {
-    let handler = self.handler
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: Self.shape.cost) { outbound in
-      let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { request in
-        try await handler.call(
-          MapStreamCall(request: request, output: MessageWriter(id: request.id, outbound: outbound)))
+    let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>.map(rpc: "MapFn (stream map)")
+    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
+      let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { [handler] in
+        try await handler.call(MapStreamCall(request: $0, output: MessageWriter(id: $0.id, outbound: outbound)))
       }
       try await serveOneResponsePerRequest(
-        requests: request,
-        outbound: outbound,
-        shape: Self.shape,
-        handler: perRequest,
-        lifecycle: lifecycle
-      )
+        requests: request, outbound: outbound, shape: shape, handler: perRequest, lifecycle: lifecycle)
     }
   }
 
-  static let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>(
-    rpc: "MapFn (stream map)",
-    classify: { request in
-      if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
-      guard request.hasRequest else { return .invalid(id: request.id, problem: "it carries no request payload") }
-      return .request(id: request.id)
-    },
-    handshakeResponse: .handshakeReply,
-    cost: \.payloadBytes
-  )
-
-  static func localHandler(_ streamer: some MapStreamer) -> LocalHandler<MapStreamCall, Map_V1_MapResponse> {
-    .async { call in
+  static func handler(_ streamer: some MapStreamer) -> LocalHandler<MapStreamCall, Map_V1_MapResponse> {
+    LocalHandler(name: "map stream handler") { call async throws in
       try await streamer.mapStream(keys: call.request.request.keys, datum: Datum(call.request), output: call.output)
       var endOfOutputs = Map_V1_MapResponse()
       endOfOutputs.id = call.request.id

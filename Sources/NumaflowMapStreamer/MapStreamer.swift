@@ -1,5 +1,5 @@
 /// A map UDF that streams its outputs: each is sent to numa as soon as it is written, instead
-/// of when the handler returns. Served in ``NumaflowCore/ServerMode/async`` mode.
+/// of when the handler returns. Served in async mode, the only one.
 ///
 /// ```swift
 /// struct Split: MapStreamer {

@@ -13,49 +13,49 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     try await serveOneResponsePerRequest(
-      requests: request,
-      responses: response,
-      shape: Self.shape,
-      handler: handler,
-      lifecycle: lifecycle
-    )
+      requests: request, responses: response, shape: .map(rpc: "MapFn"), handler: handler, lifecycle: lifecycle)
   }
-
-  static let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>(
-    rpc: "MapFn",
-    classify: { request in
-      if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
-      guard request.hasRequest else {
-        return .invalid(id: request.id, problem: "it carries no request payload")
-      }
-      return .request(id: request.id)
-    },
-    handshakeResponse: .handshakeReply,
-    cost: \.payloadBytes
-  )
 
   /// The user's mapper adapted to wire messages.
-  static func localHandler(_ mapper: some Mapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
-    .async { request in
-      response(to: request, messages: try await mapper.map(keys: request.request.keys, datum: Datum(request)))
+  static func handler(_ mapper: some Mapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
+    LocalHandler(name: "map handler", codec: .protobuf(requestID: \.id)) { request async throws in
+      .answering(request, with: try await mapper.map(keys: request.request.keys, datum: Datum(request)))
     }
   }
 
-  static func localHandler(_ mapper: some SyncMapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
-    .sync { request in
-      response(to: request, messages: try mapper.map(keys: request.request.keys, datum: Datum(request)))
-    }
+  static func handler(_ mapper: some SyncMapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
+    LocalHandler(
+      name: "map handler", codec: .protobuf(requestID: \.id),
+      sync: { .answering($0, with: try mapper.map(keys: $0.request.keys, datum: Datum($0))) })
   }
+}
 
-  private static func response(to request: Map_V1_MapRequest, messages: [Message]) -> Map_V1_MapResponse {
-    var response = Map_V1_MapResponse()
-    response.id = request.id
-    response.results = messages.map(\.result)
-    return response
+extension StreamShape<Map_V1_MapRequest, Map_V1_MapResponse> {
+  /// A `MapFn` stream: a handshake, then requests by id (and, on a batch map stream, EOTs).
+  package static func map(rpc: String) -> Self {
+    StreamShape(
+      rpc: rpc,
+      classify: { request in
+        if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
+        if request.hasStatus, request.status.eot { return .endOfBatch }
+        guard request.hasRequest else { return .invalid(id: request.id, problem: "it carries no request payload") }
+        return .request(id: request.id)
+      },
+      handshakeResponse: .handshakeReply,
+      cost: \.payloadBytes
+    )
   }
 }
 
 extension Map_V1_MapResponse {
+  /// The answer to `request`: its id and the results of `messages`.
+  package static func answering(_ request: Map_V1_MapRequest, with messages: [Message]) -> Self {
+    var response = Self()
+    response.id = request.id
+    response.results = messages.map(\.result)
+    return response
+  }
+
   /// The server's answer to numa's handshake, on every map stream.
   package static let handshakeReply: Self = {
     var response = Self()

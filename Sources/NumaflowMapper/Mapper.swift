@@ -1,5 +1,5 @@
-/// A map UDF with an `async` handler: served in ``NumaflowCore/ServerMode/async`` mode (the
-/// default) or ``NumaflowCore/ServerMode/multiprocess`` mode.
+/// A map UDF with an `async` handler: served in `.async` mode (the default) or
+/// `.multiprocess` mode (see ``NumaflowCore/ServerMode``).
 ///
 /// Called once per input message, concurrently for many messages; return its outputs: none to
 /// drop it, several to flat-map it.
@@ -21,10 +21,10 @@ public protocol Mapper: Sendable {
   func map(keys: [String], datum: Datum) async throws -> [Message]
 }
 
-/// A map UDF with a plain, blocking handler: served in ``NumaflowCore/ServerMode/sync`` mode
-/// on a pool of dedicated threads (so blocking calls never starve Swift concurrency), in
-/// ``NumaflowCore/ServerMode/multiprocess`` mode one request at a time per worker process, or
-/// in ``NumaflowCore/ServerMode/async`` mode inline (for quick, non-blocking code).
+/// A map UDF with a plain, blocking handler: served in `.sync` mode (the default) on a pool
+/// of dedicated threads, so blocking calls never starve Swift concurrency; in `.multiprocess`
+/// mode one request at a time per worker process; or in `.async` mode inline, for quick,
+/// non-blocking code.
 ///
 /// ```swift
 /// struct Checksum: SyncMapper {
@@ -32,7 +32,7 @@ public protocol Mapper: Sendable {
 ///     [Message(Data(String(datum.value.reduce(0) { $0 &+ Int($1) }).utf8), keys: keys)]
 ///   }
 /// }
-/// try await MapServer(mode: .sync, mapper: Checksum()).run()
+/// try await MapServer(mapper: Checksum()).run()
 /// ```
 public protocol SyncMapper: Sendable {
   func map(keys: [String], datum: Datum) throws -> [Message]

@@ -56,27 +56,14 @@ public struct Message: Sendable, Hashable {
   public var isNack: Bool { tags.contains(Tags.nack) }
 
   package var result: Map_V1_MapResponse.Result {
-    var result = Map_V1_MapResponse.Result()
-    result.keys = keys
-    result.value = value
-    result.tags = tags
-    if !userMetadata.isEmpty {
-      result.metadata.userMetadata = userMetadata.protoGroups
-    }
-    if let nackOptions { result.nackOptions = nackOptions.proto }
-    return result
+    .init(value: value, keys: keys, tags: tags, userMetadata: userMetadata, nackOptions: nackOptions)
   }
 }
 
 extension Message {
   /// The message a wire result describes (for clients and tests).
   package init(_ result: Map_V1_MapResponse.Result) {
-    self.init(
-      result.value,
-      keys: result.keys,
-      tags: result.tags,
-      userMetadata: MessageMetadata(result.metadata.userMetadata)
-    )
-    nackOptions = result.hasNackOptions ? NackOptions(result.nackOptions) : nil
+    self.init(result.value, keys: result.keys, tags: result.tags, userMetadata: result.userMetadata)
+    nackOptions = result.nack
   }
 }

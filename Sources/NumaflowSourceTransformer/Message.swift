@@ -70,15 +70,9 @@ public struct Message: Sendable, Hashable {
   public var isNack: Bool { tags.contains(Tags.nack) }
 
   var result: Sourcetransformer_V1_SourceTransformResponse.Result {
-    var result = Sourcetransformer_V1_SourceTransformResponse.Result()
-    result.keys = keys
-    result.value = value
+    var result = Sourcetransformer_V1_SourceTransformResponse.Result(
+      value: value, keys: keys, tags: tags, userMetadata: userMetadata, nackOptions: nackOptions)
     result.eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: eventTime)
-    result.tags = tags
-    if !userMetadata.isEmpty {
-      result.metadata.userMetadata = userMetadata.protoGroups
-    }
-    if let nackOptions { result.nackOptions = nackOptions.proto }
     return result
   }
 }
@@ -88,12 +82,8 @@ extension Message {
   /// time (which numa would refuse) reads as the epoch.
   package init(_ result: Sourcetransformer_V1_SourceTransformResponse.Result) {
     self.init(
-      result.value,
-      eventTime: result.eventTime.date,
-      keys: result.keys,
-      tags: result.tags,
-      userMetadata: MessageMetadata(result.metadata.userMetadata)
-    )
-    nackOptions = result.hasNackOptions ? NackOptions(result.nackOptions) : nil
+      result.value, eventTime: result.eventTime.date, keys: result.keys, tags: result.tags,
+      userMetadata: result.userMetadata)
+    nackOptions = result.nack
   }
 }

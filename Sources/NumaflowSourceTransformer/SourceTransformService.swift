@@ -11,17 +11,10 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
   let lifecycle: ServerLifecycle
 
   func sourceTransformFn(
-    request: RPCAsyncSequence<Request, any Error>,
-    response: RPCWriter<Response>,
-    context: ServerContext
+    request: RPCAsyncSequence<Request, any Error>, response: RPCWriter<Response>, context: ServerContext
   ) async throws {
     try await serveOneResponsePerRequest(
-      requests: request,
-      responses: response,
-      shape: Self.shape,
-      handler: handler,
-      lifecycle: lifecycle
-    )
+      requests: request, responses: response, shape: Self.shape, handler: handler, lifecycle: lifecycle)
   }
 
   func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws
@@ -36,9 +29,7 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
     rpc: "SourceTransformFn",
     classify: { request in
       if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
-      guard request.hasRequest else {
-        return .invalid(id: "", problem: "it carries no request payload")
-      }
+      guard request.hasRequest else { return .invalid(id: "", problem: "it carries no request payload") }
       return .request(id: request.request.id)
     },
     handshakeResponse: {
@@ -46,22 +37,24 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
       response.handshake.sot = true
       return response
     }(),
-    cost: \.payloadBytes
+    cost: { $0.results.reduce(0) { $0 + $1.value.count } }
   )
 
   /// The user's transformer adapted to wire messages.
-  static func localHandler(_ transformer: some SourceTransformer) -> LocalHandler<Request, Response> {
-    .async { request in
-      let datum = Datum(request.request)
+  static func handler(_ transformer: some SourceTransformer) -> LocalHandler<Request, Response> {
+    LocalHandler(name: "source transformer", codec: .protobuf(requestID: \.request.id)) { request async throws in
+      let datum = Datum(request)
       return response(to: request, messages: try await transformer.transform(keys: datum.keys, datum: datum))
     }
   }
 
-  static func localHandler(_ transformer: some SyncSourceTransformer) -> LocalHandler<Request, Response> {
-    .sync { request in
-      let datum = Datum(request.request)
-      return response(to: request, messages: try transformer.transform(keys: datum.keys, datum: datum))
-    }
+  static func handler(_ transformer: some SyncSourceTransformer) -> LocalHandler<Request, Response> {
+    LocalHandler(
+      name: "source transformer", codec: .protobuf(requestID: \.request.id),
+      sync: { request in
+        let datum = Datum(request)
+        return response(to: request, messages: try transformer.transform(keys: datum.keys, datum: datum))
+      })
   }
 
   private static func response(to request: Request, messages: [Message]) -> Response {
@@ -70,9 +63,4 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
     response.results = messages.map(\.result)
     return response
   }
-}
-
-extension Sourcetransformer_V1_SourceTransformResponse {
-  /// The bytes of the values this response carries.
-  var payloadBytes: Int { results.reduce(0) { $0 + $1.value.count } }
 }

@@ -1,5 +1,5 @@
-/// A source transformer with an `async` handler: served in ``NumaflowCore/ServerMode/async``
-/// (default) or ``NumaflowCore/ServerMode/multiprocess`` mode.
+/// A source transformer with an `async` handler: served in `.async`
+/// (default) or `.multiprocess` mode.
 ///
 /// Runs at the source, once per message, before anything else sees it: the place to parse,
 /// filter, re-key and above all assign event times (watermarks follow them).
@@ -21,9 +21,9 @@ public protocol SourceTransformer: Sendable {
 }
 
 /// A source transformer with a plain, blocking handler: served in
-/// ``NumaflowCore/ServerMode/sync`` mode on dedicated threads, in
-/// ``NumaflowCore/ServerMode/multiprocess`` mode one request at a time per worker, or in
-/// ``NumaflowCore/ServerMode/async`` mode inline (for quick, non-blocking code).
+/// `.sync` mode (the default) on dedicated threads, in
+/// `.multiprocess` mode one request at a time per worker, or in
+/// `.async` mode inline (for quick, non-blocking code).
 public protocol SyncSourceTransformer: Sendable {
   func transform(keys: [String], datum: Datum) throws -> [Message]
 }

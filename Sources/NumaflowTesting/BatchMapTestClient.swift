@@ -4,7 +4,6 @@ import NumaflowBatchMapper
 import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
-import SwiftProtobuf
 
 /// Talks to a batch map UDF the way numa does: a `MapFn` stream with a handshake, then batches
 /// of requests each closed by an EOT, answered by id and then an EOT.
@@ -15,11 +14,11 @@ import SwiftProtobuf
 /// #expect(outputs == [[Message("a"), Message("b")]])
 /// ```
 public struct BatchMapTestClient: Sendable {
-  private let target: TestTarget<[Map_V1_MapRequest], [Map_V1_MapResponse]>
+  private let target: TestTarget
 
   /// A client for `server`, served in this process for the duration of each call.
   public init(server: BatchMapServer, runtimeDirectory: String? = nil) {
-    target = .server(server.server, runtimeDirectory: runtimeDirectory)
+    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
   }
 
   /// A client for a server listening on a Unix socket, such as `<dir>/batchmap.sock`.
@@ -34,25 +33,17 @@ public struct BatchMapTestClient: Sendable {
 
   /// Sends `datums` as one batch and returns each one's outputs, in input order.
   /// - Throws: `RPCError` with the server's status when the stream fails, or
-  ///   ``MapTestClientError`` when the batch was not closed by an EOT.
-  public func mapBatch(_ datums: [NumaflowMapper.Datum]) async throws -> [[NumaflowMapper.Message]] {
-    let requests =
-      [MapTestClient.handshake] + datums.enumerated().map { $1.request(id: "request-\($0)") } + [Self.endOfBatch]
+  ///   ``ProtocolViolation`` when the batch was not closed by an EOT or was answered wrongly.
+  public func mapBatch(_ datums: [Datum]) async throws -> [[NumaflowMapper.Message]] {
+    let requests = [.handshakeRequest] + datums.enumerated().map { $1.mapRequest(id: "request-\($0)") } + [.endOfBatch]
     let outcome = try await exchange(requests, awaitingResponses: datums.count + 2)
     if let error = outcome.error { throw error }
-    guard let last = outcome.responses.last, last.hasStatus, last.status.eot else {
-      throw MapTestClientError("the batch was not closed by an EOT response")
+    guard let last = outcome.responses.last, last.isEndOfOutputs else {
+      throw ProtocolViolation("the batch was not closed by an EOT response")
     }
     return try answersInOrder(outcome.responses.dropFirst().dropLast(), count: datums.count, id: \.id) {
       $0.results.map(NumaflowMapper.Message.init)
     }
-  }
-
-  /// The message that closes a batch.
-  package static var endOfBatch: Map_V1_MapRequest {
-    var request = Map_V1_MapRequest()
-    request.status.eot = true
-    return request
   }
 
   /// Sends `requests` exactly as given on one stream (see `exchange` in `StreamExchange.swift`).
@@ -67,35 +58,27 @@ public struct BatchMapTestClient: Sendable {
 
   /// Sends `total` requests in batches of `batchSize`, one batch at a time as numa does, and
   /// returns how many were answered. For benchmarks.
-  package func drive(
-    total: Int,
-    batchSize: Int,
-    makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest
-  ) async throws -> Int {
+  package func drive(total: Int, batchSize: Int, makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest)
+    async throws -> Int
+  {
     let batches = (total + batchSize - 1) / batchSize
     return try await target.withMapClient { client in
       let batchDone = AsyncSemaphore(permits: 0)
       let request = StreamingClientRequest<Map_V1_MapRequest> { writer in
-        try await writer.write(MapTestClient.handshake)
+        try await writer.write(.handshakeRequest)
         for batch in 0..<batches {
           let range = (batch * batchSize)..<min(total, (batch + 1) * batchSize)
-          try await writer.write(contentsOf: range.map(makeRequest))
-          try await writer.write(Self.endOfBatch)
+          try await writer.write(contentsOf: range.map(makeRequest) + [.endOfBatch])
           await batchDone.acquire()
         }
       }
       return try await client.mapFn(request: request) { response in
         var answered = 0
         for try await message in response.messages where !message.hasHandshake {
-          if message.hasStatus && message.status.eot {
-            batchDone.release()
-          } else {
-            answered += 1
-          }
+          if message.isEndOfOutputs { batchDone.release() } else { answered += 1 }
         }
         return answered
       }
     }
   }
-
 }

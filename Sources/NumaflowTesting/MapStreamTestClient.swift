@@ -4,7 +4,6 @@ import NumaflowCore
 import NumaflowMapStreamer
 import NumaflowMapper
 import NumaflowProtos
-import SwiftProtobuf
 
 /// Talks to a stream map UDF the way numa does: a `MapFn` stream with a handshake and many
 /// requests in flight, each answered by any number of outputs and then an EOT with its id.
@@ -14,11 +13,11 @@ import SwiftProtobuf
 /// #expect(try await client.mapStream(Datum(value: Data("a,b".utf8))) == [Message("a"), Message("b")])
 /// ```
 public struct MapStreamTestClient: Sendable {
-  private let target: TestTarget<MapStreamCall, Map_V1_MapResponse>
+  private let target: TestTarget
 
   /// A client for `server`, served in this process for the duration of each call.
   public init(server: MapStreamServer, runtimeDirectory: String? = nil) {
-    target = .server(server.server, runtimeDirectory: runtimeDirectory)
+    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
   }
 
   /// A client for a server listening on a Unix socket, such as `<dir>/mapstream.sock`.
@@ -32,25 +31,25 @@ public struct MapStreamTestClient: Sendable {
   }
 
   /// Streams one datum and returns its outputs, in the order they were written.
-  public func mapStream(_ datum: NumaflowMapper.Datum) async throws -> [NumaflowMapper.Message] {
+  public func mapStream(_ datum: Datum) async throws -> [NumaflowMapper.Message] {
     try await mapStream([datum])[0]
   }
 
   /// Streams all `datums` on one stream, all in flight at once; returns each one's outputs in
   /// the order written, in input order.
   /// - Throws: `RPCError` with the server's status when the stream fails, or
-  ///   ``MapTestClientError`` when an output follows its request's EOT or an EOT is missing.
-  public func mapStream(_ datums: [NumaflowMapper.Datum]) async throws -> [[NumaflowMapper.Message]] {
-    let requests = [MapTestClient.handshake] + datums.enumerated().map { $1.request(id: "request-\($0)") }
+  ///   ``ProtocolViolation`` when an output follows its request's EOT or an EOT is missing.
+  public func mapStream(_ datums: [Datum]) async throws -> [[NumaflowMapper.Message]] {
+    let requests = [.handshakeRequest] + datums.enumerated().map { $1.mapRequest(id: "request-\($0)") }
     let outcome = try await exchange(requests, awaitingEndsOfOutput: datums.count)
     if let error = outcome.error { throw error }
     var outputs = [[NumaflowMapper.Message]](repeating: [], count: datums.count)
     var ended = Set<Int>()
     for response in outcome.responses.dropFirst() {
-      guard response.id.hasPrefix("request-"), let index = Int(response.id.dropFirst("request-".count)),
-        outputs.indices.contains(index)
-      else { throw MapTestClientError("the server answered an id it was never sent: '\(response.id)'") }
-      guard !ended.contains(index) else { throw MapTestClientError("an output for '\(response.id)' followed its EOT") }
+      guard let index = requestIndex(response.id, count: datums.count) else {
+        throw ProtocolViolation("the server answered an id it was never sent: '\(response.id)'")
+      }
+      guard !ended.contains(index) else { throw ProtocolViolation("an output for '\(response.id)' followed its EOT") }
       if response.hasStatus && response.status.eot {
         ended.insert(index)
       } else {
@@ -58,12 +57,13 @@ public struct MapStreamTestClient: Sendable {
       }
     }
     guard ended.count == datums.count else {
-      throw MapTestClientError("\(datums.count - ended.count) request(s) got no EOT")
+      throw ProtocolViolation("\(datums.count - ended.count) request(s) got no EOT")
     }
     return outputs
   }
 
-  /// Sends `requests` exactly as given and waits for `count` EOTs (see `exchange` in `StreamExchange.swift`).
+  /// Sends `requests` exactly as given and waits for `count` EOTs (see `exchange` in
+  /// `StreamExchange.swift`).
   package func exchange(
     _ requests: [Map_V1_MapRequest],
     awaitingEndsOfOutput count: Int,
@@ -71,22 +71,18 @@ public struct MapStreamTestClient: Sendable {
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
     try await target.exchangeOnMap(
-      requests, awaitingResponses: count, counting: { $0.hasStatus && $0.status.eot }, timeout: timeout,
-      afterSending: afterSending)
+      requests, awaitingResponses: count, counting: \.isEndOfOutputs, timeout: timeout, afterSending: afterSending)
   }
 
   /// Keeps `window` requests in flight until `total` have ended with their EOT. For benchmarks.
-  package func drive(
-    total: Int,
-    window: Int,
-    makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest
-  ) async throws -> Int {
-    try await target.withMapClient { client in
-      try await NumaflowTesting.drive(
-        handshake: MapTestClient.handshake, total: total, window: window, makeRequest: makeRequest,
-        isAnswer: { $0.hasStatus && $0.status.eot }
-      ) { try await client.mapFn(request: $0, onResponse: $1) }
-    }
+  package func drive(total: Int, window: Int, makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest)
+    async throws -> Int
+  {
+    try await target.driveMap(total: total, window: window, isAnswer: \.isEndOfOutputs, makeRequest: makeRequest)
   }
+}
 
+extension Map_V1_MapResponse {
+  /// Whether this is the EOT that ends one request's outputs (stream map) or a batch (batch map).
+  var isEndOfOutputs: Bool { hasStatus && status.eot }
 }

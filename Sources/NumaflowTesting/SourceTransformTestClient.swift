@@ -13,13 +13,12 @@ import SwiftProtobuf
 /// let outputs = try await client.transform(Datum(value: Data("x".utf8), eventTime: someDate))
 /// ```
 public struct SourceTransformTestClient: Sendable {
-  private let target:
-    TestTarget<Sourcetransformer_V1_SourceTransformRequest, Sourcetransformer_V1_SourceTransformResponse>
+  private let target: TestTarget
 
   /// A client for `server`, served in this process for the duration of each call (modes
   /// `async` and `sync`).
   public init(server: SourceTransformServer, runtimeDirectory: String? = nil) {
-    target = .server(server.server, runtimeDirectory: runtimeDirectory)
+    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
   }
 
   /// A client for a server listening on a Unix socket, such as `<dir>/sourcetransform.sock`.
@@ -29,7 +28,7 @@ public struct SourceTransformTestClient: Sendable {
 
   /// Asks IsReady, as numa does before every stream.
   public func isReady() async throws -> Bool {
-    try await withTransformClient { client in
+    try await target.withTransformClient { client in
       try await client.isReady(request: ClientRequest(message: Google_Protobuf_Empty())) { try $0.message.ready }
     }
   }
@@ -41,25 +40,18 @@ public struct SourceTransformTestClient: Sendable {
 
   /// Transforms all `datums` on one stream, all in flight at once; outputs in input order.
   /// - Throws: `RPCError` with the server's status when the stream fails, or
-  ///   ``MapTestClientError`` when an output lacks the event time numa requires.
+  ///   ``ProtocolViolation`` when an output lacks the event time numa requires.
   public func transform(_ datums: [Datum]) async throws -> [[NumaflowSourceTransformer.Message]] {
-    let requests = [Self.handshake] + datums.enumerated().map { index, datum in datum.request(id: "request-\(index)") }
+    let requests = [.handshakeRequest] + datums.enumerated().map { $1.transformRequest(id: "request-\($0)") }
     let outcome = try await exchange(requests, awaitingResponses: datums.count + 1)
     if let error = outcome.error { throw error }
     let responses = Array(outcome.responses.dropFirst())
     for response in responses where response.results.contains(where: { !$0.hasEventTime }) {
-      throw MapTestClientError("an output for '\(response.id)' has no event time: numa would stop on it")
+      throw ProtocolViolation("an output for '\(response.id)' has no event time: numa would stop on it")
     }
     return try answersInOrder(responses, count: datums.count, id: \.id) {
       $0.results.map(NumaflowSourceTransformer.Message.init)
     }
-  }
-
-  /// The first message numa sends on a `SourceTransformFn` stream.
-  package static var handshake: Sourcetransformer_V1_SourceTransformRequest {
-    var request = Sourcetransformer_V1_SourceTransformRequest()
-    request.handshake.sot = true
-    return request
   }
 
   /// Sends `requests` exactly as given on one stream (see `exchange` in `StreamExchange.swift`).
@@ -69,7 +61,7 @@ public struct SourceTransformTestClient: Sendable {
     timeout: Duration = .seconds(60),
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Sourcetransformer_V1_SourceTransformResponse> {
-    try await withTransformClient { client in
+    try await target.withTransformClient { client in
       try await NumaflowTesting.exchange(
         requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending
       ) {
@@ -80,25 +72,13 @@ public struct SourceTransformTestClient: Sendable {
 
   /// Keeps `window` requests in flight until `total` have been answered. For benchmarks.
   package func drive(
-    total: Int,
-    window: Int,
-    makeRequest: @escaping @Sendable (Int) -> Sourcetransformer_V1_SourceTransformRequest
+    total: Int, window: Int, makeRequest: @escaping @Sendable (Int) -> Sourcetransformer_V1_SourceTransformRequest
   ) async throws -> Int {
-    try await withTransformClient { client in
+    try await target.withTransformClient { client in
       try await NumaflowTesting.drive(
-        handshake: Self.handshake, total: total, window: window, makeRequest: makeRequest,
+        handshake: .handshakeRequest, total: total, window: window, makeRequest: makeRequest,
         isAnswer: { !$0.hasHandshake }
       ) { try await client.sourceTransformFn(request: $0, onResponse: $1) }
     }
-  }
-
-  private func withTransformClient<Result: Sendable>(
-    _ body: @Sendable @escaping (any Sourcetransformer_V1_SourceTransform.ClientProtocol) async throws -> Result
-  ) async throws -> Result {
-    try await target.withClient(
-      overSocket: { Sourcetransformer_V1_SourceTransform.Client(wrapping: $0) },
-      inProcess: { Sourcetransformer_V1_SourceTransform.Client(wrapping: $0) },
-      body
-    )
   }
 }

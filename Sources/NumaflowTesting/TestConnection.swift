@@ -31,13 +31,13 @@ package func withUnixSocketClient<Result: Sendable>(
   }
 }
 
-/// Serves `service` in-process and runs `body` with a client connected to it.
+/// Serves `services` in-process and runs `body` with a client connected to them.
 package func withInProcessServer<Result: Sendable>(
-  service: any RegistrableRPCService,
+  services: [any RegistrableRPCService],
   _ body: @Sendable @escaping (GRPCClient<InProcessTransport.Client>) async throws -> Result
 ) async throws -> Result {
   let transport = InProcessTransport()
-  return try await withGRPCServer(transport: transport.server, services: [service]) { _ in
+  return try await withGRPCServer(transport: transport.server, services: services) { _ in
     try await withGRPCClient(transport: transport.client) { client in
       try await body(client)
     }

@@ -13,7 +13,7 @@ extension NumaflowDev {
         """
     )
 
-    @Argument(help: "The kind of UDF: map, mapstream, batchmap or transformer.")
+    @Argument(help: "The kind of UDF.")
     var kind: UDFKind
 
     @Option(help: "Payload size in bytes.")
@@ -77,11 +77,11 @@ extension NumaflowDev {
     /// Warms up, then measures; returns the result as a JSON line.
     private func measure(socketPath: String, pid: Int32?) async throws -> String {
       let payload = Data(repeating: UInt8(ascii: "x"), count: payloadSize)
-      _ = try await kind.drive(socketPath: socketPath, total: warmup, window: window, payload: payload)
+      _ = try await kind.drive(socketPath, warmup, window, payload)
 
       let cpuBefore = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let start = ContinuousClock.now
-      let results = try await kind.drive(socketPath: socketPath, total: count, window: window, payload: payload)
+      let results = try await kind.drive(socketPath, count, window, payload)
       let elapsed = ContinuousClock.now - start
       let cpuAfter = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let rss = pid.map(Memory.peakResidentMegabytes(ofTree:)) ?? 0

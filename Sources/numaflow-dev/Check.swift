@@ -26,7 +26,7 @@ extension NumaflowDev {
       print("✓ socket: \(session.info.socketFileName)")
       var failed = false
       do {
-        if try await session.kind.answersHandshake(socketPath: session.socketPath) {
+        if try await session.kind.answersHandshake(session.socketPath) {
           print("✓ handshake: the server answered sot=true first")
         } else {
           print("✗ handshake: the first message was not a handshake with sot=true (numa fails the stream)")

@@ -13,13 +13,12 @@ extension NumaflowDev {
 
         Example:
           numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- .build/debug/map-even-odd
-          numaflow-dev run transformer --input FILE -- SERVER     (outputs also carry "event_time")
-          numaflow-dev run batchmap --input FILE -- SERVER        (all records form one batch)
-          numaflow-dev run mapstream --input FILE -- SERVER       (outputs in the order written)
-        """
+
+        Kinds:
+        """ + UDFKind.all.map { "  \($0.name): \($0.runs)" }.joined(separator: "\n")
     )
 
-    @Argument(help: "The kind of UDF: map, mapstream, batchmap or transformer.")
+    @Argument(help: "The kind of UDF.")
     var kind: UDFKind
 
     @Option(help: "JSON-lines input file, or - for standard input.")
@@ -36,7 +35,7 @@ extension NumaflowDev {
         command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
       let outputs: [OutputRecord]
       do {
-        outputs = try await kind.run(records, socketPath: session.socketPath)
+        outputs = try await kind.run(records, session.socketPath)
       } catch {
         let status = await session.process.stop()
         log("the server failed: \(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import NumaflowCore
 
 /// Reads a server-info file the way numa does (numaflow-shared `read_server_info`) and says
 /// what numa would make of it.
@@ -19,35 +20,13 @@ struct ServerInfoCheck {
 
   /// The socket numa would dial for this server.
   var socketFileName: String {
-    switch containerType {
-    case "mapper":
-      switch metadata["MAP_MODE"] {
-      case "stream-map": "mapstream.sock"
-      case "batch-map": "batchmap.sock"
-      default: "map.sock"
-      }
-    case "sourcetransformer": "sourcetransform.sock"
-    case "sinker": "sink.sock"
-    case "fb-sinker": "fb-sink.sock"
-    case "ons-sinker": "ons-sink.sock"
-    case "sourcer": "source.sock"
-    case "reducer": "reduce.sock"
-    case "reducestreamer": "reducestream.sock"
-    case "sessionreducer": "sessionreduce.sock"
-    case "accumulator": "accumulator.sock"
-    case "sideinput": "sideinput.sock"
-    default: "\(containerType).sock"
-    }
+    Endpoint.dialed(containerType: containerType, metadata: metadata)?.socketFileName ?? "\(containerType).sock"
   }
 
   init(path: String) throws {
     self.path = path
     let name = (path as NSString).lastPathComponent
     containerType = name.hasSuffix("-server-info") ? String(name.dropLast("-server-info".count)) : "unknown"
-    let known = [
-      "sourcer", "sourcetransformer", "sinker", "mapper", "reducer", "reducestreamer", "sessionreducer",
-      "accumulator", "sideinput", "fb-sinker", "ons-sinker",
-    ]
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
       throw ValidationFailure("\(path): cannot be read as UTF-8 text")
     }
@@ -61,7 +40,7 @@ struct ServerInfoCheck {
     }
     fields = object
     metadata = (object["metadata"] as? [String: String]) ?? [:]
-    if !known.contains(containerType) {
+    if Endpoint.dialed(containerType: containerType, metadata: [:]) == nil {
       notes.append("container type '\(containerType)' (from the file name) is not one numa knows")
     }
     switch object["protocol"] as? String {

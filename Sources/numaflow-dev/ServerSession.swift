@@ -1,4 +1,5 @@
 import Foundation
+import NumaflowCore
 
 /// A started server that has passed numa's start-up sequence: server-info read and checked,
 /// socket present, IsReady answered.
@@ -20,7 +21,8 @@ struct ServerSession {
     do {
       let infoPath: String
       if let kind {
-        infoPath = try await process.waitForFile(named: "\(kind.containerType)-server-info", timeout: timeout)
+        infoPath = try await process.waitForFile(
+          named: kind.endpoint.containerType.serverInfoFileName, timeout: timeout)
       } else {
         infoPath = try await waitForAnyServerInfo(process, timeout: timeout)
       }
@@ -30,13 +32,13 @@ struct ServerSession {
       let socketPath = try await process.waitForFile(named: info.socketFileName, timeout: timeout)
       guard let detected = UDFKind(info) else {
         throw ValidationFailure(
-          "numaflow-dev drives map, stream map, batch map and source transformer servers; this is a \(info.containerType) server on \(info.socketFileName)"
-        )
+          "numaflow-dev drives \(UDFKind.allValueStrings.joined(separator: ", ")) servers; "
+            + "this is a \(info.containerType) server on \(info.socketFileName)")
       }
-      if let kind, kind != detected {
+      if let kind, kind.name != detected.name {
         throw ValidationFailure("expected a \(kind) server, but its server-info describes a \(detected) server")
       }
-      guard try await detected.isReady(socketPath: socketPath) else {
+      guard try await detected.isReady(socketPath) else {
         throw ValidationFailure("IsReady answered ready=false: numa's liveness checks would fail")
       }
       log("IsReady: ready")

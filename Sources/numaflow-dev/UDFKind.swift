@@ -1,97 +1,105 @@
 import ArgumentParser
 import Foundation
-import NumaflowBatchMapper
-import NumaflowMapStreamer
+import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
 import NumaflowSourceTransformer
 import NumaflowTesting
 import SwiftProtobuf
 
-/// The kinds of UDF numaflow-dev can drive, and how numa talks to each.
-enum UDFKind: String, CaseIterable, ExpressibleByArgument {
-  case map
-  case mapstream
-  case batchmap
-  case transformer
+/// A kind of UDF numaflow-dev can drive: numa's endpoint for it, and the client that plays
+/// numa. Every kind is one row of ``all``; nothing else in numaflow-dev names a kind.
+struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
+  /// The name on the command line: `map`, `mapstream`, ...
+  let name: String
+  /// What `run` does with the records, for `--help`.
+  let runs: String
+  let endpoint: Endpoint
+  let isReady: @Sendable (_ socketPath: String) async throws -> Bool
+  /// Opens a stream, sends only the handshake, and says whether the first reply is one.
+  let answersHandshake: @Sendable (_ socketPath: String) async throws -> Bool
+  /// Sends every record and returns the output lines, in input order.
+  let run: @Sendable (_ records: [InputRecord.Fields], _ socketPath: String) async throws -> [OutputRecord]
+  /// Keeps `window` requests of `payload` in flight until `total` are answered.
+  let drive: @Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data) async throws -> Int
 
-  /// The container type numa derives from the server-info file name.
-  var containerType: String {
-    switch self {
-    case .map, .mapstream, .batchmap: "mapper"
-    case .transformer: "sourcetransformer"
-    }
-  }
+  static let all: [UDFKind] = [.map, .mapStream, .batchMap, .transformer]
 
-  /// The socket numa dials for this kind.
-  var socketFileName: String {
-    switch self {
-    case .map: "map.sock"
-    case .mapstream: "mapstream.sock"
-    case .batchmap: "batchmap.sock"
-    case .transformer: "sourcetransform.sock"
-    }
-  }
+  var description: String { name }
 
-  /// The kind a server-info file describes, if numaflow-dev can drive it.
-  init?(_ info: ServerInfoCheck) {
-    guard
-      let kind = Self.allCases.first(where: {
-        $0.containerType == info.containerType && $0.socketFileName == info.socketFileName
-      })
-    else { return nil }
+  init?(argument: String) {
+    guard let kind = Self.all.first(where: { $0.name == argument }) else { return nil }
     self = kind
   }
 
-  func isReady(socketPath: String) async throws -> Bool {
-    switch self {
-    case .map: try await MapTestClient(socketPath: socketPath).isReady()
-    case .mapstream: try await MapStreamTestClient(socketPath: socketPath).isReady()
-    case .batchmap: try await BatchMapTestClient(socketPath: socketPath).isReady()
-    case .transformer: try await SourceTransformTestClient(socketPath: socketPath).isReady()
-    }
+  static var allValueStrings: [String] { all.map(\.name) }
+
+  /// The kind a server-info file describes, if numaflow-dev can drive it.
+  init?(_ info: ServerInfoCheck) {
+    guard let kind = Self.all.first(where: { $0.endpoint.socketFileName == info.socketFileName }) else { return nil }
+    self = kind
   }
 
-  /// Opens a stream, sends only the handshake, and says whether the first reply is one.
-  func answersHandshake(socketPath: String) async throws -> Bool {
-    switch self {
-    case .map, .mapstream, .batchmap:
-      let outcome = try await MapTestClient(socketPath: socketPath)
-        .exchange([MapTestClient.handshake], awaitingResponses: 1, timeout: .seconds(10))
-      return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
-    case .transformer:
-      let outcome = try await SourceTransformTestClient(socketPath: socketPath)
-        .exchange([SourceTransformTestClient.handshake], awaitingResponses: 1, timeout: .seconds(10))
-      return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
-    }
+  private init(
+    _ name: String,
+    runs: String,
+    endpoint: Endpoint,
+    isReady: @escaping @Sendable (String) async throws -> Bool,
+    answersHandshake: @escaping @Sendable (String) async throws -> Bool,
+    run: @escaping @Sendable ([InputRecord.Fields], String) async throws -> [OutputRecord],
+    drive: @escaping @Sendable (String, Int, Int, Data) async throws -> Int
+  ) {
+    (self.name, self.runs, self.endpoint) = (name, runs, endpoint)
+    (self.isReady, self.answersHandshake, self.run, self.drive) = (isReady, answersHandshake, run, drive)
   }
 
-  /// Sends every datum on one stream and returns the output lines, in input order.
-  /// For batch map, all records form one batch.
-  func run(_ records: [InputRecord.Fields], socketPath: String) async throws -> [OutputRecord] {
-    switch self {
-    case .map, .mapstream, .batchmap:
-      let datums = records.map {
-        NumaflowMapper.Datum(
-          keys: $0.keys, value: $0.value, eventTime: $0.eventTime, watermark: $0.watermark, headers: $0.headers)
-      }
-      let outputs: [[NumaflowMapper.Message]]
-      switch self {
-      case .mapstream: outputs = try await MapStreamTestClient(socketPath: socketPath).mapStream(datums)
-      case .batchmap: outputs = try await BatchMapTestClient(socketPath: socketPath).mapBatch(datums)
-      default: outputs = try await MapTestClient(socketPath: socketPath).map(datums)
-      }
-      return outputs.enumerated().flatMap { index, messages in
-        messages.map {
-          OutputRecord(input: index, value: $0.value, keys: $0.keys, tags: $0.tags, userMetadata: $0.userMetadata)
-        }
-      }
-    case .transformer:
-      let datums = records.map {
-        NumaflowSourceTransformer.Datum(
-          keys: $0.keys, value: $0.value, eventTime: $0.eventTime, watermark: $0.watermark, headers: $0.headers)
-      }
-      return try await SourceTransformTestClient(socketPath: socketPath).transform(datums).enumerated().flatMap {
+  static let map = UDFKind(
+    "map", runs: "all records in flight on one stream", endpoint: .map,
+    isReady: { try await MapTestClient(socketPath: $0).isReady() },
+    answersHandshake: answersMapHandshake,
+    run: { records, socket in try await MapTestClient(socketPath: socket).map(records.map(\.datum)).outputRecords },
+    drive: { socket, total, window, payload in
+      try await MapTestClient(socketPath: socket).drive(total: total, window: window, makeRequest: mapRequest(payload))
+    }
+  )
+
+  static let mapStream = UDFKind(
+    "mapstream", runs: "outputs in the order written", endpoint: .mapStream,
+    isReady: { try await MapStreamTestClient(socketPath: $0).isReady() },
+    answersHandshake: answersMapHandshake,
+    run: { records, socket in
+      try await MapStreamTestClient(socketPath: socket).mapStream(records.map(\.datum)).outputRecords
+    },
+    drive: { socket, total, window, payload in
+      try await MapStreamTestClient(socketPath: socket).drive(
+        total: total, window: window, makeRequest: mapRequest(payload))
+    }
+  )
+
+  static let batchMap = UDFKind(
+    "batchmap", runs: "all records form one batch", endpoint: .batchMap,
+    isReady: { try await BatchMapTestClient(socketPath: $0).isReady() },
+    answersHandshake: answersMapHandshake,
+    run: { records, socket in
+      try await BatchMapTestClient(socketPath: socket).mapBatch(records.map(\.datum)).outputRecords
+    },
+    // numa reads and sends batches of its read batch size, one at a time.
+    drive: { socket, total, window, payload in
+      try await BatchMapTestClient(socketPath: socket).drive(
+        total: total, batchSize: window, makeRequest: mapRequest(payload))
+    }
+  )
+
+  static let transformer = UDFKind(
+    "transformer", runs: "outputs also carry \"event_time\"", endpoint: .sourceTransformer,
+    isReady: { try await SourceTransformTestClient(socketPath: $0).isReady() },
+    answersHandshake: { socket in
+      let outcome = try await SourceTransformTestClient(socketPath: socket)
+        .exchange([.handshakeRequest], awaitingResponses: 1, timeout: .seconds(10))
+      return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
+    },
+    run: { records, socket in
+      try await SourceTransformTestClient(socketPath: socket).transform(records.map(\.datum)).enumerated().flatMap {
         index, messages in
         messages.map {
           OutputRecord(
@@ -99,42 +107,54 @@ enum UDFKind: String, CaseIterable, ExpressibleByArgument {
             eventTime: $0.eventTime)
         }
       }
-    }
-  }
-
-  /// Keeps `window` requests of `payload` in flight until `total` are answered.
-  func drive(socketPath: String, total: Int, window: Int, payload: Data) async throws -> Int {
-    let eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
-    switch self {
-    case .map, .mapstream, .batchmap:
-      let makeRequest: @Sendable (Int) -> Map_V1_MapRequest = { index in
-        var request = Map_V1_MapRequest()
-        request.id = "bench-\(index)"
-        request.request.keys = ["key"]
-        request.request.value = payload
-        request.request.eventTime = eventTime
-        return request
-      }
-      switch self {
-      case .mapstream:
-        return try await MapStreamTestClient(socketPath: socketPath).drive(
-          total: total, window: window, makeRequest: makeRequest)
-      case .batchmap:
-        // numa reads and sends batches of its read batch size, one at a time.
-        return try await BatchMapTestClient(socketPath: socketPath).drive(
-          total: total, batchSize: window, makeRequest: makeRequest)
-      default:
-        return try await MapTestClient(socketPath: socketPath).drive(
-          total: total, window: window, makeRequest: makeRequest)
-      }
-    case .transformer:
-      return try await SourceTransformTestClient(socketPath: socketPath).drive(total: total, window: window) { index in
+    },
+    drive: { socket, total, window, payload in
+      let eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
+      return try await SourceTransformTestClient(socketPath: socket).drive(total: total, window: window) { index in
         var request = Sourcetransformer_V1_SourceTransformRequest()
         request.request.id = "bench-\(index)"
         request.request.keys = ["key"]
         request.request.value = payload
         request.request.eventTime = eventTime
         return request
+      }
+    }
+  )
+
+  /// Every map mode answers the same handshake on the same service.
+  @Sendable private static func answersMapHandshake(socketPath: String) async throws -> Bool {
+    let outcome = try await MapTestClient(socketPath: socketPath)
+      .exchange([.handshakeRequest], awaitingResponses: 1, timeout: .seconds(10))
+    return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
+  }
+
+  /// Benchmark requests carrying `payload`.
+  private static func mapRequest(_ payload: Data) -> @Sendable (Int) -> Map_V1_MapRequest {
+    let eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
+    return { index in
+      var request = Map_V1_MapRequest()
+      request.id = "bench-\(index)"
+      request.request.keys = ["key"]
+      request.request.value = payload
+      request.request.eventTime = eventTime
+      return request
+    }
+  }
+}
+
+extension InputRecord.Fields {
+  /// The datum numa would send for this record.
+  var datum: Datum {
+    Datum(keys: keys, value: value, eventTime: eventTime, watermark: watermark, headers: headers)
+  }
+}
+
+extension [[NumaflowMapper.Message]] {
+  /// One output line per message, tagged with its input's index.
+  var outputRecords: [OutputRecord] {
+    enumerated().flatMap { index, messages in
+      messages.map {
+        OutputRecord(input: index, value: $0.value, keys: $0.keys, tags: $0.tags, userMetadata: $0.userMetadata)
       }
     }
   }

@@ -18,7 +18,9 @@ struct BadInputTests {
   func garbageAfterRequestsFailsTheStreamOnly(mode: String) async throws {
     let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
-    let requests = [MapTestClient.handshake] + (0..<3).map { Datum(value: Data("v\($0)".utf8)).request(id: "ok-\($0)") }
+    let requests =
+      [Map_V1_MapRequest.handshakeRequest]
+      + (0..<3).map { Datum(value: Data("v\($0)".utf8)).mapRequest(id: "ok-\($0)") }
     // A length-delimited field 1 that claims more bytes than the message has.
     let garbage: [UInt8] = [0x0A, 0xFF, 0x01, 0x42]
     let outcome = try await sendRaw(requests.map { try $0.serializedBytes() } + [garbage], to: server.socketPath)
@@ -34,9 +36,9 @@ struct BadInputTests {
     let server = try await ServerUnderTest("fixture-server")
     defer { server.stop() }
     // One byte over numa's (and the server's) 64 MiB limit.
-    let oversized = Datum(value: Data(count: 64 << 20 + 1)).request(id: "too-big")
+    let oversized = Datum(value: Data(count: 64 << 20 + 1)).mapRequest(id: "too-big")
     let outcome = try await sendRaw(
-      [MapTestClient.handshake, oversized].map { try $0.serializedBytes() }, to: server.socketPath,
+      [Map_V1_MapRequest.handshakeRequest, oversized].map { try $0.serializedBytes() }, to: server.socketPath,
       clientLimit: 128 << 20)
 
     // The transport refuses it before any handler code runs: it resets the HTTP/2 stream

@@ -55,7 +55,8 @@ struct MapFamilyIntegrationTests {
     let server = try await streamServer()
     defer { server.stop() }
     let ids = (0..<6).map { "s-\($0)" }
-    let requests = [MapTestClient.handshake] + ids.map { Datum(value: Data("sleep:300".utf8)).request(id: $0) }
+    let requests =
+      [Map_V1_MapRequest.handshakeRequest] + ids.map { Datum(value: Data("sleep:300".utf8)).mapRequest(id: $0) }
     let outcome = try await MapStreamTestClient(socketPath: server.socketPath)
       .exchange(requests, awaitingEndsOfOutput: ids.count) {
         try? await Task.sleep(for: .milliseconds(100))
@@ -73,8 +74,8 @@ struct MapFamilyIntegrationTests {
     defer { server.stop() }
     let ids = (0..<3).map { "b-\($0)" }
     let requests =
-      [MapTestClient.handshake] + ids.map { Datum(value: Data("sleep:200".utf8)).request(id: $0) } + [
-        BatchMapTestClient.endOfBatch
+      [Map_V1_MapRequest.handshakeRequest] + ids.map { Datum(value: Data("sleep:200".utf8)).mapRequest(id: $0) } + [
+        Map_V1_MapRequest.endOfBatch
       ]
     let outcome = try await BatchMapTestClient(socketPath: server.socketPath)
       .exchange(requests, awaitingResponses: ids.count + 2) {
@@ -92,8 +93,8 @@ struct MapFamilyIntegrationTests {
     let server = try await batchServer(mode)
     defer { server.stop() }
     let requests = [
-      MapTestClient.handshake, Datum(value: Data("ok".utf8)).request(id: "b-1"),
-      Datum(value: Data("throw:no".utf8)).request(id: "b-2"), BatchMapTestClient.endOfBatch,
+      Map_V1_MapRequest.handshakeRequest, Datum(value: Data("ok".utf8)).mapRequest(id: "b-1"),
+      Datum(value: Data("throw:no".utf8)).mapRequest(id: "b-2"), Map_V1_MapRequest.endOfBatch,
     ]
     let outcome = try await BatchMapTestClient(socketPath: server.socketPath).exchange(requests, awaitingResponses: 2)
     let error = try #require(outcome.error)

@@ -47,7 +47,7 @@ struct MapServerIntegrationTests {
       Datum(keys: ["c"], value: Data("hello".utf8), headers: ["X-Numaflow-Id": "42"], userMetadata: metadata),
     ]
     let ids = ["in-0-0", "in-1-ü", "in-2-\(String(repeating: "z", count: 300))"]
-    let requests = [MapTestClient.handshake] + zip(datums, ids).map { $0.request(id: $1) }
+    let requests = [Map_V1_MapRequest.handshakeRequest] + zip(datums, ids).map { $0.mapRequest(id: $1) }
     let outcome = try await server.client.exchange(requests, awaitingResponses: 4)
     #expect(outcome.error == nil)
     let byID = Dictionary(
@@ -75,12 +75,15 @@ struct MapServerIntegrationTests {
     defer { server.stop() }
 
     let early = try await server.client.exchange(
-      [Datum(value: Data("x".utf8)).request(id: "early")], awaitingResponses: 1)
+      [Datum(value: Data("x".utf8)).mapRequest(id: "early")], awaitingResponses: 1)
     #expect(early.error?.code == .failedPrecondition)
     #expect(early.error?.message.contains("first message must be a handshake") == true)
 
     let twice = try await server.client.exchange(
-      [MapTestClient.handshake, Datum(value: Data("a".utf8)).request(id: "a"), MapTestClient.handshake],
+      [
+        Map_V1_MapRequest.handshakeRequest, Datum(value: Data("a".utf8)).mapRequest(id: "a"),
+        Map_V1_MapRequest.handshakeRequest,
+      ],
       awaitingResponses: 3)
     #expect(twice.responses.map(\.id) == ["", "a"])
     #expect(twice.error?.code == .failedPrecondition)
@@ -96,8 +99,8 @@ struct MapServerIntegrationTests {
     let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
     let requests = [
-      MapTestClient.handshake, Datum(value: Data("ok".utf8)).request(id: "fine-1"),
-      Datum(value: Data("throw:disk full".utf8)).request(id: "doomed-2"),
+      Map_V1_MapRequest.handshakeRequest, Datum(value: Data("ok".utf8)).mapRequest(id: "fine-1"),
+      Datum(value: Data("throw:disk full".utf8)).mapRequest(id: "doomed-2"),
     ]
     let outcome = try await server.client.exchange(requests, awaitingResponses: 3)
 
@@ -125,7 +128,8 @@ struct MapServerIntegrationTests {
     let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
     let ids = (0..<8).map { "slow-\($0)" }
-    let requests = [MapTestClient.handshake] + ids.map { Datum(value: Data("sleep:300".utf8)).request(id: $0) }
+    let requests =
+      [Map_V1_MapRequest.handshakeRequest] + ids.map { Datum(value: Data("sleep:300".utf8)).mapRequest(id: $0) }
     let outcome = try await server.client.exchange(requests, awaitingResponses: ids.count + 1) {
       try? await Task.sleep(for: .milliseconds(100))
       server.terminate()
@@ -141,7 +145,8 @@ struct MapServerIntegrationTests {
     let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", "multiprocess"])
     defer { server.stop() }
     let outcome = try await server.client.exchange(
-      [MapTestClient.handshake, Datum(value: Data("trap".utf8)).request(id: "fatal-7")], awaitingResponses: 2)
+      [Map_V1_MapRequest.handshakeRequest, Datum(value: Data("trap".utf8)).mapRequest(id: "fatal-7")],
+      awaitingResponses: 2)
 
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)

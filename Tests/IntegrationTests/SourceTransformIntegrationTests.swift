@@ -50,7 +50,10 @@ struct SourceTransformIntegrationTests {
     let server = try await start(mode)
     defer { server.stop() }
     let outcome = try await server.transformClient.exchange(
-      [SourceTransformTestClient.handshake, Datum(value: Data("throw:bad date".utf8)).request(id: "AAE=-0")],
+      [
+        Sourcetransformer_V1_SourceTransformRequest.handshakeRequest,
+        Datum(value: Data("throw:bad date".utf8)).transformRequest(id: "AAE=-0"),
+      ],
       awaitingResponses: 2)
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
@@ -67,7 +70,8 @@ struct SourceTransformIntegrationTests {
     defer { server.stop() }
     let ids = (0..<6).map { "offset-\($0)" }
     let requests =
-      [SourceTransformTestClient.handshake] + ids.map { Datum(value: Data("sleep:300".utf8)).request(id: $0) }
+      [Sourcetransformer_V1_SourceTransformRequest.handshakeRequest]
+      + ids.map { Datum(value: Data("sleep:300".utf8)).transformRequest(id: $0) }
     let outcome = try await server.transformClient.exchange(requests, awaitingResponses: ids.count + 1) {
       try? await Task.sleep(for: .milliseconds(100))
       server.terminate()
@@ -82,7 +86,7 @@ struct SourceTransformIntegrationTests {
     let server = try await start(mode)
     defer { server.stop() }
     let early = try await server.transformClient.exchange(
-      [Datum(value: Data()).request(id: "early")], awaitingResponses: 1)
+      [Datum(value: Data()).transformRequest(id: "early")], awaitingResponses: 1)
     #expect(early.error?.code == .failedPrecondition)
     #expect(
       try await server.transformClient.transform(

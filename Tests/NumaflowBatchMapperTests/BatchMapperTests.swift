@@ -23,11 +23,14 @@ struct Refused: Error, CustomStringConvertible {
 }
 
 @Suite struct BatchMapperTests {
-  @Test(arguments: [ServerMode.async, .sync])
-  func everyBatchIsAnsweredByIdThenClosedByAnEOT(mode: ServerMode) async throws {
+  @Test(arguments: ["async", "sync", "inline"])
+  func everyBatchIsAnsweredByIdThenClosedByAnEOT(mode: String) async throws {
     let server =
-      mode == .sync
-      ? BatchMapServer(mode: .sync, batchMapper: SyncEchoBatch()) : BatchMapServer(batchMapper: EchoBatch())
+      switch mode {
+      case "sync": BatchMapServer(mode: .sync, batchMapper: SyncEchoBatch())
+      case "inline": BatchMapServer(mode: .async, batchMapper: SyncEchoBatch())
+      default: BatchMapServer(batchMapper: EchoBatch())
+      }
     let datums = (0..<500).map { Datum(keys: ["k"], value: Data("v\($0)".utf8)) }
     let outputs = try await BatchMapTestClient(server: server).mapBatch(datums)
     for (index, messages) in outputs.enumerated() {
@@ -36,9 +39,10 @@ struct Refused: Error, CustomStringConvertible {
   }
 
   @Test func batchesFollowEachOtherOnOneStream() async throws {
-    var requests = [MapTestClient.handshake]
+    var requests = [Map_V1_MapRequest.handshakeRequest]
     for batch in 0..<3 {
-      requests += (0..<4).map { Datum(value: Data()).request(id: "b\(batch)-\($0)") } + [BatchMapTestClient.endOfBatch]
+      requests +=
+        (0..<4).map { Datum(value: Data()).mapRequest(id: "b\(batch)-\($0)") } + [Map_V1_MapRequest.endOfBatch]
     }
     let outcome = try await BatchMapTestClient(server: BatchMapServer(batchMapper: EchoBatch()))
       .exchange(requests, awaitingResponses: 1 + 3 * 5)
@@ -74,7 +78,7 @@ struct Refused: Error, CustomStringConvertible {
   @Test func aThrowingHandlerNamesTheBatch() async throws {
     let outcome = try await BatchMapTestClient(server: BatchMapServer { _ in throw Refused() })
       .exchange(
-        [MapTestClient.handshake, Datum(value: Data()).request(id: "x1"), BatchMapTestClient.endOfBatch],
+        [Map_V1_MapRequest.handshakeRequest, Datum(value: Data()).mapRequest(id: "x1"), Map_V1_MapRequest.endOfBatch],
         awaitingResponses: 2)
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
@@ -84,7 +88,8 @@ struct Refused: Error, CustomStringConvertible {
 
   @Test func aBatchLeftOpenAtHalfCloseIsStillAnswered() async throws {
     let outcome = try await BatchMapTestClient(server: BatchMapServer(batchMapper: EchoBatch()))
-      .exchange([MapTestClient.handshake, Datum(value: Data()).request(id: "late")], awaitingResponses: 1)
+      .exchange(
+        [Map_V1_MapRequest.handshakeRequest, Datum(value: Data()).mapRequest(id: "late")], awaitingResponses: 1)
     #expect(outcome.error == nil)
     #expect(outcome.responses.map(\.id) == ["", "late", ""])
     #expect(outcome.responses.last?.status.eot == true)
@@ -92,13 +97,7 @@ struct Refused: Error, CustomStringConvertible {
 
   @Test func misuseIsRefused() async throws {
     let outcome = try await BatchMapTestClient(server: BatchMapServer(batchMapper: EchoBatch()))
-      .exchange([Datum(value: Data()).request(id: "early")], awaitingResponses: 1)
+      .exchange([Datum(value: Data()).mapRequest(id: "early")], awaitingResponses: 1)
     #expect(outcome.error?.code == .failedPrecondition)
-  }
-
-  @Test func multiprocessModeIsRefusedClearly() async throws {
-    await #expect {
-      _ = try await BatchMapServer(mode: .multiprocess, batchMapper: EchoBatch()).serve()
-    } throws: { "\($0)".contains("multiprocess mode is not available for a batch map handler") }
   }
 }

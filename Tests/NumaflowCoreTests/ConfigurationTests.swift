@@ -10,7 +10,6 @@ import Testing
     #expect(configuration.socketDirectory == "/var/run/numaflow")
     #expect(configuration.runtimeDirectory == "/var/numaflow/runtime")
     #expect(configuration.maxMessageSize == 64 * 1024 * 1024)
-    #expect(configuration.mode == .async)
     #expect(configuration.udContainerType == "unknown-container")
     #expect(configuration.logger.logLevel == .info)
     #expect(configuration.workerCount == ProcessInfo.processInfo.activeProcessorCount)
@@ -35,29 +34,45 @@ import Testing
   @Test func invalidValuesNameTheFieldToFix() {
     var configuration = ServerConfiguration(environment: PlatformEnvironment([:]))
     configuration.maxConcurrentRequests = 0
-    #expect(throws: ConfigurationError.self) { try configuration.validated() }
-    do {
-      _ = try configuration.validated()
-    } catch {
-      #expect("\(error)".contains("maxConcurrentRequests"))
+    #expect {
+      try configuration.validated()
+    } throws: { error in
+      let error = error as? ConfigurationError
+      return error?.code == .invalidValue && error?.message.contains("maxConcurrentRequests") == true
     }
   }
 
   @Test(arguments: [
-    (["server"], ServerMode.async),
-    (["server", "--mode", "sync"], .sync),
-    (["server", "--mode=multiprocess"], .multiprocess),
-    (["server", "--verbose", "--mode", "async"], .async),
+    (["server"], "async"),
+    (["server", "--mode=multiprocess"], "multiprocess"),
+    (["server", "--verbose", "--mode", "async"], "async"),
   ])
-  func modeFromCommandLine(arguments: [String], expected: ServerMode) throws {
-    #expect(try ServerMode(commandLine: arguments) == expected)
+  func anAsyncHandlersModeFromTheCommandLine(arguments: [String], expected: String) throws {
+    #expect(try ServerMode<AsyncOrMultiprocess>.commandLine(arguments).name == expected)
   }
 
-  @Test func unknownModeListsTheChoices() {
+  @Test func aBlockingHandlerDefaultsToSyncUnlessToldOtherwise() throws {
+    #expect(try ServerMode<AnyMode>.commandLine(["server"]) == .sync)
+    #expect(try ServerMode<AnyMode>.commandLine(["server"], default: .async) == .async)
+    #expect(try ServerMode<AnyMode>.commandLine(["server", "--mode", "multiprocess"]) == .multiprocess)
+    #expect(ServerMode<SyncOrAsync>.all.map(\.name) == ["sync", "async"])
+  }
+
+  @Test func aModeTheServerDoesNotOfferIsRefusedWithItsChoices() {
     #expect {
-      try ServerMode(commandLine: ["server", "--mode", "threads"])
+      try ServerMode<AsyncOrMultiprocess>.commandLine(["server", "--mode", "sync"])
     } throws: { error in
-      "\(error)".contains("threads") && "\(error)".contains("async, sync, multiprocess")
+      let error = error as? ConfigurationError
+      return error?.code == .unknownMode && error?.message.contains("'sync'") == true
+        && error?.message.hasSuffix("use one of async, multiprocess") == true
     }
+    #expect(throws: ConfigurationError.self) { try ServerMode<SyncOrAsync>.commandLine(["server", "--mode"]) }
+  }
+
+  @Test func aModeResolvesToWhereTheHandlerRuns() {
+    #expect(ServerMode<AnyMode>.async.placement(synchronousHandler: true) == .inline)
+    #expect(ServerMode<AsyncOrMultiprocess>.async.placement(synchronousHandler: false) == .tasks)
+    #expect(ServerMode<AnyMode>.sync.placement(synchronousHandler: true) == .threads)
+    #expect(ServerMode<AnyMode>.multiprocess.placement(synchronousHandler: true) == .processes)
   }
 }

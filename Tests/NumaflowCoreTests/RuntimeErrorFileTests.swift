@@ -7,7 +7,8 @@ import Testing
   @Test func writesTheFiveFieldsNumaRequires() throws {
     let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("runtime-\(UUID())").path
     defer { try? FileManager.default.removeItem(atPath: runtime) }
-    let failure = UDFFailure(containerType: "udf", summary: "map handler failed", details: "request id: 7")
+    let failure = UDFFailure(
+      code: .handlerError, containerType: "udf", summary: "map handler failed", details: "request id: 7")
 
     let path = try RuntimeErrorFile.write(
       failure, containerType: "udf", runtimeDirectory: runtime, now: Date(timeIntervalSince1970: 1_700_000_000))

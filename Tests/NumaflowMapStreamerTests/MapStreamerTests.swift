@@ -34,7 +34,8 @@ struct Broken: Error, CustomStringConvertible {
   @Test func theEOTCarriesTheRequestId() async throws {
     let outcome = try await MapStreamTestClient(server: MapStreamServer(mapStreamer: Parts()))
       .exchange(
-        [MapTestClient.handshake, Datum(value: Data("x,y".utf8)).request(id: "vertex-7-0")], awaitingEndsOfOutput: 1)
+        [Map_V1_MapRequest.handshakeRequest, Datum(value: Data("x,y".utf8)).mapRequest(id: "vertex-7-0")],
+        awaitingEndsOfOutput: 1)
     #expect(outcome.error == nil)
     #expect(outcome.responses.dropFirst().map(\.id) == ["vertex-7-0", "vertex-7-0", "vertex-7-0"])
     #expect(outcome.responses.last?.status.eot == true)
@@ -54,7 +55,9 @@ struct Broken: Error, CustomStringConvertible {
       throw Broken()
     }
     let outcome = try await MapStreamTestClient(server: server)
-      .exchange([MapTestClient.handshake, Datum(value: Data("v".utf8)).request(id: "r-1")], awaitingEndsOfOutput: 1)
+      .exchange(
+        [Map_V1_MapRequest.handshakeRequest, Datum(value: Data("v".utf8)).mapRequest(id: "r-1")],
+        awaitingEndsOfOutput: 1)
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
     #expect(
@@ -67,7 +70,7 @@ struct Broken: Error, CustomStringConvertible {
 
   @Test func misuseIsRefused() async throws {
     let outcome = try await MapStreamTestClient(server: MapStreamServer(mapStreamer: Parts()))
-      .exchange([Datum(value: Data()).request(id: "early")], awaitingEndsOfOutput: 1)
+      .exchange([Datum(value: Data()).mapRequest(id: "early")], awaitingEndsOfOutput: 1)
     #expect(outcome.error?.code == .failedPrecondition)
   }
 }

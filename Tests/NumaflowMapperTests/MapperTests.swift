@@ -52,7 +52,7 @@ enum Flavour: String, CaseIterable, Sendable {
   @Test(arguments: Flavour.allCases)
   func idsAreEchoedExactly(flavour: Flavour) async throws {
     let ids = ["vertex-0-0", "vertex-12345678901234567890-3", "ünïcødé-✓", String(repeating: "x", count: 4096), " "]
-    let requests = [MapTestClient.handshake] + ids.map { Datum(value: Data($0.utf8)).request(id: $0) }
+    let requests = [Map_V1_MapRequest.handshakeRequest] + ids.map { Datum(value: Data($0.utf8)).mapRequest(id: $0) }
     let outcome = try await MapTestClient(server: flavour.server()).exchange(requests, awaitingResponses: ids.count + 1)
     #expect(outcome.error == nil)
     #expect(outcome.responses.first?.handshake.sot == true)
@@ -86,8 +86,8 @@ enum Flavour: String, CaseIterable, Sendable {
     let outcome = try await MapTestClient(server: server)
       .exchange(
         [
-          MapTestClient.handshake, Datum(value: Data()).request(id: "n"),
-          Datum(value: Data("ok".utf8)).request(id: "o"),
+          Map_V1_MapRequest.handshakeRequest, Datum(value: Data()).mapRequest(id: "n"),
+          Datum(value: Data("ok".utf8)).mapRequest(id: "o"),
         ],
         awaitingResponses: 3)
     let results = Dictionary(uniqueKeysWithValues: outcome.responses.dropFirst().map { ($0.id, $0.results) })
@@ -143,9 +143,10 @@ enum Flavour: String, CaseIterable, Sendable {
       seen.datum = datum
       return []
     }
-    var request = Datum(value: Data()).request(id: "1")
+    var request = Datum(value: Data()).mapRequest(id: "1")
     request.request.clearWatermark()
-    _ = try await MapTestClient(server: server).exchange([MapTestClient.handshake, request], awaitingResponses: 2)
+    _ = try await MapTestClient(server: server).exchange(
+      [Map_V1_MapRequest.handshakeRequest, request], awaitingResponses: 2)
     #expect(try #require(seen.datum).watermark == nil)
   }
 
@@ -158,7 +159,7 @@ enum Flavour: String, CaseIterable, Sendable {
 
   @Test func aRequestBeforeTheHandshakeIsRefused() async throws {
     let outcome = try await MapTestClient(server: Flavour.async.server())
-      .exchange([Datum(value: Data("x".utf8)).request(id: "early")], awaitingResponses: 1)
+      .exchange([Datum(value: Data("x".utf8)).mapRequest(id: "early")], awaitingResponses: 1)
     #expect(outcome.responses.isEmpty)
     let error = try #require(outcome.error)
     #expect(error.code == .failedPrecondition)
@@ -168,8 +169,9 @@ enum Flavour: String, CaseIterable, Sendable {
 
   @Test func aSecondHandshakeEndsTheStreamAfterAnsweringWhatCameBefore() async throws {
     let requests = [
-      MapTestClient.handshake, Datum(value: Data("a".utf8)).request(id: "a"), MapTestClient.handshake,
-      Datum(value: Data("b".utf8)).request(id: "b"),
+      Map_V1_MapRequest.handshakeRequest, Datum(value: Data("a".utf8)).mapRequest(id: "a"),
+      Map_V1_MapRequest.handshakeRequest,
+      Datum(value: Data("b".utf8)).mapRequest(id: "b"),
     ]
     let outcome = try await MapTestClient(server: Flavour.async.server()).exchange(requests, awaitingResponses: 3)
     #expect(outcome.responses.map(\.id) == ["", "a"])
@@ -182,7 +184,7 @@ enum Flavour: String, CaseIterable, Sendable {
     var empty = Map_V1_MapRequest()
     empty.id = "hollow"
     let outcome = try await MapTestClient(server: Flavour.async.server())
-      .exchange([MapTestClient.handshake, empty], awaitingResponses: 2)
+      .exchange([Map_V1_MapRequest.handshakeRequest, empty], awaitingResponses: 2)
     let error = try #require(outcome.error)
     #expect(error.code == .invalidArgument)
     #expect(error.message.contains("'hollow'"))
@@ -199,7 +201,8 @@ enum Flavour: String, CaseIterable, Sendable {
     defer { try? FileManager.default.removeItem(atPath: runtime) }
 
     let outcome = try await MapTestClient(server: server, runtimeDirectory: runtime)
-      .exchange([MapTestClient.handshake, Datum(value: Data()).request(id: "doomed-1")], awaitingResponses: 2)
+      .exchange(
+        [Map_V1_MapRequest.handshakeRequest, Datum(value: Data()).mapRequest(id: "doomed-1")], awaitingResponses: 2)
 
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
@@ -210,14 +213,6 @@ enum Flavour: String, CaseIterable, Sendable {
     #expect(status.code == .internalError)
     let debugInfo = try #require(status.details.first?.debugInfo)
     #expect(debugInfo.detail.contains("doomed-1"))
-  }
-
-  @Test func syncModeRefusesAnAsyncMapper() async throws {
-    await #expect {
-      _ = try await MapServer(mode: .sync, mapper: Echo()).serve()
-    } throws: { error in
-      "\(error)".contains("sync mode") && "\(error)".contains("async")
-    }
   }
 }
 

@@ -60,7 +60,9 @@ enum Flavour: String, CaseIterable, Sendable {
 
   @Test func idsLiveInsideTheRequestAndAreEchoedExactly() async throws {
     let ids = ["b64offset-0", "AAEC-3", "ünï-✓"]
-    let requests = [SourceTransformTestClient.handshake] + ids.map { Datum(value: Data($0.utf8)).request(id: $0) }
+    let requests =
+      [Sourcetransformer_V1_SourceTransformRequest.handshakeRequest]
+      + ids.map { Datum(value: Data($0.utf8)).transformRequest(id: $0) }
     let outcome = try await SourceTransformTestClient(server: Flavour.async.server)
       .exchange(requests, awaitingResponses: ids.count + 1)
     #expect(outcome.error == nil)
@@ -98,7 +100,10 @@ enum Flavour: String, CaseIterable, Sendable {
   ) async throws -> Sourcetransformer_V1_SourceTransformResponse.Result {
     let outcome = try await SourceTransformTestClient(server: server)
       .exchange(
-        [SourceTransformTestClient.handshake, Datum(value: Data(), eventTime: eventTime).request(id: "x")],
+        [
+          Sourcetransformer_V1_SourceTransformRequest.handshakeRequest,
+          Datum(value: Data(), eventTime: eventTime).transformRequest(id: "x"),
+        ],
         awaitingResponses: 2)
     return try #require(outcome.responses.last?.results.first)
   }
@@ -128,13 +133,14 @@ enum Flavour: String, CaseIterable, Sendable {
 
   @Test func misuseIsRefusedWithAClearStatus() async throws {
     let client = SourceTransformTestClient(server: Flavour.async.server)
-    let early = try await client.exchange([Datum(value: Data()).request(id: "early")], awaitingResponses: 1)
+    let early = try await client.exchange([Datum(value: Data()).transformRequest(id: "early")], awaitingResponses: 1)
     #expect(early.error?.code == .failedPrecondition)
     #expect(early.error?.message.contains("SourceTransformFn: the first message must be a handshake") == true)
 
     let twice = try await client.exchange(
       [
-        SourceTransformTestClient.handshake, Datum(value: Data()).request(id: "a"), SourceTransformTestClient.handshake,
+        Sourcetransformer_V1_SourceTransformRequest.handshakeRequest, Datum(value: Data()).transformRequest(id: "a"),
+        Sourcetransformer_V1_SourceTransformRequest.handshakeRequest,
       ],
       awaitingResponses: 3)
     #expect(twice.responses.map(\.id) == ["", "a"])
@@ -149,7 +155,11 @@ enum Flavour: String, CaseIterable, Sendable {
       case .sync: SourceTransformServer(transformer: ThrowingSync())
       }
     let outcome = try await SourceTransformTestClient(server: server)
-      .exchange([SourceTransformTestClient.handshake, Datum(value: Data()).request(id: "bad-1")], awaitingResponses: 2)
+      .exchange(
+        [
+          Sourcetransformer_V1_SourceTransformRequest.handshakeRequest,
+          Datum(value: Data()).transformRequest(id: "bad-1"),
+        ], awaitingResponses: 2)
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
     #expect(

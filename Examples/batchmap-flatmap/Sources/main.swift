@@ -19,5 +19,5 @@ struct Flatmap: SyncBatchMapper {
   }
 }
 
-let mode = try ServerMode(commandLine: CommandLine.arguments)
-try await BatchMapServer(mode: mode, batchMapper: Flatmap()).run()
+// `--mode sync|async` picks where the handler runs (default async: inline, as it never blocks).
+try await BatchMapServer(mode: .commandLine(default: .async), batchMapper: Flatmap()).run()

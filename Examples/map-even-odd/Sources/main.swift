@@ -15,5 +15,5 @@ struct EvenOdd: SyncMapper {
   }
 }
 
-let mode = try ServerMode(commandLine: CommandLine.arguments)
-try await MapServer(mode: mode, mapper: EvenOdd()).run()
+// `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
+try await MapServer(mode: .commandLine(default: .async), mapper: EvenOdd()).run()

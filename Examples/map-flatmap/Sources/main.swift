@@ -18,5 +18,5 @@ struct Flatmap: SyncMapper {
   }
 }
 
-let mode = try ServerMode(commandLine: CommandLine.arguments)
-try await MapServer(mode: mode, mapper: Flatmap()).run()
+// `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
+try await MapServer(mode: .commandLine(default: .async), mapper: Flatmap()).run()

@@ -8,5 +8,5 @@ struct ForwardMessage: SyncMapper {
   }
 }
 
-let mode = try ServerMode(commandLine: CommandLine.arguments)
-try await MapServer(mode: mode, mapper: ForwardMessage()).run()
+// `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
+try await MapServer(mode: .commandLine(default: .async), mapper: ForwardMessage()).run()

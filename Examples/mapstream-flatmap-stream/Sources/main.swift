@@ -18,5 +18,5 @@ struct FlatMapStream: MapStreamer {
   }
 }
 
-let mode = try ServerMode(commandLine: CommandLine.arguments)
-try await MapStreamServer(mode: mode, mapStreamer: FlatMapStream()).run()
+// A stream map has one mode, async: there is nothing to choose.
+try await MapStreamServer(mapStreamer: FlatMapStream()).run()

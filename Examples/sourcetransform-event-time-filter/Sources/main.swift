@@ -22,5 +22,5 @@ struct EventTimeFilter: SyncSourceTransformer {
   }
 }
 
-let mode = try ServerMode(commandLine: CommandLine.arguments)
-try await SourceTransformServer(mode: mode, transformer: EventTimeFilter()).run()
+// `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
+try await SourceTransformServer(mode: .commandLine(default: .async), transformer: EventTimeFilter()).run()

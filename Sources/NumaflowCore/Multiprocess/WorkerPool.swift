@@ -51,22 +51,25 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
 
   /// Starts `workerCount` workers, runs `body` with the pool, then stops the workers: each
   /// finishes what it holds and exits; one that has not exited after the grace period is killed.
+  /// A worker that cannot be started is a ``ConfigurationError``; the ones already started are
+  /// stopped first.
   package static func withPool<Result: Sendable>(
     lifecycle: ServerLifecycle,
     codec: WorkerCodec<Request, Response>,
+    command: WorkerSpawner.Command = .thisBinary,
     body: @Sendable (WorkerPool) async throws -> Result
   ) async throws -> Result {
     let configuration = lifecycle.configuration
     var spawned: [WorkerSpawner.Spawned] = []
     do {
       for index in 0..<configuration.workerCount {
-        spawned.append(try WorkerSpawner.spawn(index: index))
+        spawned.append(try WorkerSpawner.spawn(index: index, command: command))
       }
     } catch {
       for worker in spawned {
         kill(worker.pid, SIGKILL)
         close(worker.descriptor)
-        _ = WorkerSpawner.exitDescription(of: worker.pid)
+        _ = await WorkerSpawner.exitDescription(of: worker.pid, within: .seconds(5))
       }
       throw error
     }
@@ -106,11 +109,12 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
 
     let (sequence, outbound) = try state.withLock { state -> (UInt64, OutboundQueue<WorkerFrame>) in
       guard !state.closing else {
-        throw WorkerError(summary: "the worker processes are stopping; request '\(id)' was not handled", details: "")
+        throw WorkerError(
+          summary: "the worker processes are stopping; request '\(id)' was not handled", details: "", died: true)
       }
       let candidates = state.workers.indices.filter { state.workers[$0].alive && state.workers[$0].outbound != nil }
       guard let chosen = candidates.min(by: { state.workers[$0].load < state.workers[$1].load }) else {
-        throw WorkerError(summary: "no worker process is alive to handle request '\(id)'", details: "")
+        throw WorkerError(summary: "no worker process is alive to handle request '\(id)'", details: "", died: true)
       }
       let sequence = state.nextSequence
       state.nextSequence += 1
@@ -162,7 +166,9 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     continuation?.resume(with: result)
   }
 
-  /// Reads one worker's replies until it exits, then reports how it ended.
+  /// Reads one worker's replies until its connection ends, then reports how the worker ended.
+  /// The requests it held fail at once; a worker that closed its connection but still runs is
+  /// killed, since it can no longer answer.
   private func supervise(index: Int, worker: WorkerSpawner.Spawned) async {
     let logger = lifecycle.logger
     do {
@@ -196,11 +202,13 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     } catch {
       logger.debug("worker connection ended", metadata: ["worker": "\(index)", "error": "\(error)"])
     }
-    let exit =
-      (try? await NIOThreadPool.singleton.runIfActive {
-        WorkerSpawner.exitDescription(of: worker.pid)
-      }) ?? "ended"
-    workerEnded(index: index, pid: worker.pid, exit: exit)
+    var exit = await WorkerSpawner.exitDescription(of: worker.pid, within: .seconds(2))
+    if exit == nil {
+      kill(worker.pid, SIGKILL)
+      _ = await WorkerSpawner.exitDescription(of: worker.pid, within: .seconds(5))
+      exit = "closed its connection but kept running (it was killed)"
+    }
+    workerEnded(index: index, pid: worker.pid, exit: exit ?? "ended")
   }
 
   private func register(index: Int, outbound: OutboundQueue<WorkerFrame>) {
@@ -234,7 +242,8 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     let error = WorkerError(
       summary: "worker process \(index) (pid \(pid)) \(exit) \(holding)",
       details: "Multiprocess mode contains crashes to one worker; the server reports it and exits "
-        + "so that Kubernetes restarts the container and numa re-drives the messages."
+        + "so that Kubernetes restarts the container and numa re-drives the messages.",
+      died: true
     )
     for sequence in orphans.keys {
       complete(sequence, with: .failure(error))
@@ -242,6 +251,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     if ids.isEmpty {
       lifecycle.recordFailure(
         UDFFailure(
+          code: .workerDied,
           containerType: lifecycle.configuration.udContainerType,
           summary: error.summary,
           details: error.details

@@ -23,16 +23,16 @@ package enum WorkerProcess {
   package static func serve<Request: Sendable, Response: Sendable>(
     descriptor: CInt,
     handler: LocalHandler<Request, Response>,
-    codec: WorkerCodec<Request, Response>,
     configuration: ServerConfiguration
   ) async throws {
+    guard let codec = handler.codec else { preconditionFailure("\(handler.name): a worker without a worker codec") }
     // The server process owns shutdown: it tells its workers when to stop.
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
 
     let run: @Sendable (Request) async throws -> Response
     let concurrently: Bool
-    switch handler {
+    switch handler.body {
     case .async(let call):
       (run, concurrently) = (call, true)
     case .sync(let call):

@@ -12,7 +12,7 @@ import Darwin
 /// a running Swift process), with one end of a socket pair as descriptor 3 and
 /// `NUMAFLOW_SWIFT_WORKER_FD=3` in its environment. The user's `main` runs unchanged; the
 /// server's `run()` notices the variable and becomes a worker.
-enum WorkerSpawner {
+package enum WorkerSpawner {
   static let descriptorVariable = "NUMAFLOW_SWIFT_WORKER_FD"
   static let indexVariable = "NUMAFLOW_SWIFT_WORKER_INDEX"
   static let childDescriptor: CInt = 3
@@ -23,7 +23,23 @@ enum WorkerSpawner {
     var descriptor: CInt
   }
 
-  static func spawn(index: Int) throws -> Spawned {
+  /// What a worker runs: this very binary with this process's arguments, unless a test says
+  /// otherwise.
+  package struct Command: Sendable {
+    package var executable: String
+    package var arguments: [String]
+
+    package init(executable: String, arguments: [String]) {
+      self.executable = executable
+      self.arguments = arguments
+    }
+
+    /// This binary, re-executed with the same arguments: the user's `main` runs unchanged and
+    /// becomes a worker.
+    package static var thisBinary: Command { Command(executable: executablePath, arguments: CommandLine.arguments) }
+  }
+
+  static func spawn(index: Int, command: Command) throws -> Spawned {
     var pair: [CInt] = [-1, -1]
     #if os(Linux)
     let type = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
@@ -31,7 +47,8 @@ enum WorkerSpawner {
     let type = SOCK_STREAM
     #endif
     guard socketpair(AF_UNIX, type, 0, &pair) == 0 else {
-      throw ConfigurationError("cannot create a socket pair for worker \(index): \(String(cString: strerror(errno)))")
+      throw ConfigurationError(
+        .workerSpawn, "cannot create a socket pair for worker \(index): \(String(cString: strerror(errno)))")
     }
     var (parentEnd, childEnd) = (pair[0], pair[1])
     // dup2 onto the same number would keep close-on-exec set: move the child's end first.
@@ -50,8 +67,7 @@ enum WorkerSpawner {
     var environment = ProcessInfo.processInfo.environment
     environment[descriptorVariable] = String(childDescriptor)
     environment[indexVariable] = String(index)
-    let arguments = CommandLine.arguments
-    let argv = arguments.map { strdup($0) } + [nil]
+    let argv = command.arguments.map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
       argv.forEach { free($0) }
@@ -59,11 +75,13 @@ enum WorkerSpawner {
     }
 
     var pid = pid_t()
-    let status = posix_spawn(&pid, executablePath, &actions, nil, argv, envp)
+    let status = posix_spawn(&pid, command.executable, &actions, nil, argv, envp)
     guard status == 0 else {
       close(parentEnd)
       throw ConfigurationError(
-        "cannot start worker \(index) from \(executablePath): \(String(cString: strerror(status)))")
+        .workerSpawn,
+        "cannot start worker process \(index) from \(command.executable): \(String(cString: strerror(status))); "
+          + "multiprocess mode re-executes the server's own binary, which must stay in place while it runs")
     }
     return Spawned(pid: pid, descriptor: parentEnd)
   }
@@ -77,13 +95,14 @@ enum WorkerSpawner {
     #endif
   }
 
-  /// Waits for a worker to exit (on a thread of its own, as waitpid blocks) and says how it ended.
-  static func exitDescription(of pid: pid_t) -> String {
+  /// How a worker that has exited ended, or `nil` while it still runs. Never blocks.
+  static func exitDescription(of pid: pid_t) -> String? {
     var status: CInt = 0
     var result: pid_t
     repeat {
-      result = waitpid(pid, &status, 0)
+      result = waitpid(pid, &status, WNOHANG)
     } while result == -1 && errno == EINTR
+    if result == 0 { return nil }
     guard result == pid else { return "ended (its exit status could not be read)" }
     let signal = status & 0x7f
     if signal == 0 {
@@ -91,6 +110,15 @@ enum WorkerSpawner {
     }
     let name = signalNames[signal].map { " (\($0))" } ?? ""
     return "was killed by signal \(signal)\(name)"
+  }
+
+  /// Waits up to `timeout` for a worker to exit, polling; how it ended, or `nil` if it still runs.
+  static func exitDescription(of pid: pid_t, within timeout: Duration) async -> String? {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+      if let description = exitDescription(of: pid) { return description }
+      guard ContinuousClock.now < deadline, (try? await Task.sleep(for: .milliseconds(10))) != nil else { return nil }
+    }
   }
 
   static func exitedCleanly(_ description: String) -> Bool {

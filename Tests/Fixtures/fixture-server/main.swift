@@ -13,10 +13,13 @@
 //   anything else  echoes: same value and keys, tag "echo", the input's user metadata, and
 //                  the headers as user metadata group "headers"
 import Foundation
+import Logging
 import NumaflowBatchMapper
 import NumaflowMapStreamer
 import NumaflowMapper
 import NumaflowSourceTransformer
+import ServiceLifecycle
+import UnixSignals
 
 struct FixtureError: Error, CustomStringConvertible {
   let text: String
@@ -180,14 +183,37 @@ struct SyncBatchFixture: SyncBatchMapper {
 
 let arguments = CommandLine.arguments
 func flag(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
-let mode = try ServerMode(commandLine: arguments)
-let useSync = flag("--handler").map { $0 == "sync" } ?? (mode == .sync)
-switch (flag("--kind") ?? "map", useSync) {
-case ("mapstream", _): try await MapStreamServer(mode: mode, mapStreamer: StreamFixture()).run()
-case ("batchmap", true): try await BatchMapServer(mode: mode, batchMapper: SyncBatchFixture()).run()
-case ("batchmap", false): try await BatchMapServer(mode: mode, batchMapper: AsyncBatchFixture()).run()
-case ("transformer", true): try await SourceTransformServer(mode: mode, transformer: SyncTransformFixture()).run()
-case ("transformer", false): try await SourceTransformServer(mode: mode, transformer: AsyncTransformFixture()).run()
-case (_, true): try await MapServer(mode: mode, mapper: SyncMapFixture()).run()
-case (_, false): try await MapServer(mode: mode, mapper: AsyncMapFixture()).run()
+let useSync = flag("--handler").map { $0 == "sync" } ?? (flag("--mode") == "sync")
+
+// A worker process that dies before it serves: how a worker that never starts looks.
+if let status = flag("--worker-exit").flatMap(Int32.init),
+  ProcessInfo.processInfo.environment["NUMAFLOW_SWIFT_WORKER_INDEX"] != nil
+{
+  exit(status)
+}
+
+let server: any NumaflowServer =
+  switch (flag("--kind") ?? "map", useSync) {
+  case ("mapstream", _): MapStreamServer(mapStreamer: StreamFixture())
+  case ("batchmap", true): BatchMapServer(mode: try .commandLine(), batchMapper: SyncBatchFixture())
+  case ("batchmap", false): BatchMapServer(batchMapper: AsyncBatchFixture())
+  case ("transformer", true): SourceTransformServer(mode: try .commandLine(), transformer: SyncTransformFixture())
+  case ("transformer", false): SourceTransformServer(mode: try .commandLine(), transformer: AsyncTransformFixture())
+  case (_, true): MapServer(mode: try .commandLine(), mapper: SyncMapFixture())
+  case (_, false): MapServer(mode: try .commandLine(), mapper: AsyncMapFixture())
+  }
+
+// --entry run (default): the container entry point. serve: embedded, signals not trapped, the
+// failure returned. service-group: beside nothing else in a ServiceGroup that stops on SIGTERM.
+switch flag("--entry") ?? "run" {
+case "serve":
+  if let failure = try await server.serve() {
+    print("serve() returned a UDF failure: \(failure.code)")
+    exit(3)
+  }
+case "service-group":
+  let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm], logger: Logger(label: "fixture"))
+  try await group.run()
+default:
+  try await server.run()
 }

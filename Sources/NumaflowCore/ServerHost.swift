@@ -1,0 +1,231 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+
+/// What a server hosts: its endpoint, its configuration and its gRPC services. Opaque; every
+/// server (`MapServer`, ...) has one, and ``NumaflowServer`` runs it.
+///
+/// The host does what every kind needs and nothing that depends on requests: it removes a
+/// stale socket, binds, writes server-info once the socket listens, stops on SIGTERM, SIGINT
+/// or a service group's graceful shutdown, gives open streams the grace period, reports UDF
+/// failures, and sets the exit status. What the services do with their streams, and where
+/// handlers run, is the kind's business (see ``NumaflowCore`` for how a kind plugs in).
+public struct ServerHost: Sendable {
+  /// Sets up what the services need (threads, worker processes) for as long as `body` runs,
+  /// and hands it the services.
+  package typealias WithServices =
+    @Sendable (ServerLifecycle, _ body: @Sendable ([any RegistrableRPCService]) async throws -> Void) async throws ->
+    Void
+
+  package let endpoint: Endpoint
+  package let configuration: ServerConfiguration
+  /// The mode, for the log line that says the server is serving.
+  package let modeName: String
+  package let withServices: WithServices
+  /// What this process does when it was started as one of this server's worker processes:
+  /// serve the server process over the inherited descriptor. `nil` unless the server runs
+  /// its handler in worker processes.
+  package let worker: (@Sendable (_ descriptor: CInt) async throws -> Void)?
+
+  package init(
+    endpoint: Endpoint,
+    configuration: ServerConfiguration,
+    modeName: String = "async",
+    worker: (@Sendable (_ descriptor: CInt) async throws -> Void)? = nil,
+    withServices: @escaping WithServices
+  ) {
+    self.endpoint = endpoint
+    self.configuration = configuration
+    self.modeName = modeName
+    self.worker = worker
+    self.withServices = withServices
+  }
+
+  /// A host for services that need nothing set up around them: a unary side-input retriever,
+  /// a source's five RPCs, a reducer's stream per window.
+  package init(
+    endpoint: Endpoint,
+    configuration: ServerConfiguration,
+    services: @escaping @Sendable (ServerLifecycle) -> [any RegistrableRPCService]
+  ) {
+    self.init(endpoint: endpoint, configuration: configuration) { lifecycle, body in
+      try await body(services(lifecycle))
+    }
+  }
+
+  package var socketPath: String {
+    (configuration.socketDirectory as NSString).appendingPathComponent(endpoint.socketFileName)
+  }
+
+  package var serverInfoPath: String {
+    (configuration.socketDirectory as NSString).appendingPathComponent(endpoint.containerType.serverInfoFileName)
+  }
+
+  /// Runs as the process's main job: serves until SIGTERM/SIGINT or a graceful shutdown
+  /// (returns; exit status 0 is the caller's) or a UDF failure (reported, then the process
+  /// exits with status 1). In a worker process, serves the server process, then exits 0.
+  ///
+  /// A server that cannot start (a configuration error, an unwritable socket directory) logs
+  /// why and exits with status 1 too, rather than trapping on an error thrown from `main`.
+  package func runAsMain() async {
+    do {
+      let isWorker = WorkerProcess.descriptor != nil
+      let failure = try await serve(stopOnSignals: true)
+      if isWorker { exit(0) }
+      if let failure {
+        configuration.logger.critical(
+          "exiting with status 1 after a UDF failure", metadata: ["error": "\(failure.message)"])
+        exit(1)
+      }
+    } catch {
+      configuration.logger.critical("the server could not run: \(error)")
+      exit(1)
+    }
+  }
+
+  /// Binds, writes server-info, serves until shutdown, and cleans up. Returns the UDF failure
+  /// that stopped the server, or `nil` after a graceful shutdown. In a worker process, serves
+  /// the server process instead, until it says stop, and returns `nil`.
+  package func serve(stopOnSignals: Bool) async throws -> UDFFailure? {
+    if let descriptor = WorkerProcess.descriptor {
+      guard let worker else {
+        throw ConfigurationError(
+          .workerSpawn,
+          "this process was started as a worker process, but its server (\(endpoint.socketFileName), mode "
+            + "\(modeName)) has none: the binary must build the same server in every process"
+        )
+      }
+      try await worker(descriptor)
+      return nil
+    }
+    let configuration = try configuration.validated()
+    let lifecycle = ServerLifecycle(
+      configuration: configuration, eventLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()))
+    try prepareSocketDirectory()
+    defer { removeSocketAndServerInfo() }
+
+    let shutdownRequested = OneShotEvent()
+    try await withGracefulShutdownHandler {
+      try await withServices(lifecycle) { services in
+        try await serve(services, lifecycle: lifecycle, stopOn: stopOnSignals, shutdownRequested: shutdownRequested)
+      }
+    } onGracefulShutdown: {
+      shutdownRequested.signal()
+    }
+    if lifecycle.failure == nil {
+      configuration.logger.info("stopped gracefully")
+    }
+    return lifecycle.failure
+  }
+
+  private func serve(
+    _ services: [any RegistrableRPCService],
+    lifecycle: ServerLifecycle,
+    stopOn signals: Bool,
+    shutdownRequested: OneShotEvent
+  ) async throws {
+    let configuration = lifecycle.configuration
+    let transport = HTTP2ServerTransport.Posix(
+      address: .unixDomainSocket(path: socketPath),
+      transportSecurity: .plaintext,
+      config: .numaflow(configuration),
+      eventLoopGroup: .singleton
+    )
+    let server = GRPCServer(transport: transport, services: services)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.serve() }
+      group.addTask {
+        _ = try await transport.listeningAddress
+        let path = try ServerInfo(containerType: endpoint.containerType, metadata: endpoint.serverInfoMetadata)
+          .write(toDirectory: configuration.socketDirectory)
+        configuration.logger.info(
+          "serving",
+          metadata: [
+            "socket": "\(socketPath)", "server-info": "\(path)", "mode": "\(modeName)",
+            "sdk": "\(NumaflowSDK.language) \(NumaflowSDK.version)",
+          ]
+        )
+        try await superviseShutdown(of: server, lifecycle: lifecycle, signals: signals, requested: shutdownRequested)
+      }
+      // serve() returns once shutdown has drained every connection.
+      try await group.next()
+      group.cancelAll()
+    }
+  }
+
+  /// Waits for SIGTERM/SIGINT, a graceful shutdown or a UDF failure; then stops accepting,
+  /// lets streams drain for the grace period, and finally stops whatever is left.
+  private func superviseShutdown(
+    of server: GRPCServer<HTTP2ServerTransport.Posix>,
+    lifecycle: ServerLifecycle,
+    signals: Bool,
+    requested: OneShotEvent
+  ) async throws {
+    let logger = lifecycle.logger
+    let gracePeriod = lifecycle.configuration.shutdownGracePeriod
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await lifecycle.failed.wait() }
+      group.addTask {
+        await requested.wait()
+        if requested.isSignalled {
+          logger.info(
+            "graceful shutdown requested: draining in-flight work", metadata: ["grace-period": "\(gracePeriod)"])
+        }
+      }
+      if signals {
+        group.addTask {
+          for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+            logger.info("received \(signal): draining in-flight work", metadata: ["grace-period": "\(gracePeriod)"])
+            return
+          }
+        }
+      }
+      await group.next()
+      group.cancelAll()
+    }
+    try Task.checkCancellation()
+    server.beginGracefulShutdown()
+    // On a failure the failing stream has already ended; others get the same grace.
+    try await Task.sleep(for: gracePeriod)
+    logger.warning("grace period over: stopping the streams still open")
+    lifecycle.forcedStop.signal()
+  }
+
+  /// Creates the socket directory and removes what a previous run of this container left.
+  private func prepareSocketDirectory() throws {
+    do {
+      try FileManager.default.createDirectory(atPath: configuration.socketDirectory, withIntermediateDirectories: true)
+    } catch {
+      throw ConfigurationError(
+        .socketDirectory,
+        "cannot create the socket directory \(configuration.socketDirectory): \(error.localizedDescription); "
+          + "mount it writable, or set \(PlatformEnvironment.runDirectoryVariable) for a local run"
+      )
+    }
+    removeSocketAndServerInfo()
+  }
+
+  private func removeSocketAndServerInfo() {
+    try? FileManager.default.removeItem(atPath: serverInfoPath)
+    try? FileManager.default.removeItem(atPath: socketPath)
+  }
+}
+
+extension HTTP2ServerTransport.Posix.Config {
+  /// Transport settings for numa's client: 64 MiB messages, a receive window large enough for
+  /// many 10 KiB messages in flight, and frames that carry a whole typical message.
+  static func numaflow(_ configuration: ServerConfiguration) -> Self {
+    .defaults { config in
+      config.rpc.maxRequestPayloadSize = configuration.maxMessageSize
+      config.http2.targetWindowSize = configuration.http2TargetWindowSize
+      config.http2.maxFrameSize = 1 << 17
+      // numa sends no keepalive pings; other clients (grpcurl, C-core) may ping while idle.
+      config.connection.keepalive.clientBehavior.allowWithoutCalls = true
+      config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(5)
+    }
+  }
+}

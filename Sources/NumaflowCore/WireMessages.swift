@@ -1,0 +1,58 @@
+import Foundation
+import NumaflowProtos
+import SwiftProtobuf
+
+/// The fields every kind's input payload has on the wire (map, source transform, and the sink
+/// and reduce payloads to come), so that one ``Datum`` conversion serves them all.
+package protocol WirePayload {
+  init()
+  var keys: [String] { get set }
+  var value: Data { get set }
+  var eventTime: Google_Protobuf_Timestamp { get set }
+  var watermark: Google_Protobuf_Timestamp { get set }
+  var hasWatermark: Bool { get }
+  var headers: [String: String] { get set }
+  var metadata: Metadata_Metadata { get set }
+}
+
+extension Map_V1_MapRequest.Request: WirePayload {}
+extension Sourcetransformer_V1_SourceTransformRequest.Request: WirePayload {}
+
+/// The fields every kind's output result has on the wire, so that one conversion to and from
+/// an output message serves them all.
+package protocol WireResult {
+  init()
+  var keys: [String] { get set }
+  var value: Data { get set }
+  var tags: [String] { get set }
+  var metadata: Metadata_Metadata { get set }
+  var hasMetadata: Bool { get }
+}
+
+/// A wire result that may carry nack options (map and source transform results).
+package protocol NackableWireResult: WireResult {
+  var nackOptions: NackOptions_NackOptions { get set }
+  var hasNackOptions: Bool { get }
+}
+
+extension Map_V1_MapResponse.Result: NackableWireResult {}
+extension Sourcetransformer_V1_SourceTransformResponse.Result: NackableWireResult {}
+
+extension NackableWireResult {
+  /// A result with these fields; user metadata only when there is some, nack options only on
+  /// a nack.
+  package init(value: Data, keys: [String], tags: [String], userMetadata: MessageMetadata, nackOptions: NackOptions?) {
+    self.init()
+    self.keys = keys
+    self.value = value
+    self.tags = tags
+    if !userMetadata.isEmpty { metadata.userMetadata = userMetadata.protoGroups }
+    if let nackOptions { self.nackOptions = nackOptions.proto }
+  }
+
+  /// The user metadata the result carries.
+  package var userMetadata: MessageMetadata { MessageMetadata(metadata.userMetadata) }
+
+  /// The nack options the result carries, if it is a nack.
+  package var nack: NackOptions? { hasNackOptions ? NackOptions(nackOptions) : nil }
+}
