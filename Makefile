@@ -5,6 +5,7 @@ EXAMPLE ?= map-even-odd
 IMAGE ?= numaflow-swift/$(EXAMPLE):latest
 PROTO_FILES := $(shell cd Protos && find . -name '*.proto' | sed 's|^\./||' | sort)
 GENERATED := Sources/NumaflowProtos
+EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard Examples/*/)))
 # What `make format` and `make lint` cover: everything but the generated code.
 FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Package.swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
@@ -47,13 +48,8 @@ _generate:
 	@# files that declare no service come out of the gRPC plugin empty: keep only the real ones
 	@for f in $(OUT)/*.grpc.swift; do grep -q ServiceDescriptor $$f || rm $$f; done
 
-examples: ## Release build of every example.
-	$(SWIFT) build -c release --product map-forward-message
-	$(SWIFT) build -c release --product map-flatmap
-	$(SWIFT) build -c release --product map-even-odd
-	$(SWIFT) build -c release --product mapstream-flatmap-stream
-	$(SWIFT) build -c release --product batchmap-flatmap
-	$(SWIFT) build -c release --product sourcetransform-event-time-filter
+examples: ## Release build of every example (each folder of Examples/ is one product).
+	@set -e; for example in $(EXAMPLES); do $(SWIFT) build -c release --product $$example; done
 
 image: ## Container image of one example: make image EXAMPLE=map-even-odd
 	docker build -f Docker/Dockerfile --build-arg EXAMPLE=$(EXAMPLE) -t $(IMAGE) .

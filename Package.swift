@@ -131,7 +131,9 @@ let package = Package(
     .testTarget(
       name: "NumaflowCoreTests",
       dependencies: [
-        "NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging,
+        "NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging, nioCore,
+        nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
       ],
       swiftSettings: swiftSettings
     ),

@@ -103,7 +103,12 @@ extension LocalHandler {
       do { outcome = .success(try await body(RequestHandler(name: name, running: call, on: threads))) } catch {
         outcome = .failure(error)
       }
-      try? await threads.shutdownGracefully()
+      if lifecycle.forcedStop.isSignalled {
+        // The grace period is over: a thread still blocked in the handler must not hold the exit.
+        threads.shutdownGracefully { _ in }
+      } else {
+        try? await threads.shutdownGracefully()
+      }
       return try outcome.get()
     case (_, .sync(let call)):
       return try await body(RequestHandler(name: name, inline: call))

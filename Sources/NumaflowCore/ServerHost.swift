@@ -193,6 +193,9 @@ public struct ServerHost: Sendable {
     try await Task.sleep(for: gracePeriod)
     logger.warning("grace period over: stopping the streams still open")
     lifecycle.forcedStop.signal()
+    // The streams end at once, each with a status that tells numa to re-send; give the
+    // transport a moment to deliver those before the server is cancelled.
+    try await Task.sleep(for: .seconds(1))
   }
 
   /// Creates the socket directory and removes what a previous run of this container left.

@@ -21,8 +21,6 @@ struct BadInputTests {
     let requests =
       [Map_V1_MapRequest.handshakeRequest]
       + (0..<3).map { Datum(value: Data("v\($0)".utf8)).mapRequest(id: "ok-\($0)") }
-    // A length-delimited field 1 that claims more bytes than the message has.
-    let garbage: [UInt8] = [0x0A, 0xFF, 0x01, 0x42]
     let outcome = try await sendRaw(requests.map { try $0.serializedBytes() } + [garbage], to: server.socketPath)
 
     let error = try #require(outcome.error, "a message that does not decode must fail the stream")
@@ -51,9 +49,60 @@ struct BadInputTests {
     try await expectStillServing(server)
   }
 
-  /// A new stream is answered and no UDF failure was recorded.
-  func expectStillServing(_ server: ServerUnderTest) async throws {
-    #expect(try await server.client.map(Datum(value: Data("after".utf8))) == [Message("after", tags: ["echo"])])
+  @Test(arguments: ["async", "sync"])
+  func garbageOnABatchStreamAnswersTheClosedBatchesOnly(mode: String) async throws {
+    let server = try await ServerUnderTest(
+      "fixture-server", arguments: ["--kind", "batchmap", "--mode", mode], socket: "batchmap.sock")
+    defer { server.stop() }
+    let closed = (0..<2).map { Datum(value: Data("v\($0)".utf8)).mapRequest(id: "closed-\($0)") }
+    let requests =
+      [Map_V1_MapRequest.handshakeRequest] + closed + [.endOfBatch, Datum(value: Data()).mapRequest(id: "open-0")]
+    let outcome = try await sendRaw(requests.map { try $0.serializedBytes() } + [garbage], to: server.socketPath)
+
+    let error = try #require(outcome.error)
+    #expect(error.code == .invalidArgument, "got \(error)")
+    #expect(error.message.contains("could not be read"))
+    let answered = outcome.responses.filter { !$0.hasHandshake }
+    #expect(answered.map(\.id) == ["closed-0", "closed-1", ""], "the closed batch, then its EOT; not the open one")
+    #expect(answered.last?.status.eot == true)
+    try await expectStillServing(server) {
+      try await BatchMapTestClient(socketPath: server.socketPath).mapBatch([Datum(value: Data("after".utf8))])
+        == [[Message("after", tags: ["echo"])]]
+    }
+  }
+
+  @Test func garbageOnAStreamMapStreamEndsEveryRequestReadBeforeIt() async throws {
+    let server = try await ServerUnderTest(
+      "fixture-server", arguments: ["--kind", "mapstream"], socket: "mapstream.sock")
+    defer { server.stop() }
+    let requests = [
+      Map_V1_MapRequest.handshakeRequest, Datum(value: Data("fanout:2".utf8)).mapRequest(id: "s-0"),
+      Datum(value: Data("sleep:200".utf8)).mapRequest(id: "s-1"),
+    ]
+    let outcome = try await sendRaw(requests.map { try $0.serializedBytes() } + [garbage], to: server.socketPath)
+
+    let error = try #require(outcome.error)
+    #expect(error.code == .invalidArgument, "got \(error)")
+    let ends = outcome.responses.filter { $0.hasStatus && $0.status.eot }.map(\.id)
+    #expect(Set(ends) == ["s-0", "s-1"], "each request read before the garbage got its outputs and EOT")
+    #expect(outcome.responses.filter { $0.id == "s-0" && !$0.status.eot }.count == 2)
+    try await expectStillServing(server) {
+      try await MapStreamTestClient(socketPath: server.socketPath).mapStream(Datum(value: Data("after".utf8)))
+        == [Message("after", tags: ["echo"])]
+    }
+  }
+
+  /// A length-delimited field 1 that claims more bytes than the message has.
+  let garbage: [UInt8] = [0x0A, 0xFF, 0x01, 0x42]
+
+  /// A new stream is answered (by a map server unless `answers` says otherwise) and no UDF
+  /// failure was recorded.
+  func expectStillServing(_ server: ServerUnderTest, answers: (() async throws -> Bool)? = nil) async throws {
+    if let answers {
+      #expect(try await answers())
+    } else {
+      #expect(try await server.client.map(Datum(value: Data("after".utf8))) == [Message("after", tags: ["echo"])])
+    }
     #expect(server.process.isRunning)
     #expect(!FileManager.default.fileExists(atPath: server.errorDirectory), "bad input is not a UDF failure")
   }

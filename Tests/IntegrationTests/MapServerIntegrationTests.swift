@@ -123,9 +123,11 @@ struct MapServerIntegrationTests {
     #expect(!FileManager.default.fileExists(atPath: server.socketPath))
   }
 
-  @Test(arguments: modes)
-  func sigtermMidBatchAnswersEverythingInFlightAndExitsZero(mode: String) async throws {
-    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
+  /// Every mode, and the server run by a swift-service-lifecycle `ServiceGroup` that stops on
+  /// SIGTERM.
+  @Test(arguments: modes.map { ["--mode", $0] } + [["--entry", "service-group"]])
+  func sigtermMidBatchAnswersEverythingInFlightAndExitsZero(arguments: [String]) async throws {
+    let server = try await ServerUnderTest("fixture-server", arguments: arguments)
     defer { server.stop() }
     let ids = (0..<8).map { "slow-\($0)" }
     let requests =

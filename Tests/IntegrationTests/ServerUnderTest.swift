@@ -1,5 +1,6 @@
 import Foundation
 import NumaflowTesting
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +25,9 @@ final class ServerUnderTest: @unchecked Sendable {
     _ product: String,
     arguments: [String] = [],
     socket: String = "map.sock",
-    serverInfo: String = "mapper-server-info"
+    serverInfo: String = "mapper-server-info",
+    environment extra: [String: String] = [:],
+    waitUntilServing: Bool = true
   ) async throws {
     runDirectory = try makeTemporaryDirectory(prefix: "numaflow-it")
     socketPath = runDirectory + "/" + socket
@@ -35,8 +38,10 @@ final class ServerUnderTest: @unchecked Sendable {
     environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
     environment["NUMAFLOW_UD_CONTAINER_TYPE"] = "udf"
     environment["SWIFT_BACKTRACE"] = "enable=no"
+    environment.merge(extra) { $1 }
     process.environment = environment
     try process.run()
+    guard waitUntilServing else { return }
     let deadline = ContinuousClock.now + .seconds(60)
     while !(FileManager.default.fileExists(atPath: serverInfoPath)
       && FileManager.default.fileExists(atPath: socketPath))
@@ -65,6 +70,23 @@ final class ServerUnderTest: @unchecked Sendable {
       try await Task.sleep(for: .milliseconds(20))
     }
     return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+  }
+
+  /// The server's child processes (its workers, in multiprocess mode).
+  var childPIDs: [Int32] {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    return tasks.flatMap { task in
+      ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+        .split(separator: " ").compactMap { Int32($0) }
+    }
+  }
+
+  /// The UDF failure the server persisted for the Numaflow UI, as its JSON object.
+  func persistedFailure() throws -> [String: Any] {
+    let files = try FileManager.default.contentsOfDirectory(atPath: errorDirectory)
+    let file = try #require(files.first { $0.hasSuffix("-udf.json") })
+    let contents = try #require(FileManager.default.contents(atPath: errorDirectory + "/" + file))
+    return try #require(try JSONSerialization.jsonObject(with: contents) as? [String: Any])
   }
 
   /// Ends the server whatever its state, and removes its directory.

@@ -57,7 +57,7 @@ struct Refused: Error, CustomStringConvertible {
     ("unknown", "responses for ids not in the batch: 'stranger'"),
   ])
   func aWrongSetOfIdsIsAUDFFailureNamingThem(fault: String, expected: String) async throws {
-    let server = BatchMapServer { datums in
+    let server = BatchMapServer(configuration: .testDefaults) { datums in
       switch fault {
       case "missing": [BatchResponse(id: datums[0].id)]
       case "duplicate": datums.map { BatchResponse(id: $0.id) } + [BatchResponse(id: datums[0].id)]
@@ -70,7 +70,7 @@ struct Refused: Error, CustomStringConvertible {
       guard let error = error as? RPCError else { return false }
       return error.code == .internalError
         && error.message.hasPrefix(
-          "UDF_EXECUTION_ERROR(unknown-container): batch map handler answered a batch of 2 requests")
+          "UDF_EXECUTION_ERROR(udf): batch map handler answered a batch of 2 requests")
         && error.message.contains(expected)
     }
   }

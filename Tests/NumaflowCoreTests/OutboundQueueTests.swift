@@ -1,3 +1,6 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -68,4 +71,68 @@ import Testing
       #expect(ended > 90)
     }
   }
+
+  @Test func theWriterWaitsForTheEventLoopsAfterThePacingBudget() async throws {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let loop = group.next()
+    let recorder = Recorder()
+    // Hold the event loop, as a transport that has not caught up would.
+    let loopHeld = ConditionLock(value: 0)
+    loop.execute {
+      loopHeld.lock(whenValue: 1); loopHeld.unlock()
+    }
+
+    try await OutboundQueue<Int>.withQueue(
+      limit: 100, eventLoops: [loop], cost: { $0 }, write: { recorder.record($0) }
+    ) { queue in
+      // One response worth the whole budget: written, then the writer waits on the loop.
+      try await queue.send(OutboundQueue<Int>.pacingBudget)
+      try await Task.sleep(for: .milliseconds(50))
+      try await queue.send(1)
+      try await Task.sleep(for: .milliseconds(100))
+      #expect(recorder.all == [OutboundQueue<Int>.pacingBudget], "nothing more is written while the loop lags")
+      loopHeld.lock()
+      loopHeld.unlock(withValue: 1)
+    }
+    #expect(recorder.all == [OutboundQueue<Int>.pacingBudget, 1])
+    try await group.shutdownGracefully()
+  }
+
+  @Test func waitForRoomHoldsALoopWhoseHandlersEnqueueWhileTheQueueIsFull() async throws {
+    let recorder = Recorder()
+    let releaseWrites = OneShotEvent()
+    let waited = Flag()
+    try await OutboundQueue<Int>.withQueue(
+      limit: 2, eventLoops: [], cost: { _ in 1 },
+      write: { batch in
+        await releaseWrites.wait()
+        recorder.record(batch)
+      }
+    ) { queue in
+      queue.enqueue(0)  // taken by the writer, which is held
+      try await Task.sleep(for: .milliseconds(20))
+      queue.enqueue(1)
+      queue.enqueue(2)  // the queue is full
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+          await queue.waitForRoom()
+          waited.set()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(!waited.isSet, "waitForRoom returns only once the writer takes the queue")
+        releaseWrites.signal()
+        try await group.waitForAll()
+      }
+    }
+    #expect(waited.isSet)
+    #expect(recorder.all == [0, 1, 2])
+  }
+}
+
+/// A flag set once, read from any task.
+final class Flag: Sendable {
+  private let value = Mutex(false)
+
+  var isSet: Bool { value.withLock { $0 } }
+  func set() { value.withLock { $0 = true } }
 }

@@ -50,7 +50,7 @@ struct Broken: Error, CustomStringConvertible {
   }
 
   @Test func aHandlerThatThrowsMidStreamIsAUDFFailure() async throws {
-    let server = MapStreamServer { _, datum, output in
+    let server = MapStreamServer(configuration: .testDefaults) { _, datum, output in
       try await output.write(Message(datum.value))
       throw Broken()
     }
@@ -62,7 +62,7 @@ struct Broken: Error, CustomStringConvertible {
     #expect(error.code == .internalError)
     #expect(
       error.message.hasPrefix(
-        "UDF_EXECUTION_ERROR(unknown-container): map stream handler failed for request 'r-1': broken"))
+        "UDF_EXECUTION_ERROR(udf): map stream handler failed for request 'r-1': broken"))
     // The output written before the failure reached numa; no EOT followed it.
     #expect(outcome.responses.dropFirst().map(\.id) == ["r-1"])
     #expect(outcome.responses.last?.hasStatus == false)

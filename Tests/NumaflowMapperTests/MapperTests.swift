@@ -29,7 +29,7 @@ enum Flavour: String, CaseIterable, Sendable {
   case async, sync
 
   func server(maxConcurrentRequests: Int = 512) -> MapServer {
-    var configuration = ServerConfiguration.defaults
+    var configuration = ServerConfiguration.testDefaults
     configuration.maxConcurrentRequests = maxConcurrentRequests
     switch self {
     case .async: return MapServer(mode: .async, configuration: configuration, mapper: Echo())
@@ -191,11 +191,33 @@ enum Flavour: String, CaseIterable, Sendable {
   }
 
   @Test(arguments: Flavour.allCases)
+  func maxConcurrentRequestsBoundsTheHandlerCalls(flavour: Flavour) async throws {
+    let gauge = Gauge()
+    var configuration = ServerConfiguration.testDefaults
+    configuration.maxConcurrentRequests = 4
+    configuration.workerCount = 8  // more threads than the bound, so the bound is what holds
+    let server =
+      switch flavour {
+      case .async:
+        MapServer(configuration: configuration) { _, datum in
+          gauge.enter()
+          defer { gauge.leave() }
+          try await Task.sleep(for: .milliseconds(20))
+          return [Message(datum.value)]
+        }
+      case .sync: MapServer(mode: .sync, configuration: configuration, mapper: GaugedSync(gauge: gauge))
+      }
+    let outputs = try await MapTestClient(server: server).map((0..<40).map { Datum(value: Data("\($0)".utf8)) })
+    #expect(outputs.count == 40)
+    #expect(gauge.peak == 4, "at most maxConcurrentRequests calls at once, and the bound is used")
+  }
+
+  @Test(arguments: Flavour.allCases)
   func aThrowingHandlerIsReportedAsAUDFExecutionError(flavour: Flavour) async throws {
     let server: MapServer
     switch flavour {
-    case .async: server = MapServer { _, _ in throw Boom() }
-    case .sync: server = MapServer(mapper: ThrowingSync())
+    case .async: server = MapServer(configuration: .testDefaults) { _, _ in throw Boom() }
+    case .sync: server = MapServer(configuration: .testDefaults, mapper: ThrowingSync())
     }
     let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("runtime-\(UUID())").path
     defer { try? FileManager.default.removeItem(atPath: runtime) }
@@ -207,12 +229,40 @@ enum Flavour: String, CaseIterable, Sendable {
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
     #expect(
-      error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): map handler failed for request 'doomed-1'"))
+      error.message.hasPrefix("UDF_EXECUTION_ERROR(udf): map handler failed for request 'doomed-1'"))
     #expect(error.message.contains("boom"))
     let status = try #require(try error.unpackGoogleRPCStatus())
     #expect(status.code == .internalError)
     let debugInfo = try #require(status.details.first?.debugInfo)
     #expect(debugInfo.detail.contains("doomed-1"))
+  }
+}
+
+/// How many handler calls run at once, and the most there ever were.
+final class Gauge: @unchecked Sendable {
+  private let lock = NSLock()
+  private var current = 0
+  private var highest = 0
+
+  var peak: Int { lock.withLock { highest } }
+
+  func enter() {
+    lock.withLock {
+      current += 1
+      highest = max(highest, current)
+    }
+  }
+
+  func leave() { lock.withLock { current -= 1 } }
+}
+
+struct GaugedSync: SyncMapper {
+  let gauge: Gauge
+  func map(keys: [String], datum: Datum) throws -> [NumaflowMapper.Message] {
+    gauge.enter()
+    defer { gauge.leave() }
+    usleep(20_000)
+    return [NumaflowMapper.Message(datum.value)]
   }
 }
 

@@ -151,8 +151,8 @@ enum Flavour: String, CaseIterable, Sendable {
   func aThrowingHandlerIsAUDFExecutionError(flavour: Flavour) async throws {
     let server: SourceTransformServer =
       switch flavour {
-      case .async: SourceTransformServer { _, _ in throw Failure() }
-      case .sync: SourceTransformServer(transformer: ThrowingSync())
+      case .async: SourceTransformServer(configuration: .testDefaults) { _, _ in throw Failure() }
+      case .sync: SourceTransformServer(configuration: .testDefaults, transformer: ThrowingSync())
       }
     let outcome = try await SourceTransformTestClient(server: server)
       .exchange(
@@ -163,7 +163,7 @@ enum Flavour: String, CaseIterable, Sendable {
     let error = try #require(outcome.error)
     #expect(error.code == .internalError)
     #expect(
-      error.message.hasPrefix("UDF_EXECUTION_ERROR(unknown-container): source transformer failed for request 'bad-1'"))
+      error.message.hasPrefix("UDF_EXECUTION_ERROR(udf): source transformer failed for request 'bad-1'"))
     #expect(try error.unpackGoogleRPCStatus()?.details.first?.debugInfo?.detail.contains("bad-1") == true)
   }
 }

@@ -27,6 +27,8 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     var outbound: OutboundQueue<WorkerFrame>?
     var load = 0
     var alive = true
+    /// Killed by the pool after the grace period: its end is no failure.
+    var killed = false
   }
 
   private struct State {
@@ -92,7 +94,9 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       }
       await pool.stopWorkers()
       group.addTask {
-        try await Task.sleep(for: configuration.shutdownGracePeriod)
+        // After the grace period (or at once, when it is already over) nothing a worker still
+        // holds can be answered.
+        if !lifecycle.forcedStop.isSignalled { try await Task.sleep(for: configuration.shutdownGracePeriod) }
         pool.killRemaining()
       }
       // The supervisors end when their workers have exited; then the killer is not needed.
@@ -221,15 +225,22 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
   }
 
   private func workerEnded(index: Int, pid: pid_t, exit: String) {
-    let (orphans, expected, allSettled) = state.withLock { state in
+    let (orphans, expected, killed, allSettled) = state.withLock { state in
       let wasRegistered = state.workers[index].outbound != nil
       state.workers[index].alive = false
       state.workers[index].outbound = nil
       if !wasRegistered { state.settled += 1 }
       let orphans = state.pending.filter { $0.value.worker == index && $0.value.result == nil }
-      return (orphans, state.closing, state.settled == state.workers.count)
+      return (orphans, state.closing, state.workers[index].killed, state.settled == state.workers.count)
     }
     if allSettled { settled.signal() }
+    if killed {
+      // Nothing it held can be answered any more; no call may wait for it.
+      let stopped = WorkerError(summary: "worker process \(index) was stopped after the grace period", details: "")
+      for sequence in orphans.keys { complete(sequence, with: .failure(stopped)) }
+      lifecycle.logger.debug("worker killed after the grace period", metadata: ["worker": "\(index)", "pid": "\(pid)"])
+      return
+    }
 
     let clean = expected && WorkerSpawner.exitedCleanly(exit)
     if clean && orphans.isEmpty {
@@ -271,7 +282,12 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
   }
 
   private func killRemaining() {
-    let alive = state.withLock { $0.workers.filter(\.alive).map(\.pid) }
+    let alive = state.withLock { state in
+      state.workers.indices.filter { state.workers[$0].alive }.map { index in
+        state.workers[index].killed = true
+        return state.workers[index].pid
+      }
+    }
     for pid in alive {
       lifecycle.logger.warning(
         "killing a worker that did not stop within the grace period", metadata: ["pid": "\(pid)"])

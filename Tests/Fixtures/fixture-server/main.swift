@@ -2,7 +2,9 @@
 // chooses through its value, for the integration tests.
 // Flags: --kind map|mapstream|batchmap|transformer (default map),
 // --mode async|sync|multiprocess, --handler async|sync (default: sync in sync mode, async
-// otherwise). Transformer outputs keep the input's event time.
+// otherwise), --grace-ms N, --max-concurrent N, --worker-exit STATUS (each worker process
+// exits at once), --entry run|serve|service-group (see the end of this file). Transformer
+// outputs keep the input's event time.
 //
 //   "throw:TEXT"   the handler throws FixtureError(TEXT)
 //   "trap"         the handler traps (fatalError)
@@ -192,15 +194,27 @@ if let status = flag("--worker-exit").flatMap(Int32.init),
   exit(status)
 }
 
+// --grace-ms N: the shutdown grace period; --max-concurrent N: the in-flight bound.
+var configuration = ServerConfiguration.defaults
+if let milliseconds = flag("--grace-ms").flatMap(Int.init) {
+  configuration.shutdownGracePeriod = .milliseconds(milliseconds)
+}
+if let bound = flag("--max-concurrent").flatMap(Int.init) {
+  configuration.maxConcurrentRequests = bound
+}
+
 let server: any NumaflowServer =
   switch (flag("--kind") ?? "map", useSync) {
-  case ("mapstream", _): MapStreamServer(mapStreamer: StreamFixture())
-  case ("batchmap", true): BatchMapServer(mode: try .commandLine(), batchMapper: SyncBatchFixture())
-  case ("batchmap", false): BatchMapServer(batchMapper: AsyncBatchFixture())
-  case ("transformer", true): SourceTransformServer(mode: try .commandLine(), transformer: SyncTransformFixture())
-  case ("transformer", false): SourceTransformServer(mode: try .commandLine(), transformer: AsyncTransformFixture())
-  case (_, true): MapServer(mode: try .commandLine(), mapper: SyncMapFixture())
-  case (_, false): MapServer(mode: try .commandLine(), mapper: AsyncMapFixture())
+  case ("mapstream", _): MapStreamServer(configuration: configuration, mapStreamer: StreamFixture())
+  case ("batchmap", true):
+    BatchMapServer(mode: try .commandLine(), configuration: configuration, batchMapper: SyncBatchFixture())
+  case ("batchmap", false): BatchMapServer(configuration: configuration, batchMapper: AsyncBatchFixture())
+  case ("transformer", true):
+    SourceTransformServer(mode: try .commandLine(), configuration: configuration, transformer: SyncTransformFixture())
+  case ("transformer", false):
+    SourceTransformServer(mode: try .commandLine(), configuration: configuration, transformer: AsyncTransformFixture())
+  case (_, true): MapServer(mode: try .commandLine(), configuration: configuration, mapper: SyncMapFixture())
+  case (_, false): MapServer(mode: try .commandLine(), configuration: configuration, mapper: AsyncMapFixture())
   }
 
 // --entry run (default): the container entry point. serve: embedded, signals not trapped, the

@@ -1,0 +1,134 @@
+import Foundation
+import GRPCCore
+import NumaflowMapper
+import NumaflowProtos
+import NumaflowTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The paths between start and exit that no happy-path test walks: numa cancelling a stream,
+/// a grace period that runs out, many streams at once, worker processes that die or never
+/// start, and the server embedded through `serve()`.
+@Suite(.timeLimit(.minutes(5)))
+struct LifecycleTests {
+  static let modes = ["async", "sync", "multiprocess"]
+
+  @Test(arguments: modes)
+  func aStreamNumaCancelsMidFlightLeavesTheServerServing(mode: String) async throws {
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let requests =
+      [Map_V1_MapRequest.handshakeRequest]
+      + (0..<6).map { Datum(value: Data("sleep:1500".utf8)).mapRequest(id: "slow-\($0)") }
+    let client = server.client
+    let sent = OneShotFlag()
+    let stream = Task {
+      try await client.exchange(requests, awaitingResponses: requests.count) { sent.set() }
+    }
+    while !sent.isSet { try await Task.sleep(for: .milliseconds(10)) }
+    stream.cancel()
+    _ = await stream.result
+
+    #expect(try await client.map(Datum(value: Data("after".utf8))) == [Message("after", tags: ["echo"])])
+    #expect(!FileManager.default.fileExists(atPath: server.errorDirectory), "a cancelled stream is no UDF failure")
+    server.terminate()
+    #expect(try await server.exitStatus() == 0)
+  }
+
+  @Test(arguments: modes)
+  func theGracePeriodEndsWorkThatIsStillRunning(mode: String) async throws {
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode, "--grace-ms", "400"])
+    defer { server.stop() }
+    let requests = [
+      Map_V1_MapRequest.handshakeRequest, Datum(value: Data("sleep:60000".utf8)).mapRequest(id: "endless"),
+    ]
+    let start = ContinuousClock.now
+    let outcome = try await server.client.exchange(requests, awaitingResponses: 2) {
+      try? await Task.sleep(for: .milliseconds(100))
+      server.terminate()
+    }
+    let error = try #require(outcome.error)
+    #expect(error.code == .unavailable)
+    #expect(error.message.contains("grace period is over"))
+    #expect(!outcome.responses.contains { $0.id == "endless" })
+    // Exit 0: numa asked the server to stop. The blocked handler (a thread in sync mode, a
+    // worker process in multiprocess mode) does not hold the exit for its 60 seconds.
+    #expect(try await server.exitStatus(within: .seconds(30)) == 0)
+    #expect(ContinuousClock.now - start < .seconds(30))
+    #expect(!FileManager.default.fileExists(atPath: server.errorDirectory))
+  }
+
+  @Test(arguments: modes)
+  func severalStreamsAtOnceAreEachAnsweredInFull(mode: String) async throws {
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let client = server.client
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for stream in 0..<4 {
+        group.addTask {
+          let datums = (0..<1_000).map { Datum(keys: ["s\(stream)"], value: Data("s\(stream)-v\($0)".utf8)) }
+          let outputs = try await client.map(datums)
+          for (index, messages) in outputs.enumerated() {
+            #expect(messages == [Message("s\(stream)-v\(index)", keys: ["s\(stream)"], tags: ["echo"])])
+          }
+        }
+      }
+      try await group.waitForAll()
+    }
+  }
+
+  @Test func aWorkerThatDiesWhileIdleIsAUDFFailure() async throws {
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", "multiprocess"])
+    defer { server.stop() }
+    #expect(try await server.client.map(Datum(value: Data("warm".utf8))).count == 1)
+    let worker = try #require(server.childPIDs.first)
+    kill(worker, SIGKILL)
+
+    #expect(try await server.exitStatus() == 1)
+    let message = try #require(try server.persistedFailure()["message"] as? String)
+    #expect(message.hasPrefix("UDF_EXECUTION_ERROR(udf): worker process"))
+    #expect(message.contains("(pid \(worker)) was killed by signal 9"))
+    #expect(message.hasSuffix("while idle"))
+  }
+
+  @Test func aWorkerThatNeverStartsIsAUDFFailure() async throws {
+    let server = try await ServerUnderTest(
+      "fixture-server", arguments: ["--mode", "multiprocess", "--worker-exit", "7"], waitUntilServing: false)
+    defer { server.stop() }
+    #expect(try await server.exitStatus() == 1)
+    let message = try #require(try server.persistedFailure()["message"] as? String)
+    #expect(message.contains("exited with status 7 while idle"))
+  }
+
+  @Test func serveInMultiprocessModeStartsItsWorkersOnce() async throws {
+    let server = try await ServerUnderTest(
+      "fixture-server", arguments: ["--mode", "multiprocess", "--entry", "serve"],
+      environment: ["NUMAFLOW_CPU_LIMIT": "2"])
+    defer { server.stop() }
+    let outputs = try await server.client.map((0..<200).map { Datum(value: Data("v\($0)".utf8)) })
+    #expect(outputs.count == 200)
+    // Each worker runs `main` again, which calls serve() again: it must serve its server
+    // process, not bind the socket (deleting the server's) and start workers of its own.
+    let workers = server.childPIDs
+    #expect(workers.count == 2)
+    for worker in workers {
+      let grandchildren =
+        ((try? String(contentsOfFile: "/proc/\(worker)/task/\(worker)/children", encoding: .utf8)) ?? "")
+      #expect(grandchildren.trimmingCharacters(in: .whitespaces).isEmpty, "worker \(worker) started processes")
+    }
+    #expect(FileManager.default.fileExists(atPath: server.socketPath))
+    #expect(try await server.client.isReady())
+  }
+}
+
+/// Set once, read from anywhere.
+final class OneShotFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false
+
+  var isSet: Bool { lock.withLock { value } }
+  func set() { lock.withLock { value = true } }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import NumaflowTesting
+import Testing
+
+@testable import NumaflowCore
+
+/// The worker pool with stand-in workers that misbehave: they cannot be started, exit at once,
+/// or close their connection and run on. No call may wait for a worker that cannot answer.
+@Suite(.timeLimit(.minutes(1)))
+struct WorkerPoolTests {
+  let codec = WorkerCodec<String, String>(
+    encodeRequest: { Array($0.utf8) },
+    decodeRequest: { String(decoding: $0, as: UTF8.self) },
+    encodeResponse: { Array($0.utf8) },
+    decodeResponse: { String(decoding: $0, as: UTF8.self) },
+    requestID: { $0 }
+  )
+
+  func lifecycle() throws -> ServerLifecycle {
+    var configuration = ServerConfiguration.testDefaults
+    configuration.workerCount = 1
+    configuration.runtimeDirectory = try makeTemporaryDirectory(prefix: "worker-pool")
+    return ServerLifecycle(configuration: configuration)
+  }
+
+  func shell(_ script: String) -> WorkerSpawner.Command {
+    WorkerSpawner.Command(executable: "/bin/sh", arguments: ["sh", "-c", script])
+  }
+
+  @Test func aWorkerThatCannotBeStartedIsAConfigurationError() async throws {
+    let command = WorkerSpawner.Command(executable: "/nonexistent/udf", arguments: ["udf"])
+    let lifecycle = try lifecycle()
+    await #expect {
+      try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: command) { _ in }
+    } throws: { error in
+      let error = error as? ConfigurationError
+      return error?.code == .workerSpawn && error?.message.contains("/nonexistent/udf") == true
+    }
+  }
+
+  @Test func aWorkerThatNeverStartsIsAUDFFailureAndNoCallWaitsForIt() async throws {
+    let lifecycle = try lifecycle()
+    try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell("exit 4")) { pool in
+      let failed: Void? = try await finishes(within: .seconds(10)) { await lifecycle.failed.wait() }
+      #expect(failed != nil, "the worker's exit was not reported")
+      await #expect(throws: WorkerError.self) { try await pool.call("late") }
+    }
+    let failure = try #require(lifecycle.failure)
+    #expect(failure.code == .workerDied)
+    #expect(failure.message.contains("exited with status 4 while idle"))
+  }
+
+  @Test func aWorkerThatClosesItsConnectionButRunsOnFailsWhatItHeld() async throws {
+    let lifecycle = try lifecycle()
+    // Reads one request, then closes its end and sleeps: it can never answer.
+    let script = "head -c 1 <&3 >/dev/null; exec 3>&-; sleep 60"
+    try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell(script)) { pool in
+      let outcome = try await finishes(within: .seconds(20)) {
+        do {
+          return try await pool.call("held")
+        } catch {
+          return "\(error)"
+        }
+      }
+      let error = try #require(outcome, "the call waited for a worker that could not answer")
+      #expect(error.contains("closed its connection but kept running (it was killed)"))
+      #expect(error.contains("'held'"))
+    }
+    #expect(lifecycle.failure == nil, "the failed call is its stream's failure; the pool reports nothing twice")
+  }
+}
