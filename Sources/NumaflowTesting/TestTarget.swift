@@ -11,6 +11,8 @@ import SwiftProtobuf
 package enum TestTarget: Sendable {
   case host(ServerHost, runtimeDirectory: String?)
   case socket(String)
+  /// A host already serving in this process, within ``withConnection(_:)``.
+  case connected(GRPCClient<InProcessTransport.Client>)
 
   /// A target for `server`, served in this process; a UDF failure is persisted under
   /// `runtimeDirectory` (a temporary directory by default).
@@ -28,18 +30,30 @@ package enum TestTarget: Sendable {
     switch self {
     case .socket(let path):
       return try await withUnixSocketClient(path: path) { try await body(overSocket($0)) }
-    case .host(let host, let runtimeDirectory):
-      guard host.worker == nil else {
-        throw ConfigurationError(
-          .needsProcess, "multiprocess mode needs a real server process: run it and connect through its socket")
-      }
-      var configuration = host.configuration
-      configuration.runtimeDirectory = try runtimeDirectory ?? makeTemporaryDirectory(prefix: "numaflow-runtime")
-      let lifecycle = ServerLifecycle(configuration: configuration)
-      return try await withResult { result in
-        try await host.withServices(lifecycle) { services in
-          result.set(try await withInProcessServer(services: services) { try await body(inProcess($0)) })
-        }
+    case .connected(let client):
+      return try await body(inProcess(client))
+    case .host:
+      return try await withConnection { try await $0.withClient(overSocket: overSocket, inProcess: inProcess, body) }
+    }
+  }
+
+  /// Runs `body` with a target whose calls all reach one run of the server: for a host, it
+  /// is served in this process until `body` returns (so state the host keeps, such as a
+  /// published sequence's, lasts from one call to the next); a socket is itself.
+  package func withConnection<Result: Sendable>(
+    _ body: @Sendable @escaping (TestTarget) async throws -> Result
+  ) async throws -> Result {
+    guard case .host(let host, let runtimeDirectory) = self else { return try await body(self) }
+    guard host.worker == nil else {
+      throw ConfigurationError(
+        .needsProcess, "multiprocess mode needs a real server process: run it and connect through its socket")
+    }
+    var configuration = host.configuration
+    configuration.runtimeDirectory = try runtimeDirectory ?? makeTemporaryDirectory(prefix: "numaflow-runtime")
+    let lifecycle = ServerLifecycle(configuration: configuration)
+    return try await withResult { result in
+      try await host.withServices(lifecycle) { services in
+        result.set(try await withInProcessServer(services: services) { try await body(.connected($0)) })
       }
     }
   }

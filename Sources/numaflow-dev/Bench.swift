@@ -97,7 +97,7 @@ extension NumaflowDev {
         "window": window,
         "seconds": (seconds * 1000).rounded() / 1000,
         "messages_per_second": Int(Double(count) / seconds),
-        "server_cpu_us_per_message": pid == nil ? -1 : Int(((cpuAfter - cpuBefore) / Double(count) * 1e6).rounded()),
+        "server_cpu_us_per_message": pid == nil ? -1 : ((cpuAfter - cpuBefore) / Double(count) * 1e7).rounded() / 10,
         "server_peak_rss_mb": rss,
       ]
       let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])

@@ -1,0 +1,54 @@
+import Foundation
+import NumaflowProtos
+
+/// Serves a user-defined source on `source.sock` (server-info `sourcer-server-info`).
+///
+/// ```swift
+/// import NumaflowSourcer
+///
+/// try await SourceServer(sourcer: Counter()).run()
+/// ```
+///
+/// or, for an `AsyncSequence` of ``SourceRecord``s, with the bookkeeping done for you
+/// (offsets, unacked messages, redelivery, back-pressure):
+///
+/// ```swift
+/// try await SourceServer(publishing: lines.map { SourceRecord($0) }).run()
+/// ```
+///
+/// A source has one mode: numa calls it one method at a time. Entry points:
+/// ``NumaflowCore/NumaflowServer``.
+public struct SourceServer: NumaflowServer {
+  public let host: ServerHost
+
+  /// A server for a source you wrote.
+  public init(configuration: ServerConfiguration = .defaults, sourcer: some Sourcer) {
+    host = ServerHost(endpoint: .source, configuration: configuration) { lifecycle in
+      [SourceService(sourcer: sourcer, lifecycle: lifecycle)]
+    }
+  }
+
+  /// A server that publishes `records` as a source, at least once: see ``SequenceSource``.
+  ///
+  /// - Parameters:
+  ///   - records: The records, in order. When the sequence ends, reads find nothing more;
+  ///     when it throws, that is a UDF failure.
+  ///   - maxUnacked: How many records the server holds at most: read from the sequence but
+  ///     not yet acked. At the bound it stops pulling from the sequence.
+  ///   - pending: How many records the sequence still has, when it can tell.
+  public init<Records: AsyncSequence & Sendable>(
+    configuration: ServerConfiguration = .defaults,
+    publishing records: Records,
+    maxUnacked: Int = 10_000,
+    pending: (@Sendable () -> Int?)? = nil
+  ) where Records.Element == SourceRecord {
+    host = ServerHost(endpoint: .source, configuration: configuration) { lifecycle, body in
+      let source = SequenceSource(maxUnacked: maxUnacked, upstreamPending: pending, logger: lifecycle.logger)
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await source.pump(records, lifecycle: lifecycle) }
+        try await body([SourceService(sourcer: source, lifecycle: lifecycle)])
+        group.cancelAll()
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import GRPCCore
+import NumaflowCore
+import NumaflowProtos
+import SwiftProtobuf
+
+/// Adapts the generated `source.v1.Source` service to a ``Sourcer``: five RPCs on one host.
+struct SourceService: Source_V1_Source.SimpleServiceProtocol {
+  let sourcer: any Sourcer
+  let lifecycle: ServerLifecycle
+
+  /// A handshake, then one read at a time: its messages as they are written, then an EOT.
+  func readFn(
+    request: RPCAsyncSequence<Source_V1_ReadRequest, any Error>,
+    response: RPCWriter<Source_V1_ReadResponse>,
+    context: ServerContext
+  ) async throws {
+    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: \.result.payload.count) {
+      outbound in
+      try await serveStream(
+        requests: request, outbound: outbound, shape: .read, handlerName: "source read handler", lifecycle: lifecycle
+      ) { reader, session in
+        while let event = await reader.next() {
+          guard case .request(_, let wire) = event, session.begin() else { break }
+          defer { session.end() }
+          let read = ReadRequest(
+            count: Int(clamping: wire.request.numRecords), timeout: .milliseconds(wire.request.timeoutInMs))
+          do {
+            try await withDeadline(read.timeout) { [sourcer] in
+              try await sourcer.read(read, output: MessageWriter(count: read.count, outbound: outbound))
+            }
+            try await outbound.send(.endOfTransmission)
+          } catch {
+            session.handlerFailed(error, subject: "a read of up to \(read.count) messages")
+            break
+          }
+        }
+      }
+    }
+  }
+
+  /// A handshake, then exactly one response per ack request, in order.
+  func ackFn(
+    request: RPCAsyncSequence<Source_V1_AckRequest, any Error>,
+    response: RPCWriter<Source_V1_AckResponse>,
+    context: ServerContext
+  ) async throws {
+    let handler = RequestHandler<Source_V1_AckRequest, Source_V1_AckResponse>(name: "source ack handler") {
+      [sourcer] request in
+      try await sourcer.ack(request.request.offsets.map(Offset.init))
+      return .success
+    }
+    try await serveOneResponsePerRequest(
+      requests: request, responses: response, shape: .ack, handler: handler, lifecycle: lifecycle)
+  }
+
+  func nackFn(request: Source_V1_NackRequest, context: ServerContext) async throws -> Source_V1_NackResponse {
+    try await answerUnary(rpc: "NackFn", handlerName: "source nack handler", lifecycle: lifecycle) {
+      for entry in request.request {
+        try await sourcer.nack(
+          entry.offsets.map(Offset.init), options: entry.hasNackOptions ? NackOptions(entry.nackOptions) : nil)
+      }
+      var response = Source_V1_NackResponse()
+      response.result.success = Google_Protobuf_Empty()
+      return response
+    }
+  }
+
+  func pendingFn(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Source_V1_PendingResponse {
+    try await answerUnary(rpc: "PendingFn", handlerName: "source pending handler", lifecycle: lifecycle) {
+      var response = Source_V1_PendingResponse()
+      // The protocol's "unavailable" is a negative count.
+      response.result.count = try await sourcer.pending().map(Int64.init) ?? -1
+      return response
+    }
+  }
+
+  func partitionsFn(request: Google_Protobuf_Empty, context: ServerContext) async throws
+    -> Source_V1_PartitionsResponse
+  {
+    try await answerUnary(rpc: "PartitionsFn", handlerName: "source partitions handler", lifecycle: lifecycle) {
+      var response = Source_V1_PartitionsResponse()
+      response.result.partitions = try await sourcer.partitions()
+      if let total = try await sourcer.totalPartitions() { response.result.totalPartitions = total }
+      return response
+    }
+  }
+
+  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Source_V1_ReadyResponse {
+    var ready = Source_V1_ReadyResponse()
+    ready.ready = true
+    return ready
+  }
+}
+
+/// Runs `body`, cancelling it when `timeout` is over; a body that ends by that cancellation
+/// returns normally. A timeout of zero means none.
+func withDeadline(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
+  guard timeout > .zero else { return try await body() }
+  try await withThrowingTaskGroup(of: Bool.self) { group in
+    group.addTask {
+      do {
+        try await body()
+      } catch  where Task.isCancelled {
+        // Cancelled by the deadline (or the stream): what was written stands.
+      }
+      return true
+    }
+    group.addTask {
+      try? await Task.sleep(for: timeout)
+      return false
+    }
+    while let finished = try await group.next() {
+      group.cancelAll()
+      if finished { break }
+    }
+  }
+}
+
+extension StreamShape<Source_V1_ReadRequest, Source_V1_ReadResponse> {
+  /// `ReadFn`: a handshake, then read requests.
+  static let read = StreamShape(
+    rpc: "ReadFn",
+    classify: { request in
+      if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
+      guard request.hasRequest else { return .invalid(id: "", problem: "it carries no read request") }
+      return .request(id: "")
+    },
+    handshakeResponse: {
+      var response = Source_V1_ReadResponse()
+      response.handshake.sot = true
+      response.status.eot = false
+      response.status.code = .success
+      return response
+    }(),
+    cost: \.result.payload.count,
+    maxInFlight: 1
+  )
+}
+
+extension StreamShape<Source_V1_AckRequest, Source_V1_AckResponse> {
+  /// `AckFn`: a handshake, then ack requests answered one at a time, in order.
+  static let ack = StreamShape(
+    rpc: "AckFn",
+    classify: { request in
+      if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
+      guard request.hasRequest else { return .invalid(id: "", problem: "it carries no ack request") }
+      return .request(id: request.request.offsets.map { Offset($0).description }.joined(separator: ","))
+    },
+    handshakeResponse: {
+      var response = Source_V1_AckResponse.success
+      response.handshake.sot = true
+      return response
+    }(),
+    cost: { _ in 0 },
+    maxInFlight: 1
+  )
+}
+
+extension Source_V1_AckResponse {
+  static var success: Self {
+    var response = Self()
+    response.result.success = Google_Protobuf_Empty()
+    return response
+  }
+}
+
+extension Source_V1_ReadResponse {
+  /// The end of one read.
+  static var endOfTransmission: Self {
+    var response = Self()
+    response.status.eot = true
+    response.status.code = .success
+    return response
+  }
+}
