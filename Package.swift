@@ -108,6 +108,7 @@ let package = Package(
       name: "numaflow-dev",
       dependencies: [
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
+        "NumaflowSourcer",
         "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf,
       ],
       swiftSettings: swiftSettings
@@ -119,6 +120,8 @@ let package = Package(
     example("mapstream-flatmap-stream", module: "NumaflowMapStreamer"),
     example("batchmap-flatmap", module: "NumaflowBatchMapper"),
     example("sourcetransform-event-time-filter", module: "NumaflowSourceTransformer"),
+    example("source-simple", module: "NumaflowSourcer"),
+    example("source-async-sequence", module: "NumaflowSourcer"),
 
     // A gRPC echo server with no SDK in it: the benchmark's baseline.
     .executableTarget(

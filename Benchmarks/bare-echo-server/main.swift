@@ -1,7 +1,10 @@
 // The benchmark's baseline: a grpc-swift-2 map.v1.Map server with no SDK in it. It answers
 // the handshake, then echoes each request inline as one result; it writes no server-info.
+// With --source it serves source.v1.Source instead: each read writes its count of counter
+// messages (each with a random x-txn-id header, as the reference's simple source), one write
+// each, then the EOT; each ack is answered inline.
 //
-// usage: bare-echo-server SOCKET_PATH [--window BYTES]
+// usage: bare-echo-server SOCKET_PATH [--window BYTES] [--source]
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
@@ -37,6 +40,82 @@ struct EchoService: Map_V1_Map.SimpleServiceProtocol {
   }
 }
 
+struct SourceEchoService: Source_V1_Source.SimpleServiceProtocol {
+  final class Counter: @unchecked Sendable {
+    let lock = NSLock()
+    var next = 0
+    func take() -> Int {
+      lock.withLock {
+        defer { next += 1 }; return next
+      }
+    }
+  }
+  let counter = Counter()
+
+  func readFn(
+    request: RPCAsyncSequence<Source_V1_ReadRequest, any Error>,
+    response: RPCWriter<Source_V1_ReadResponse>,
+    context: ServerContext
+  ) async throws {
+    for try await message in request {
+      var reply = Source_V1_ReadResponse()
+      if message.hasHandshake {
+        reply.handshake.sot = true
+        try await response.write(reply)
+        continue
+      }
+      for _ in 0..<message.request.numRecords {
+        let index = counter.take()
+        var record = Source_V1_ReadResponse()
+        record.result.payload = Data(String(index + 1).utf8)
+        record.result.offset.offset = Data(String(index).utf8)
+        record.result.eventTime = Google_Protobuf_Timestamp(date: Date())
+        record.result.headers = ["x-txn-id": UUID().uuidString]
+        try await response.write(record)
+      }
+      reply.status.eot = true
+      try await response.write(reply)
+    }
+  }
+
+  func ackFn(
+    request: RPCAsyncSequence<Source_V1_AckRequest, any Error>,
+    response: RPCWriter<Source_V1_AckResponse>,
+    context: ServerContext
+  ) async throws {
+    for try await message in request {
+      var reply = Source_V1_AckResponse()
+      reply.result.success = Google_Protobuf_Empty()
+      if message.hasHandshake { reply.handshake.sot = true }
+      try await response.write(reply)
+    }
+  }
+
+  func nackFn(request: Source_V1_NackRequest, context: ServerContext) async throws -> Source_V1_NackResponse {
+    var reply = Source_V1_NackResponse()
+    reply.result.success = Google_Protobuf_Empty()
+    return reply
+  }
+
+  func pendingFn(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Source_V1_PendingResponse {
+    Source_V1_PendingResponse()
+  }
+
+  func partitionsFn(request: Google_Protobuf_Empty, context: ServerContext) async throws
+    -> Source_V1_PartitionsResponse
+  {
+    var reply = Source_V1_PartitionsResponse()
+    reply.result.partitions = [0]
+    return reply
+  }
+
+  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Source_V1_ReadyResponse {
+    var ready = Source_V1_ReadyResponse()
+    ready.ready = true
+    return ready
+  }
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
   FileHandle.standardError.write(Data("usage: bare-echo-server SOCKET_PATH [--window BYTES]\n".utf8))
@@ -52,5 +131,6 @@ let transport = HTTP2ServerTransport.Posix(
     if let window { config.http2.targetWindowSize = window }
   }
 )
-let server = GRPCServer(transport: transport, services: [EchoService()])
+let service: any RegistrableRPCService = arguments.contains("--source") ? SourceEchoService() : EchoService()
+let server = GRPCServer(transport: transport, services: [service])
 try await server.serve()

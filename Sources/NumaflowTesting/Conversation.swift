@@ -28,9 +28,11 @@ package final class Conversation<Request: Sendable, Response: Sendable> {
   }
 }
 
-/// Opens one stream with `open` and runs `body` on it; the stream is half-closed when `body`
-/// returns, and what the server still sends is read until it ends the stream.
+/// Opens one stream with `open`, sends `opening` at once (a handshake: a server may answer
+/// nothing, not even headers, before it has one), and runs `body` on the stream; the stream is
+/// half-closed when `body` returns, and what the server still sends is read until it ends it.
 package func converse<Request: Sendable, Response: Sendable, Result: Sendable>(
+  opening: Request,
   open:
     @Sendable (
       StreamingClientRequest<Request>,
@@ -39,6 +41,7 @@ package func converse<Request: Sendable, Response: Sendable, Result: Sendable>(
   _ body: @Sendable @escaping (Conversation<Request, Response>) async throws -> Result
 ) async throws -> Result {
   let (requests, continuation) = AsyncStream<Request>.makeStream()
+  continuation.yield(opening)
   let request = StreamingClientRequest<Request> { writer in
     for await next in requests { try await writer.write(next) }
   }

@@ -164,10 +164,10 @@ public struct SourceTestClient: Sendable {
     _ body: @Sendable @escaping (ReadStream) async throws -> Result
   ) async throws -> Result {
     try await withSourceClient { client in
-      try await converse(open: { try await client.readFn(request: $0, onResponse: $1) }) { conversation in
-        var handshake = Source_V1_ReadRequest()
-        handshake.handshake.sot = true
-        conversation.send(handshake)
+      var handshake = Source_V1_ReadRequest()
+      handshake.handshake.sot = true
+      return try await converse(opening: handshake, open: { try await client.readFn(request: $0, onResponse: $1) }) {
+        conversation in
         guard let reply = try await conversation.receive(), reply.hasHandshake, reply.handshake.sot else {
           throw ProtocolViolation("ReadFn: the server's first message was not a handshake with sot=true")
         }
@@ -181,10 +181,10 @@ public struct SourceTestClient: Sendable {
     _ body: @Sendable @escaping (AckStream) async throws -> Result
   ) async throws -> Result {
     try await withSourceClient { client in
-      try await converse(open: { try await client.ackFn(request: $0, onResponse: $1) }) { conversation in
-        var handshake = Source_V1_AckRequest()
-        handshake.handshake.sot = true
-        conversation.send(handshake)
+      var handshake = Source_V1_AckRequest()
+      handshake.handshake.sot = true
+      return try await converse(opening: handshake, open: { try await client.ackFn(request: $0, onResponse: $1) }) {
+        conversation in
         guard let reply = try await conversation.receive(), reply.hasHandshake, reply.handshake.sot else {
           throw ProtocolViolation("AckFn: the server's first message was not a handshake with sot=true")
         }

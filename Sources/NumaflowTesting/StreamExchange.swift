@@ -12,6 +12,11 @@ package struct StreamOutcome<Response: Sendable>: Sendable {
   package var responses: [Response]
   /// The status the stream ended with, when not OK.
   package var error: RPCError?
+
+  package init(responses: [Response], error: RPCError?) {
+    self.responses = responses
+    self.error = error
+  }
 }
 
 /// Opens one bidirectional stream on a generated client: the kind-specific method call.

@@ -13,7 +13,7 @@ struct InputRecord: Decodable {
   var headers: [String: String]?
 
   /// A record's fields, checked: what every kind builds its datum from.
-  struct Fields {
+  struct Fields: Sendable {
     var keys: [String]
     var value: Data
     var eventTime: Date
@@ -80,15 +80,24 @@ extension UInt8 {
 
 /// One output line: which input it came from, and the message.
 struct OutputRecord: Encodable {
-  var input: Int
+  /// Which input record the message came from; a source's messages have none.
+  var input: Int?
+  /// A source message's offset (its bytes as text, or base64) and partition.
+  var offset: String?
+  var partition: Int32?
   var keys: [String]
   var value: String?
   var value_base64: String?
-  var tags: [String]
+  var tags: [String]?
   var event_time: String?
+  var headers: [String: String]?
   var user_metadata: [String: [String: String]]?
+  /// Whether numaflow-dev nacked the source message instead of acking it.
+  var nacked: Bool?
 
-  init(input: Int, value: Data, keys: [String], tags: [String], userMetadata: MessageMetadata, eventTime: Date? = nil) {
+  init(
+    input: Int?, value: Data, keys: [String], tags: [String]?, userMetadata: MessageMetadata, eventTime: Date? = nil
+  ) {
     self.input = input
     self.keys = keys
     self.tags = tags

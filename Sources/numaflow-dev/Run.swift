@@ -13,6 +13,7 @@ extension NumaflowDev {
 
         Example:
           numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- .build/debug/map-even-odd
+          numaflow-dev run source --count 10 -- .build/debug/source-simple
 
         Kinds:
         """ + UDFKind.all.map { "  \($0.name): \($0.runs)" }.joined(separator: "\n")
@@ -21,21 +22,29 @@ extension NumaflowDev {
     @Argument(help: "The kind of UDF.")
     var kind: UDFKind
 
-    @Option(help: "JSON-lines input file, or - for standard input.")
-    var input: String
+    @Option(help: "JSON-lines input file, or - for standard input (every kind but source).")
+    var input: String?
+
+    @OptionGroup var source: SourceOptions
 
     @OptionGroup var runDirectory: RunDirectoryOption
 
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
     var server: [String] = []
 
+    func validate() throws {
+      if kind.readsInput && input == nil {
+        throw ValidationError("\(kind) needs records: give --input FILE (or - for standard input)")
+      }
+    }
+
     func run() async throws {
-      let records = try InputRecord.read(input)
+      let records = try input.map(InputRecord.read) ?? []
       let session = try await ServerSession.start(
         command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
       let outputs: [OutputRecord]
       do {
-        outputs = try await kind.run(records, session.socketPath)
+        outputs = try await kind.run(RunInput(records: records, source: source), session.socketPath)
       } catch {
         let status = await session.process.stop()
         log("the server failed: \(error)")

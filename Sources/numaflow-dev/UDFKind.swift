@@ -4,6 +4,7 @@ import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
 import NumaflowSourceTransformer
+import NumaflowSourcer
 import NumaflowTesting
 import SwiftProtobuf
 
@@ -14,16 +15,18 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   let name: String
   /// What `run` does with the records, for `--help`.
   let runs: String
+  /// Whether `run` needs input records (every kind but a source, which makes its own).
+  var readsInput: Bool { endpoint != .source }
   let endpoint: Endpoint
   let isReady: @Sendable (_ socketPath: String) async throws -> Bool
   /// Opens a stream, sends only the handshake, and says whether the first reply is one.
   let answersHandshake: @Sendable (_ socketPath: String) async throws -> Bool
-  /// Sends every record and returns the output lines, in input order.
-  let run: @Sendable (_ records: [InputRecord.Fields], _ socketPath: String) async throws -> [OutputRecord]
+  /// Sends every record (or reads from a source) and returns the output lines, in order.
+  let run: @Sendable (_ input: RunInput, _ socketPath: String) async throws -> [OutputRecord]
   /// Keeps `window` requests of `payload` in flight until `total` are answered.
   let drive: @Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data) async throws -> Int
 
-  static let all: [UDFKind] = [.map, .mapStream, .batchMap, .transformer]
+  static let all: [UDFKind] = [.map, .mapStream, .batchMap, .transformer, .source]
 
   var description: String { name }
 
@@ -46,7 +49,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     endpoint: Endpoint,
     isReady: @escaping @Sendable (String) async throws -> Bool,
     answersHandshake: @escaping @Sendable (String) async throws -> Bool,
-    run: @escaping @Sendable ([InputRecord.Fields], String) async throws -> [OutputRecord],
+    run: @escaping @Sendable (RunInput, String) async throws -> [OutputRecord],
     drive: @escaping @Sendable (String, Int, Int, Data) async throws -> Int
   ) {
     (self.name, self.runs, self.endpoint) = (name, runs, endpoint)
@@ -57,7 +60,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     "map", runs: "all records in flight on one stream", endpoint: .map,
     isReady: { try await MapTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
-    run: { records, socket in try await MapTestClient(socketPath: socket).map(records.map(\.datum)).outputRecords },
+    run: { input, socket in try await MapTestClient(socketPath: socket).map(input.datums).outputRecords },
     drive: { socket, total, window, payload in
       try await MapTestClient(socketPath: socket).drive(total: total, window: window, makeRequest: mapRequest(payload))
     }
@@ -67,9 +70,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     "mapstream", runs: "outputs in the order written", endpoint: .mapStream,
     isReady: { try await MapStreamTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
-    run: { records, socket in
-      try await MapStreamTestClient(socketPath: socket).mapStream(records.map(\.datum)).outputRecords
-    },
+    run: { input, socket in try await MapStreamTestClient(socketPath: socket).mapStream(input.datums).outputRecords },
     drive: { socket, total, window, payload in
       try await MapStreamTestClient(socketPath: socket).drive(
         total: total, window: window, makeRequest: mapRequest(payload))
@@ -80,9 +81,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     "batchmap", runs: "all records form one batch", endpoint: .batchMap,
     isReady: { try await BatchMapTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
-    run: { records, socket in
-      try await BatchMapTestClient(socketPath: socket).mapBatch(records.map(\.datum)).outputRecords
-    },
+    run: { input, socket in try await BatchMapTestClient(socketPath: socket).mapBatch(input.datums).outputRecords },
     // numa reads and sends batches of its read batch size, one at a time.
     drive: { socket, total, window, payload in
       try await BatchMapTestClient(socketPath: socket).drive(
@@ -98,8 +97,8 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
         .exchange([.handshakeRequest], awaitingResponses: 1, timeout: .seconds(10))
       return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
     },
-    run: { records, socket in
-      try await SourceTransformTestClient(socketPath: socket).transform(records.map(\.datum)).enumerated().flatMap {
+    run: { input, socket in
+      try await SourceTransformTestClient(socketPath: socket).transform(input.datums).enumerated().flatMap {
         index, messages in
         messages.map {
           OutputRecord(
@@ -118,6 +117,35 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
         request.request.eventTime = eventTime
         return request
       }
+    }
+  )
+
+  static let source = UDFKind(
+    "source", runs: "reads and acks as numa does; one line per message read (no --input)", endpoint: .source,
+    isReady: { try await SourceTestClient(socketPath: $0).isReady() },
+    answersHandshake: { socket in
+      // A read of nothing: the handshake, then an EOT.
+      (try? await SourceTestClient(socketPath: socket).read(count: 0, timeout: .milliseconds(10))) != nil
+    },
+    run: { input, socket in
+      let lines = LineCollector()
+      _ = try await SourceTestClient(socketPath: socket).run(
+        batchSize: input.batchSize, readTimeout: input.readTimeout, total: input.count, timeLimit: input.timeLimit,
+        nackEvery: input.nackEvery
+      ) { message, nacked in
+        var line = OutputRecord(
+          input: nil, value: message.value, keys: message.keys, tags: nil, userMetadata: message.userMetadata,
+          eventTime: message.eventTime)
+        line.offset = message.offset.text ?? message.offset.value.base64EncodedString()
+        line.partition = message.offset.partitionID
+        line.headers = message.headers.isEmpty ? nil : message.headers
+        line.nacked = nacked
+        lines.append(line)
+      }
+      return lines.all
+    },
+    drive: { socket, total, window, _ in
+      try await SourceTestClient(socketPath: socket).run(batchSize: window, total: total, timeLimit: .seconds(600))
     }
   )
 
@@ -140,6 +168,20 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       return request
     }
   }
+}
+
+extension RunInput {
+  /// The datums numa would send for the records.
+  var datums: [Datum] { records.map(\.datum) }
+}
+
+/// Output lines gathered from a callback.
+final class LineCollector: @unchecked Sendable {
+  private let lock = NSLock()
+  private var lines: [OutputRecord] = []
+
+  var all: [OutputRecord] { lock.withLock { lines } }
+  func append(_ line: OutputRecord) { lock.withLock { lines.append(line) } }
 }
 
 extension InputRecord.Fields {

@@ -97,6 +97,46 @@ struct ExampleTests {
     #expect(lines == Self.flatmapOutput)
   }
 
+  /// The reference's output for `--count 10 --batch-size 4 --nack-every 3`, with event times
+  /// left out and the random `x-txn-id` header values blanked.
+  @Test func sourceSimple() async throws {
+    let lines = try numaflowDev(
+      [
+        "run", "source", "--count", "10", "--batch-size", "4", "--nack-every", "3", "--",
+        ServerUnderTest.binary("source-simple"),
+      ])
+    let expected = [
+      ("0", "1", false), ("1", "2", false), ("2", "3", true), ("3", "4", false), ("2", "4", false), ("4", "5", true),
+      ("5", "6", false), ("6", "7", false), ("4", "7", true), ("7", "8", false),
+    ].map { offset, value, nacked in
+      #"{"headers":{"x-txn-id":""},"keys":[],"nacked":\#(nacked),"offset":"\#(offset)","partition":0,"value":"\#(value)"}"#
+    }
+    #expect(try lines.map(withoutTimes) == expected)
+  }
+
+  @Test func sourceAsyncSequencePublishesAFileLineByLine() async throws {
+    let directory = try makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/input.log"
+    try Data("alpha\nbeta\ngamma\n".utf8).write(to: URL(fileURLWithPath: path))
+    let lines = try numaflowDev(
+      ["run", "source", "--count", "3", "--", ServerUnderTest.binary("source-async-sequence"), "--file", path])
+    #expect(
+      try lines.map(withoutTimes)
+        == ["alpha", "beta", "gamma"].enumerated().map { offset, value in
+          #"{"keys":["line"],"nacked":false,"offset":"\#(offset)","partition":0,"value":"\#(value)"}"#
+        })
+  }
+
+  /// A source output line without its event time, and with header values blanked.
+  func withoutTimes(_ line: String) throws -> String {
+    var object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    object["event_time"] = nil
+    if let headers = object["headers"] as? [String: String] { object["headers"] = headers.mapValues { _ in "" } }
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self)
+  }
+
   /// `--run-dir`, as used for servers of other SDKs: a server-info left behind there is not
   /// taken for the new server's, and the directory is kept, emptied of what the server wrote.
   @Test func givenRunDirectory() async throws {
@@ -120,18 +160,23 @@ struct ExampleTests {
     let inputPath = directory + "/input.jsonl"
     try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
 
+    return try numaflowDev(
+      ["run", kind, "--input", inputPath] + (runDirectory.map { ["--run-dir", $0] } ?? [])
+        + ["--", ServerUnderTest.binary(example), "--mode", mode])
+  }
+
+  /// Runs numaflow-dev with `arguments` and returns its stdout lines; it must exit 0.
+  func numaflowDev(_ arguments: [String]) throws -> [String] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: ServerUnderTest.binary("numaflow-dev"))
-    process.arguments =
-      ["run", kind, "--input", inputPath] + (runDirectory.map { ["--run-dir", $0] } ?? [])
-      + ["--", ServerUnderTest.binary(example), "--mode", mode]
+    process.arguments = arguments
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
     try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "numaflow-dev run failed for \(example) in \(mode) mode")
+    #expect(process.terminationStatus == 0, "numaflow-dev \(arguments) failed")
     return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
   }
 

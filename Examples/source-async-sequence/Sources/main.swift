@@ -1,0 +1,18 @@
+// Publishes the lines of a file as a Numaflow source, following the file as it grows:
+// `SourceServer(publishing:)` assigns offsets, keeps every line until numa acks it, sends
+// nacked lines again before new ones, and stops reading the file while 10,000 lines wait
+// for their acks.
+//
+//   source-async-sequence --file /var/log/app.log [--no-follow]
+import Foundation
+import NumaflowSourcer
+
+let arguments = CommandLine.arguments
+let path = arguments.firstIndex(of: "--file").map { arguments[$0 + 1] } ?? "/var/log/udf/input.log"
+guard FileManager.default.isReadableFile(atPath: path) else {
+  FileHandle.standardError.write(Data("source-async-sequence: cannot read \(path): give --file PATH\n".utf8))
+  exit(1)
+}
+let lines = FileLines(path: path, follow: !arguments.contains("--no-follow"))
+
+try await SourceServer(publishing: lines.map { SourceRecord($0, keys: ["line"]) }).run()
