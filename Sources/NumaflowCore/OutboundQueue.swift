@@ -38,10 +38,17 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     var finished = false
     /// The stream is gone: responses are dropped (numa re-sends what it did not get).
     var broken = false
+    /// How many of `pending` came through ``enqueue(_:)``, and whom to tell when they leave
+    /// the queue (the stream's in-flight count, which they are still part of).
+    var enqueued = 0
+    var releaseEnqueued: (@Sendable (Int) -> Void)?
 
     /// What the writer does next.
     enum Next {
-      case batch([Response], senders: [CheckedContinuation<Void, Never>])
+      /// `released` of the batch came through `enqueue`, and `release` is told so.
+      case batch(
+        [Response], senders: [CheckedContinuation<Void, Never>], released: Int,
+        release: (@Sendable (Int) -> Void)?)
       case done
       case wait
     }
@@ -132,27 +139,25 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   }
 
   /// Queues `response` without waiting, for a caller on a thread that cannot suspend (sync
-  /// mode's handler threads). The caller bounds how many it queues; the response is dropped
-  /// when the stream has ended.
-  package func enqueue(_ response: Response) {
-    let writer = state.withLock { state -> CheckedContinuation<Void, Never>? in
-      guard !state.broken, !state.finished else { return nil }
+  /// mode's handler threads). Such responses count against the caller's bound until the writer
+  /// takes them: it reports how many it took to the function given to
+  /// ``releasingEnqueued(to:)``. Returns `false` when the stream has ended and the response was
+  /// dropped (the caller's slot is then its own to release).
+  package func enqueue(_ response: Response) -> Bool {
+    let (queued, writer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+      guard !state.broken, !state.finished else { return (false, nil) }
       state.pending.append(response)
+      state.enqueued += 1
       defer { state.writer = nil }
-      return state.writer
+      return (true, state.writer)
     }
     writer?.resume()
+    return queued
   }
 
-  /// Suspends while the queue is full: for a loop whose handlers ``enqueue(_:)`` without
-  /// waiting, so that what waits to be written stays bounded.
-  package func waitForRoom() async {
-    let ticket = state.withLock { state -> UInt64? in
-      guard !state.broken, state.pending.count >= limit else { return nil }
-      state.nextTicket += 1
-      return state.nextTicket
-    }
-    if let ticket { await waitForSpace(ticket: ticket) }
+  /// Tells `release` how many enqueued responses left the queue, each time some do.
+  package func releasingEnqueued(to release: @escaping @Sendable (Int) -> Void) {
+    state.withLock { $0.releaseEnqueued = release }
   }
 
   /// No more responses will be sent.
@@ -181,12 +186,14 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
         }
       } catch {
         // The peer has gone or the stream was cancelled: the read side ends it.
-        let senders = state.withLock { state in
+        let (senders, released, release) = state.withLock { state in
           state.broken = true
           state.pending.removeAll()
-          return state.takeSenders()
+          defer { state.enqueued = 0 }
+          return (state.takeSenders(), state.enqueued, state.releaseEnqueued)
         }
         for sender in senders { sender.resume() }
+        if released > 0 { release?(released) }
         return
       }
     }
@@ -198,14 +205,19 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     while !Task.isCancelled {
       let next = state.withLock { state -> State.Next in
         if !state.pending.isEmpty {
-          defer { state.pending.removeAll(keepingCapacity: true) }
-          return .batch(state.pending, senders: state.takeSenders())
+          defer {
+            state.pending.removeAll(keepingCapacity: true)
+            state.enqueued = 0
+          }
+          return .batch(
+            state.pending, senders: state.takeSenders(), released: state.enqueued, release: state.releaseEnqueued)
         }
         return state.finished ? .done : .wait
       }
       switch next {
-      case .batch(let batch, let senders):
+      case .batch(let batch, let senders, let released, let release):
         for sender in senders { sender.resume() }
+        if released > 0 { release?(released) }
         return batch
       case .done:
         return nil

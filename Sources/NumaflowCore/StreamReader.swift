@@ -36,9 +36,9 @@ package struct StreamReader<Request: Sendable, Response: Sendable> {
   }
 
   /// The next request or end of batch; `nil` when the client has half-closed, or when reading
-  /// must stop (the reason is recorded on the session).
+  /// must stop (the reason is recorded on the session). After a fault the loops stop asking:
+  /// ``StreamSession/begin()`` refuses to dispatch.
   package mutating func next() async -> Event? {
-    guard session.fault == nil else { return nil }
     let request: Request
     do {
       guard let next = try await iterator.next() else { return nil }

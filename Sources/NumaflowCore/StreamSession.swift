@@ -78,10 +78,10 @@ package final class StreamSession: Sendable {
     }
   }
 
-  /// Counts a request out.
-  package func end() {
+  /// Counts `count` requests out.
+  package func end(_ count: Int = 1) {
     let (isDrained, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-      state.inFlight -= 1
+      state.inFlight -= count
       var waiter: CheckedContinuation<Void, Never>?
       if let waiting = state.waiter, state.inFlight < waiting.limit {
         waiter = waiting.continuation

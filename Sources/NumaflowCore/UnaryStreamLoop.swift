@@ -7,8 +7,8 @@ import NIOPosix
 ///
 /// - At most the shape's bound of requests are in the handler; at the bound the loop stops
 ///   reading, so HTTP/2 flow control pushes back on numa. Sync mode's handler threads queue
-///   their responses without waiting, so the loop also stops reading while the stream's
-///   outbound queue is full: responses waiting to be written are bounded too.
+///   their responses without waiting; such a request counts as in flight until the writer
+///   takes its response, so responses waiting to be written are bounded too.
 /// - When the client half-closes, in-flight requests finish and the RPC ends OK.
 /// - When a handler fails, no further request is dispatched; those in flight finish and are
 ///   answered; then the RPC ends with the failure (INTERNAL, `UDF_EXECUTION_ERROR`) and the
@@ -38,6 +38,9 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
       }
     }
 
+    // Responses a handler thread queued count as in flight until the writer takes them, so
+    // the bound holds for what waits to be written too.
+    outbound.releasingEnqueued { session.end($0) }
     try await withThrowingTaskGroup(of: Void.self) { handlers in
       var unreaped = 0
       while let event = await reader.next() {
@@ -51,17 +54,19 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
           continue
         }
         if let offload = handler.offload {
-          // Sync mode: straight to a handler thread, which queues the response itself.
+          // Sync mode: straight to a handler thread, which queues the response itself. The
+          // request stays in flight until the writer takes its response (see below).
           offload.threads.submit { state in
-            defer { session.end() }
             // Threads that are stopping run nothing more; numa re-sends what was not answered.
-            guard state == .active else { return }
-            do { outbound.enqueue(try offload.run(request)) } catch {
+            guard state == .active else { return session.end() }
+            do {
+              if !outbound.enqueue(try offload.run(request)) { session.end() }
+            } catch {
               session.handlerFailed(error, subject: UDFFailure.describe(request: id))
+              session.end()
             }
           }
           await session.waitUntilInFlight(below: session.maxInFlight)
-          await outbound.waitForRoom()
           continue
         }
         if unreaped >= session.maxInFlight {

@@ -53,7 +53,7 @@ import Testing
     let recorder = Recorder()
     try await OutboundQueue<Int>.withQueue(limit: 8, eventLoops: [], cost: { _ in 1 }, write: { recorder.record($0) }) {
       queue in
-      for value in 0..<100 { queue.enqueue(value) }
+      for value in 0..<100 { #expect(queue.enqueue(value)) }
     }
     #expect(recorder.all == Array(0..<100))
   }
@@ -98,34 +98,41 @@ import Testing
     try await group.shutdownGracefully()
   }
 
-  @Test func waitForRoomHoldsALoopWhoseHandlersEnqueueWhileTheQueueIsFull() async throws {
+  @Test func enqueuedResponsesAreReleasedOnlyWhenTheWriterTakesThem() async throws {
     let recorder = Recorder()
     let releaseWrites = OneShotEvent()
-    let waited = Flag()
+    let released = Counter()
     try await OutboundQueue<Int>.withQueue(
-      limit: 2, eventLoops: [], cost: { _ in 1 },
+      limit: 100, eventLoops: [], cost: { _ in 1 },
       write: { batch in
         await releaseWrites.wait()
         recorder.record(batch)
       }
     ) { queue in
-      queue.enqueue(0)  // taken by the writer, which is held
-      try await Task.sleep(for: .milliseconds(20))
-      queue.enqueue(1)
-      queue.enqueue(2)  // the queue is full
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-          await queue.waitForRoom()
-          waited.set()
-        }
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(!waited.isSet, "waitForRoom returns only once the writer takes the queue")
-        releaseWrites.signal()
-        try await group.waitForAll()
-      }
+      queue.releasingEnqueued { count in for _ in 0..<count { released.increment() } }
+      #expect(queue.enqueue(0))  // taken at once by the writer, which is then held
+      try await Task.sleep(for: .milliseconds(50))
+      #expect(released.value == 1)
+      #expect(queue.enqueue(1))
+      #expect(queue.enqueue(2))
+      try await queue.send(3)  // sent, not enqueued: not the caller's to release
+      try await Task.sleep(for: .milliseconds(50))
+      #expect(released.value == 1, "responses waiting in the queue still count as in flight")
+      releaseWrites.signal()
     }
-    #expect(waited.isSet)
-    #expect(recorder.all == [0, 1, 2])
+    #expect(released.value == 3)
+    #expect(recorder.all == [0, 1, 2, 3])
+  }
+
+  @Test func aResponseEnqueuedAfterTheStreamBrokeIsRefused() async throws {
+    struct Gone: Error {}
+    try await OutboundQueue<Int>.withQueue(
+      limit: 100, eventLoops: [], cost: { _ in 1 }, write: { _ in throw Gone() }
+    ) { queue in
+      _ = queue.enqueue(0)
+      try await Task.sleep(for: .milliseconds(50))
+      #expect(!queue.enqueue(1), "the caller releases its own slot")
+    }
   }
 }
 
