@@ -4,13 +4,21 @@
 # baselines measured in the same run with the same client (numaflow-dev bench) and socket kind:
 # a bare grpc-swift-2 echo server (no SDK) and pynumaflow 0.14's MapAsyncServer.
 #
+# Sources are measured apart (read+ack of counter messages, numa's batch of 500: payload size 0 in
+# the results, as the payload is the counter's few digits): the
+# source-simple example against a pynumaflow source of the same shape and a bare grpc-swift source.
+#
 # usage: Benchmarks/run.sh [RUNS]       (median of RUNS runs per cell, default 3)
+#        BASELINE_BIN=DIR Benchmarks/run.sh   also measures DIR's map-forward-message and
+#                                             fixture-server as before-* (an earlier release build)
 # Needs a release build (built here) and pynumaflow==0.14.0 (installed here with pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 COUNT_SMALL=${COUNT_SMALL:-40000}
 COUNT_LARGE=${COUNT_LARGE:-20000}
+COUNT_SOURCE=${COUNT_SOURCE:-50000}
+BASELINE_BIN=${BASELINE_BIN:-}
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 RESULTS="$OUT/results-$(date +%Y%m%d-%H%M%S).jsonl"
@@ -19,15 +27,16 @@ python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
 # What the image runs with (Docker/Dockerfile): fewer glibc malloc arenas, less memory kept.
 # Exported for every server measured, baselines included.
 export MALLOC_ARENA_MAX=2
-for product in numaflow-dev map-forward-message bare-echo-server fixture-server; do
+for product in numaflow-dev map-forward-message bare-echo-server fixture-server source-simple; do
   swift build -c release --product "$product" >/dev/null
 done
 BIN=$(swift build -c release --show-bin-path)
 
 # Runs one bench; extra arguments go to numaflow-dev bench (the server, or --socket).
+KIND=map
 bench() {
   local label=$1 size=$2 count=$3; shift 3
-  "$BIN/numaflow-dev" bench map --label "$label" --payload-size "$size" --count "$count" "$@" 2>/dev/null
+  "$BIN/numaflow-dev" bench "$KIND" --label "$label" --payload-size "$size" --count "$count" "$@" 2>/dev/null
 }
 
 # Starts a server that is not launched by numaflow-dev and benches it over its socket.
@@ -39,6 +48,8 @@ bench_external() {
   for _ in $(seq 200); do [ -S "$socket" ] && break; sleep 0.05; done
   bench "$label" "$size" "$count" --socket "$socket" --server-pid "$pid" || true
   kill -TERM "$pid" 2>/dev/null || true
+  # pynumaflow's servers take longer than their grace period to exit on SIGTERM.
+  (sleep 5; kill -KILL "$pid" 2>/dev/null) &
   wait "$pid" 2>/dev/null || true
   rm -rf "$dir"
 }
@@ -51,11 +62,15 @@ for size in 100 10240; do
     dir=$(mktemp -d); bench_external pynumaflow-async "$size" "$count" "$dir/map.sock" python3 Benchmarks/pynumaflow_echo.py "$dir"
     for mode in async sync multiprocess; do
       bench "swift-$mode" "$size" "$count" -- "$BIN/map-forward-message" --mode "$mode"
+      [ -z "$BASELINE_BIN" ] || bench "before-$mode" "$size" "$count" -- "$BASELINE_BIN/map-forward-message" --mode "$mode"
     done
     # The other kinds: the test fixture's echo (a sync handler; it also copies metadata).
     for mode in async sync multiprocess; do
       "$BIN/numaflow-dev" bench transformer --label "transformer-$mode" --payload-size "$size" --count "$count" \
         -- "$BIN/fixture-server" --kind transformer --handler sync --mode "$mode" 2>/dev/null
+      [ -z "$BASELINE_BIN" ] || "$BIN/numaflow-dev" bench transformer --label "before-transformer-$mode" \
+        --payload-size "$size" --count "$count" \
+        -- "$BASELINE_BIN/fixture-server" --kind transformer --handler sync --mode "$mode" 2>/dev/null
     done
     "$BIN/numaflow-dev" bench mapstream --label "mapstream-async" --payload-size "$size" --count "$count" \
       -- "$BIN/fixture-server" --kind mapstream 2>/dev/null
@@ -65,5 +80,12 @@ for size in 100 10240; do
     done
   done
 done | tee "$RESULTS"
+
+KIND=source
+for run in $(seq "$RUNS"); do
+  dir=$(mktemp -d); bench_external bare-source 0 "$COUNT_SOURCE" "$dir/source.sock" "$BIN/bare-echo-server" "$dir/source.sock" --source
+  dir=$(mktemp -d); bench_external pynumaflow-source 0 "$COUNT_SOURCE" "$dir/source.sock" python3 Benchmarks/pynumaflow_source.py "$dir"
+  bench swift-source 0 "$COUNT_SOURCE" -- "$BIN/source-simple"
+done | tee -a "$RESULTS"
 
 python3 Benchmarks/summarize.py "$RESULTS"

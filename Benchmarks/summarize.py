@@ -16,9 +16,13 @@ for line in open(sys.argv[1]):
 
 labels = [
     "bare-echo-default", "bare-echo-2MiB", "pynumaflow-async", "swift-async", "swift-sync", "swift-multiprocess",
+    "before-async", "before-sync", "before-multiprocess",
     "transformer-async", "transformer-sync", "transformer-multiprocess",
+    "before-transformer-async", "before-transformer-sync", "before-transformer-multiprocess",
     "mapstream-async", "batchmap-async", "batchmap-sync",
 ]
+# Sources have baselines of their own: a source's messages are reads, not answers.
+source_labels = ["bare-source", "pynumaflow-source", "swift-source"]
 sizes = sorted({size for _, size in cells})
 
 
@@ -27,14 +31,9 @@ def median(label, size, key):
     return statistics.median(values) if values else None
 
 
-for size in sizes:
-    base_python = median("pynumaflow-async", size, "messages_per_second")
-    base_echo = median("bare-echo-2MiB", size, "messages_per_second")
-    base_async = median("swift-async", size, "messages_per_second")
-    python_cpu = median("pynumaflow-async", size, "server_cpu_us_per_message")
-    print(f"\n### {size} B payloads (median of {len(cells.get(('swift-async', size), []))} runs)\n")
-    print("| server | msgs/s | server CPU µs/msg | peak RSS MB | × pynumaflow | × bare echo (2 MiB) | × swift async | pynumaflow CPU ÷ its CPU |")
-    print("|---|---|---|---|---|---|---|---|")
+def table(size, labels, base_python, base_echo, base_async, python_cpu, columns):
+    print(f"| server | msgs/s | server CPU µs/msg | peak RSS MB | {' | '.join(columns)} | reference CPU ÷ its CPU |")
+    print("|---|---|---|---|---|---|---|---|"[: 4 * (5 + len(columns)) - 1])
     for label in labels:
         rate = median(label, size, "messages_per_second")
         if rate is None:
@@ -43,4 +42,23 @@ for size in sizes:
         rss = median(label, size, "server_peak_rss_mb")
         ratio = lambda base: f"{rate / base:.2f}" if base else "–"
         efficiency = f"{python_cpu / cpu:.1f}" if python_cpu and cpu else "–"
-        print(f"| {label} | {rate:,.0f} | {cpu} | {rss} | {ratio(base_python)} | {ratio(base_echo)} | {ratio(base_async)} | {efficiency} |")
+        ratios = " | ".join(ratio(base) for base in [base_python, base_echo, base_async][: len(columns)])
+        print(f"| {label} | {rate:,.0f} | {cpu} | {rss} | {ratios} | {efficiency} |")
+
+
+for size in sizes:
+    if any(median(label, size, "messages_per_second") for label in source_labels):
+        print(f"\n### Source read+ack (median of {len(cells.get(('swift-source', size), []))} runs)\n")
+        table(size, source_labels, median("pynumaflow-source", size, "messages_per_second"),
+              median("bare-source", size, "messages_per_second"), None,
+              median("pynumaflow-source", size, "server_cpu_us_per_message"),
+              ["× pynumaflow source", "× bare source"])
+    if median("swift-async", size, "messages_per_second") is None:
+        continue
+    base_python = median("pynumaflow-async", size, "messages_per_second")
+    base_echo = median("bare-echo-2MiB", size, "messages_per_second")
+    base_async = median("swift-async", size, "messages_per_second")
+    python_cpu = median("pynumaflow-async", size, "server_cpu_us_per_message")
+    print(f"\n### {size} B payloads (median of {len(cells.get(('swift-async', size), []))} runs)\n")
+    table(size, labels, base_python, base_echo, base_async, python_cpu,
+          ["× pynumaflow", "× bare echo (2 MiB)", "× swift async"])
