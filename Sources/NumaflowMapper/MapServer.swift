@@ -42,14 +42,8 @@ public struct MapServer: NumaflowServer {
     configuration: ServerConfiguration = .defaults,
     handler: @escaping @Sendable (_ keys: [String], _ datum: Datum) async throws -> [Message]
   ) {
-    self.init(mode: mode, configuration: configuration, mapper: ClosureMapper(body: handler))
-  }
-}
-
-private struct ClosureMapper: Mapper {
-  let body: @Sendable ([String], Datum) async throws -> [Message]
-
-  func map(keys: [String], datum: Datum) async throws -> [Message] {
-    try await body(keys, datum)
+    host = ServerHost(
+      endpoint: .map, configuration: configuration, mode: mode, handler: MapService.handler(handler),
+      service: MapService.init)
   }
 }

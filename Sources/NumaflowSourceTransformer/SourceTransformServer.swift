@@ -46,14 +46,8 @@ public struct SourceTransformServer: NumaflowServer {
     configuration: ServerConfiguration = .defaults,
     handler: @escaping @Sendable (_ keys: [String], _ datum: Datum) async throws -> [Message]
   ) {
-    self.init(mode: mode, configuration: configuration, transformer: ClosureTransformer(body: handler))
-  }
-}
-
-private struct ClosureTransformer: SourceTransformer {
-  let body: @Sendable ([String], Datum) async throws -> [Message]
-
-  func transform(keys: [String], datum: Datum) async throws -> [Message] {
-    try await body(keys, datum)
+    host = ServerHost(
+      endpoint: .sourceTransformer, configuration: configuration, mode: mode,
+      handler: SourceTransformService.handler(handler), service: SourceTransformService.init)
   }
 }
