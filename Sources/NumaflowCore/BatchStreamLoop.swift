@@ -1,4 +1,5 @@
 import GRPCCore
+import NumaflowProtos
 
 /// What a batch stream adds to its ``StreamShape``.
 package struct BatchRules<Response: Sendable>: Sendable {
@@ -21,6 +22,7 @@ package struct BatchRules<Response: Sendable>: Sendable {
 /// duplicates an id is a UDF failure here, named with the ids, rather than a silent loop there.
 /// If the client half-closes after an unfinished batch, that batch is still answered. Misuse,
 /// unreadable input and handler errors end the stream as on every stream (``StreamSession``).
+@_specialize(exported:true,where Request == Map_V1_MapRequest, Response == Map_V1_MapResponse)
 package func serveBatches<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,
