@@ -33,7 +33,7 @@ def median(label, size, key):
 
 def table(size, labels, base_python, base_echo, base_async, python_cpu, columns):
     print(f"| server | msgs/s | server CPU µs/msg | peak RSS MB | {' | '.join(columns)} | reference CPU ÷ its CPU |")
-    print("|---|---|---|---|---|---|---|---|"[: 4 * (5 + len(columns)) - 1])
+    print("|" + "---|" * (5 + len(columns)))
     for label in labels:
         rate = median(label, size, "messages_per_second")
         if rate is None:
