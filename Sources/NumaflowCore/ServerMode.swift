@@ -83,6 +83,23 @@ extension ServerMode where Modes: OffersMultiprocessMode {
   public static var multiprocess: ServerMode { ServerMode("multiprocess") }
 }
 
+// A mode a set does not offer is not a member of its type. These spell out why, in the
+// compiler's error, for the two sets that lack a mode a user may reach for.
+extension ServerMode where Modes == AsyncOrMultiprocess {
+  @available(
+    *, unavailable,
+    message: "an async handler has no sync mode: use .async or .multiprocess, or write a Sync handler"
+  )
+  public static var sync: ServerMode { fatalError("unavailable") }
+}
+
+extension ServerMode where Modes == SyncOrAsync {
+  @available(
+    *, unavailable, message: "this server has no multiprocess mode (batches arrive one at a time): use .sync or .async"
+  )
+  public static var multiprocess: ServerMode { fatalError("unavailable") }
+}
+
 extension ServerMode {
   /// Where this mode runs a handler of the given shape.
   package func placement(synchronousHandler: Bool) -> Placement {
