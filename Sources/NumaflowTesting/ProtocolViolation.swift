@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The server under test answered in a way numa would not accept: an id it was never sent, an
 /// answer given twice or never, an output after its EOT, an output without the event time numa
 /// requires. A server's own error status comes as `RPCError` instead.
@@ -40,38 +38,4 @@ func requestIndex(_ id: String, count: Int) -> Int? {
   guard id.hasPrefix("request-"), let index = Int(id.dropFirst("request-".count)), (0..<count).contains(index)
   else { return nil }
   return index
-}
-
-/// A box for a value produced inside a `Void`-returning scope.
-final class ResultBox<Value: Sendable>: Sendable {
-  private let value = Mutex<Value?>(nil)
-
-  func set(_ newValue: Value) { value.withLock { $0 = newValue } }
-  func get() -> Value? { value.withLock { $0 } }
-}
-
-func withResult<Value: Sendable>(_ body: (ResultBox<Value>) async throws -> Void) async throws -> Value {
-  let box = ResultBox<Value>()
-  try await body(box)
-  guard let value = box.get() else { throw CancellationError() }
-  return value
-}
-
-/// Runs `body`, failing with a clear error if it takes longer than `timeout`.
-func withTimeout<Result: Sendable>(
-  _ timeout: Duration,
-  _ body: @Sendable @escaping () async throws -> Result
-) async throws -> Result {
-  try await withThrowingTaskGroup(of: Result?.self) { group in
-    group.addTask { try await body() }
-    group.addTask {
-      try await Task.sleep(for: timeout)
-      return nil
-    }
-    defer { group.cancelAll() }
-    guard let result = try await group.next()!, let value = result as Result? else {
-      throw ProtocolViolation("no answer within \(timeout)")
-    }
-    return value
-  }
 }

@@ -194,7 +194,8 @@ public struct SourceTestClient: Sendable {
   }
 }
 
-/// A `ReadFn` stream past its handshake.
+/// A `ReadFn` stream past its handshake. Unchecked: it is used only inside the stream's own
+/// `converse` scope, one call at a time, as numa reads one batch at a time.
 private struct ReadStream: @unchecked Sendable {
   let conversation: Conversation<Source_V1_ReadRequest, Source_V1_ReadResponse>
 
@@ -220,7 +221,7 @@ private struct ReadStream: @unchecked Sendable {
   }
 }
 
-/// An `AckFn` stream past its handshake.
+/// An `AckFn` stream past its handshake. Unchecked for the same reason as ``ReadStream``.
 private struct AckStream: @unchecked Sendable {
   let conversation: Conversation<Source_V1_AckRequest, Source_V1_AckResponse>
 

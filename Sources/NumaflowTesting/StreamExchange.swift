@@ -111,3 +111,22 @@ package func drive<Request: Sendable, Response: Sendable>(
   if let error = outcome.error { throw error }
   return total
 }
+
+/// Runs `body`, failing with a clear error if it takes longer than `timeout`.
+func withTimeout<Result: Sendable>(
+  _ timeout: Duration,
+  _ body: @Sendable @escaping () async throws -> Result
+) async throws -> Result {
+  try await withThrowingTaskGroup(of: Result?.self) { group in
+    group.addTask { try await body() }
+    group.addTask {
+      try await Task.sleep(for: timeout)
+      return nil
+    }
+    defer { group.cancelAll() }
+    guard let result = try await group.next()!, let value = result as Result? else {
+      throw ProtocolViolation("no answer within \(timeout)")
+    }
+    return value
+  }
+}

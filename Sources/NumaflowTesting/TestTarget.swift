@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2Posix
 import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
+import Synchronization
 
 /// Where a test client's server is: served in this process for the duration of each call, or
 /// a running server on a Unix socket.
@@ -138,4 +139,19 @@ extension Sourcetransformer_V1_SourceTransformRequest {
     request.handshake.sot = true
     return request
   }
+}
+
+/// A box for a value produced inside a `Void`-returning scope.
+final class ResultBox<Value: Sendable>: Sendable {
+  private let value = Mutex<Value?>(nil)
+
+  func set(_ newValue: Value) { value.withLock { $0 = newValue } }
+  func get() -> Value? { value.withLock { $0 } }
+}
+
+func withResult<Value: Sendable>(_ body: (ResultBox<Value>) async throws -> Void) async throws -> Value {
+  let box = ResultBox<Value>()
+  try await body(box)
+  guard let value = box.get() else { throw CancellationError() }
+  return value
 }

@@ -7,6 +7,7 @@ import NumaflowSourceTransformer
 import NumaflowSourcer
 import NumaflowTesting
 import SwiftProtobuf
+import Synchronization
 
 /// A kind of UDF numaflow-dev can drive: numa's endpoint for it, and the client that plays
 /// numa. Every kind is one row of ``all``; nothing else in numaflow-dev names a kind.
@@ -176,12 +177,11 @@ extension RunInput {
 }
 
 /// Output lines gathered from a callback.
-final class LineCollector: @unchecked Sendable {
-  private let lock = NSLock()
-  private var lines: [OutputRecord] = []
+final class LineCollector: Sendable {
+  private let lines = Mutex<[OutputRecord]>([])
 
-  var all: [OutputRecord] { lock.withLock { lines } }
-  func append(_ line: OutputRecord) { lock.withLock { lines.append(line) } }
+  var all: [OutputRecord] { lines.withLock { $0 } }
+  func append(_ line: OutputRecord) { lines.withLock { $0.append(line) } }
 }
 
 extension InputRecord.Fields {
