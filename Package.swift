@@ -20,10 +20,10 @@ let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", packa
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// An example UDF: an executable whose sources live in `Examples/<name>/Sources`.
-func example(_ name: String, module: Target.Dependency = "NumaflowMapper") -> Target {
+func example(_ name: String, module: Target.Dependency = "NumaflowMapper", logs: Bool = false) -> Target {
   .executableTarget(
     name: name,
-    dependencies: [module],
+    dependencies: [module] + (logs ? [logging] : []),
     path: "Examples/\(name)/Sources",
     swiftSettings: swiftSettings
   )
@@ -38,6 +38,7 @@ let package = Package(
     .library(name: "NumaflowBatchMapper", targets: ["NumaflowBatchMapper"]),
     .library(name: "NumaflowSourceTransformer", targets: ["NumaflowSourceTransformer"]),
     .library(name: "NumaflowSourcer", targets: ["NumaflowSourcer"]),
+    .library(name: "NumaflowSinker", targets: ["NumaflowSinker"]),
     .library(name: "NumaflowTesting", targets: ["NumaflowTesting"]),
     .executable(name: "numaflow-dev", targets: ["numaflow-dev"]),
   ],
@@ -96,10 +97,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "NumaflowSinker",
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "NumaflowTesting",
       dependencies: [
         "NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
-        "NumaflowSourcer",
+        "NumaflowSourcer", "NumaflowSinker",
         "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging,
       ],
       swiftSettings: swiftSettings
@@ -108,7 +114,7 @@ let package = Package(
       name: "numaflow-dev",
       dependencies: [
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
-        "NumaflowSourcer",
+        "NumaflowSourcer", "NumaflowSinker",
         "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf,
       ],
       swiftSettings: swiftSettings
@@ -122,6 +128,8 @@ let package = Package(
     example("sourcetransform-event-time-filter", module: "NumaflowSourceTransformer"),
     example("source-simple", module: "NumaflowSourcer"),
     example("source-async-sequence", module: "NumaflowSourcer"),
+    example("sink-log", module: "NumaflowSinker", logs: true),
+    example("sink-all-sinks", module: "NumaflowSinker", logs: true),
 
     // A gRPC echo server with no SDK in it: the benchmark's baseline.
     .executableTarget(
@@ -135,8 +143,8 @@ let package = Package(
     .executableTarget(
       name: "fixture-server",
       dependencies: [
-        "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer", serviceLifecycle,
-        unixSignals, logging,
+        "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer", "NumaflowSinker",
+        serviceLifecycle, unixSignals, logging,
       ],
       path: "Tests/Fixtures/fixture-server",
       swiftSettings: swiftSettings
@@ -183,9 +191,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "NumaflowSinkerTests",
+      dependencies: ["NumaflowSinker", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "IntegrationTests",
       dependencies: [
-        "NumaflowTesting", "NumaflowMapper", "NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf,
+        "NumaflowTesting", "NumaflowMapper", "NumaflowSinker", "NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf,
+        swiftProtobuf,
       ],
       swiftSettings: swiftSettings
     ),

@@ -22,7 +22,7 @@ struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
     }
   }
 
-  static let rules = BatchRules<Map_V1_MapResponse>(
+  static let rules = BatchRules<Map_V1_MapResponse, Map_V1_MapResponse>(
     endOfBatchResponse: {
       var response = Map_V1_MapResponse()
       response.status.eot = true

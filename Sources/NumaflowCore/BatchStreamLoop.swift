@@ -1,34 +1,62 @@
 import GRPCCore
 import NumaflowProtos
 
-/// What a batch stream adds to its ``StreamShape``.
-package struct BatchRules<Response: Sendable>: Sendable {
+/// What a batch stream adds to its ``StreamShape``: how the handler's answers are checked and
+/// sent. An `Answer` is what the handler returns per request (a batch map's response, a
+/// sink's result); the server sends them in one or more `Response` messages.
+package struct BatchRules<Answer: Sendable, Response: Sendable>: Sendable {
   /// What the server sends after the last response of a batch.
   package var endOfBatchResponse: Response
-  /// The request id a response answers.
-  package var responseID: @Sendable (Response) -> String
+  /// The request id an answer is for.
+  package var answerID: @Sendable (Answer) -> String
+  /// What else is wrong with a batch's answers beyond their ids, or `nil` (a fallback sink
+  /// answering "fallback", say).
+  package var problem: @Sendable ([Answer]) -> String?
+  /// The messages that carry a batch's checked answers.
+  package var responses: @Sendable ([Answer]) -> [Response]
 
-  package init(endOfBatchResponse: Response, responseID: @escaping @Sendable (Response) -> String) {
+  package init(
+    endOfBatchResponse: Response,
+    answerID: @escaping @Sendable (Answer) -> String,
+    problem: @escaping @Sendable ([Answer]) -> String? = { _ in nil },
+    responses: @escaping @Sendable ([Answer]) -> [Response]
+  ) {
     self.endOfBatchResponse = endOfBatchResponse
-    self.responseID = responseID
+    self.answerID = answerID
+    self.problem = problem
+    self.responses = responses
   }
 }
 
-/// Serves a stream that arrives in batches closed by an EOT (batch map): after the handshake,
-/// collects each batch, hands it to the handler whole, checks that every request id got
-/// exactly one response and no other id was answered, then sends the responses and an EOT.
+extension BatchRules where Answer == Response {
+  /// Rules for a stream whose answers are its response messages (batch map).
+  package init(endOfBatchResponse: Response, responseID: @escaping @Sendable (Response) -> String) {
+    self.init(endOfBatchResponse: endOfBatchResponse, answerID: responseID, responses: { $0 })
+  }
+}
+
+/// Serves a stream that arrives in batches closed by an EOT (batch map, sink): after the
+/// handshake, collects each batch, hands it to the handler whole, checks that every request id
+/// got exactly one answer and no other id was answered, then sends the answers and an EOT.
 ///
-/// Numa re-sends a batch whose responses are incomplete, forever, so a handler that forgets or
-/// duplicates an id is a UDF failure here, named with the ids, rather than a silent loop there.
-/// If the client half-closes after an unfinished batch, that batch is still answered. Misuse,
-/// unreadable input and handler errors end the stream as on every stream (``StreamSession``).
-@_specialize(exported:true,where Request == Map_V1_MapRequest, Response == Map_V1_MapResponse)
-package func serveBatches<Request: Sendable, Response: Sendable>(
+/// Numa re-sends a batch map batch whose responses are incomplete, forever, and fails fatally
+/// on an incomplete sink batch, so a handler that forgets or duplicates an id is a UDF failure
+/// here, named with the ids. If the client half-closes after an unfinished batch, that batch
+/// is still answered. Misuse, unreadable input and handler errors end the stream as on every
+/// stream (``StreamSession``).
+@_specialize(
+  exported:true,where Request == Map_V1_MapRequest, Answer == Map_V1_MapResponse, Response == Map_V1_MapResponse
+)
+@_specialize(
+  exported:true,where
+    Request == Sink_V1_SinkRequest, Answer == Sink_V1_SinkResponse.Result, Response == Sink_V1_SinkResponse
+)
+package func serveBatches<Request: Sendable, Answer: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,
   shape: StreamShape<Request, Response>,
-  batch rules: BatchRules<Response>,
-  handler: RequestHandler<[Request], [Response]>,
+  batch rules: BatchRules<Answer, Response>,
+  handler: RequestHandler<[Request], [Answer]>,
   lifecycle: ServerLifecycle
 ) async throws {
   try await serveStream(
@@ -39,26 +67,30 @@ package func serveBatches<Request: Sendable, Response: Sendable>(
       guard session.begin() else { return false }
       defer { session.end() }
       let subject = UDFFailure.describe(batch: ids)
-      let answers: [Response]
+      let answers: [Answer]
       do {
         answers = try await handler.call(batch)
       } catch {
         session.handlerFailed(error, subject: subject)
         return false
       }
-      if let problem = mismatch(expected: ids, answered: answers.map(rules.responseID)) {
+      let problem =
+        mismatch(expected: ids, answered: answers.map(rules.answerID)).map {
+          "\($0); every request id needs exactly one response"
+        } ?? rules.problem(answers)
+      if let problem {
         session.record(
           UDFFailure(
             code: .wrongAnswer,
             containerType: lifecycle.configuration.udContainerType,
-            summary: "\(handler.name) answered \(subject) wrongly: \(problem); "
-              + "every request id needs exactly one response (numa would re-send the batch forever)",
+            summary: "\(handler.name) answered \(subject) wrongly: \(problem) (numa would fail on this batch)",
             details: "handler: \(handler.name)\nbatch ids: \(ids)\nproblem: \(problem)"
           ))
         return false
       }
       // The batch is already in memory, and numa sends the next only after this EOT.
-      return (try? await outbound.send(contentsOf: answers + CollectionOfOne(rules.endOfBatchResponse))) != nil
+      let messages = rules.responses(answers) + CollectionOfOne(rules.endOfBatchResponse)
+      return (try? await outbound.send(contentsOf: messages)) != nil
     }
 
     var batch: [Request] = []
@@ -80,7 +112,7 @@ package func serveBatches<Request: Sendable, Response: Sendable>(
   }
 }
 
-/// What is wrong with `answered` as the responses to `expected`, or `nil`.
+/// What is wrong with `answered` as the answers to `expected`, or `nil`.
 func mismatch(expected: [String], answered: [String]) -> String? {
   var counts: [String: Int] = [:]
   for id in answered { counts[id, default: 0] += 1 }

@@ -37,6 +37,17 @@ package struct Endpoint: Sendable, Hashable {
     .reduceStream, .sessionReduce, .accumulator, .sideInput, .serving,
   ]
 
+  /// The sink endpoint for a container whose `NUMAFLOW_UD_CONTAINER_TYPE` is `containerType`:
+  /// `fb-udsink` is a fallback sink, `ons-udsink` an on-success sink, anything else the
+  /// primary sink (as in the Go and Python SDKs).
+  package static func sink(forContainerType containerType: String) -> Endpoint {
+    switch containerType {
+    case "fb-udsink": .fallbackSink
+    case "ons-udsink": .onSuccessSink
+    default: .sink
+    }
+  }
+
   /// The endpoint numa dials after reading a server-info file of `containerType` (the file's
   /// name without `-server-info`) with `metadata`: a mapper's socket follows `MAP_MODE`, where a
   /// missing or unknown value means unary map (numaflow-shared `MapMode::from`).

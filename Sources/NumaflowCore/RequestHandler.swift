@@ -16,6 +16,13 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
   package let body: Body
   /// How requests reach worker processes; `nil` for kinds with no multiprocess mode.
   package let codec: WorkerCodec<Request, Response>?
+  /// For a handler of whole batches in multiprocess mode: shares each batch among the workers
+  /// (``BatchSpread``) instead of giving it to one.
+  package var spread:
+    (
+      @Sendable (Request, _ parts: Int, _ call: @escaping @Sendable (Request) async throws -> Response) async throws ->
+        Response
+    )?
 
   package init(
     name: String, codec: WorkerCodec<Request, Response>? = nil,
@@ -24,6 +31,7 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.name = name
     self.body = .async(call)
     self.codec = codec
+    self.spread = nil
   }
 
   package init(
@@ -33,6 +41,15 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.name = name
     self.body = .sync(call)
     self.codec = codec
+    self.spread = nil
+  }
+
+  /// This handler, with each batch shared among the workers in multiprocess mode.
+  package func spreadingBatches<Item: Sendable, Answer: Sendable>() -> Self
+  where Request == [Item], Response == [Answer] {
+    var spreading = self
+    spreading.spread = { batch, parts, call in try await BatchSpread(parts: parts).run(batch, call: call) }
+    return spreading
   }
 
   package var isSync: Bool {
@@ -93,8 +110,12 @@ extension LocalHandler {
     switch (placement, body: self.body) {
     case (.processes, _):
       guard let codec else { preconditionFailure("\(name): multiprocess placement without a worker codec") }
+      let parts = lifecycle.configuration.workerCount
       return try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec) { pool in
-        try await body(RequestHandler(name: name) { try await pool.call($0) })
+        if let spread {
+          return try await body(RequestHandler(name: name) { try await spread($0, parts, pool.call) })
+        }
+        return try await body(RequestHandler(name: name) { try await pool.call($0) })
       }
     case (.threads, .sync(let call)):
       let threads = NIOThreadPool(numberOfThreads: lifecycle.configuration.workerCount)

@@ -17,6 +17,7 @@ package protocol WirePayload {
 
 extension Map_V1_MapRequest.Request: WirePayload {}
 extension Sourcetransformer_V1_SourceTransformRequest.Request: WirePayload {}
+extension Sink_V1_SinkRequest.Request: WirePayload {}
 
 /// The fields every kind's output result has on the wire, so that one conversion to and from
 /// an output message serves them all.

@@ -61,24 +61,11 @@ public struct BatchMapTestClient: Sendable {
   package func drive(total: Int, batchSize: Int, makeRequest: @escaping @Sendable (Int) -> Map_V1_MapRequest)
     async throws -> Int
   {
-    let batches = (total + batchSize - 1) / batchSize
-    return try await target.withMapClient { client in
-      let batchDone = AsyncSemaphore(permits: 0)
-      let request = StreamingClientRequest<Map_V1_MapRequest> { writer in
-        try await writer.write(.handshakeRequest)
-        for batch in 0..<batches {
-          let range = (batch * batchSize)..<min(total, (batch + 1) * batchSize)
-          try await writer.write(contentsOf: range.map(makeRequest) + [.endOfBatch])
-          await batchDone.acquire()
-        }
-      }
-      return try await client.mapFn(request: request) { response in
-        var answered = 0
-        for try await message in response.messages where !message.hasHandshake {
-          if message.isEndOfOutputs { batchDone.release() } else { answered += 1 }
-        }
-        return answered
-      }
+    try await target.withMapClient { client in
+      try await driveBatches(
+        handshake: .handshakeRequest, endOfBatch: .endOfBatch, total: total, batchSize: batchSize,
+        makeRequest: makeRequest, isEndOfBatch: \.isEndOfOutputs, answers: { $0.hasHandshake ? 0 : 1 }
+      ) { try await client.mapFn(request: $0, onResponse: $1) }
     }
   }
 }

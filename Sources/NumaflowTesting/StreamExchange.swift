@@ -112,6 +112,41 @@ package func drive<Request: Sendable, Response: Sendable>(
   return total
 }
 
+/// Sends `total` requests after `handshake` in batches of `batchSize`, each closed by
+/// `endOfBatch`, the next only once the server closed the previous one (as numa does), and
+/// returns how many answers came (`answers` counts them per message). For benchmarks.
+package func driveBatches<Request: Sendable, Response: Sendable>(
+  handshake: Request,
+  endOfBatch: Request,
+  total: Int,
+  batchSize: Int,
+  makeRequest: @escaping @Sendable (Int) -> Request,
+  isEndOfBatch: @escaping @Sendable (Response) -> Bool,
+  answers: @escaping @Sendable (Response) -> Int,
+  open:
+    @Sendable (
+      StreamingClientRequest<Request>, @Sendable @escaping (StreamingClientResponse<Response>) async throws -> Int
+    ) async throws -> Int
+) async throws -> Int {
+  let batches = (total + batchSize - 1) / batchSize
+  let batchDone = AsyncSemaphore(permits: 0)
+  let request = StreamingClientRequest<Request> { writer in
+    try await writer.write(handshake)
+    for batch in 0..<batches {
+      let range = (batch * batchSize)..<min(total, (batch + 1) * batchSize)
+      try await writer.write(contentsOf: range.map(makeRequest) + [endOfBatch])
+      await batchDone.acquire()
+    }
+  }
+  return try await open(request) { response in
+    var answered = 0
+    for try await message in response.messages {
+      if isEndOfBatch(message) { batchDone.release() } else { answered += answers(message) }
+    }
+    return answered
+  }
+}
+
 /// Runs `body`, failing with a clear error if it takes longer than `timeout`.
 func withTimeout<Result: Sendable>(
   _ timeout: Duration,

@@ -10,13 +10,23 @@ extension NumaflowDev {
 
     @OptionGroup var runDirectory: RunDirectoryOption
 
+    @Option(
+      help: ArgumentHelp(
+        "NUMAFLOW_UD_CONTAINER_TYPE for the server, as the platform sets it.",
+        discussion:
+          "udf, transformer, udsource, udsink, fb-udsink (a fallback sink) or ons-udsink (an on-success sink).",
+        valueName: "type"))
+    var containerType: String?
+
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
     var server: [String] = []
 
     func run() async throws {
       let session: ServerSession
       do {
-        session = try await ServerSession.start(command: server, kind: nil, runDirectory: runDirectory.runDir) {
+        session = try await ServerSession.start(
+          command: server, kind: nil, containerType: containerType, runDirectory: runDirectory.runDir
+        ) {
           print($0.hasPrefix("note:") ? "• \($0)" : "✓ \($0)")
         }
       } catch {

@@ -85,7 +85,12 @@ struct OutputRecord: Encodable {
   /// A source message's offset (its bytes as text, or base64) and partition.
   var offset: String?
   var partition: Int32?
-  var keys: [String]
+  /// A sink response's status (`ok`, `failure`, `fallback`, `serve`, `on_success`, `nack`),
+  /// its failure reason, and its nack options.
+  var status: String?
+  var error: String?
+  var nack: NackLine?
+  var keys: [String]?
   var value: String?
   var value_base64: String?
   var tags: [String]?
@@ -101,15 +106,36 @@ struct OutputRecord: Encodable {
     self.input = input
     self.keys = keys
     self.tags = tags
+    setValue(value)
+    event_time = eventTime.map(Self.rfc3339)
+    setUserMetadata(userMetadata)
+  }
+
+  /// A line with only its input index; the rest is set by the caller.
+  init(input: Int) {
+    self.input = input
+  }
+
+  mutating func setValue(_ value: Data) {
     if let text = String(data: value, encoding: .utf8) {
       self.value = text
     } else {
       value_base64 = value.base64EncodedString()
     }
-    event_time = eventTime.map(Self.rfc3339)
+  }
+
+  mutating func setUserMetadata(_ userMetadata: MessageMetadata) {
     if !userMetadata.isEmpty {
       user_metadata = userMetadata.groups.mapValues { $0.mapValues { $0.base64EncodedString() } }
     }
+  }
+
+  /// A sink response's nack options.
+  struct NackLine: Encodable {
+    var reason: String?
+    var max_deliveries: UInt32?
+    var delay_ms: Int64?
+    var values: [String: String]?
   }
 
   /// RFC 3339 in UTC with as many fractional digits as the time has, to the microsecond.

@@ -14,6 +14,7 @@ extension NumaflowDev {
         Example:
           numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- .build/debug/map-even-odd
           numaflow-dev run source --count 10 -- .build/debug/source-simple
+          numaflow-dev run sink --input Examples/sink-log/input.jsonl -- .build/debug/sink-log
 
         Kinds:
         """ + UDFKind.all.map { "  \($0.name): \($0.runs)" }.joined(separator: "\n")
@@ -26,6 +27,8 @@ extension NumaflowDev {
     var input: String?
 
     @OptionGroup var source: SourceOptions
+
+    @OptionGroup var sink: SinkOptions
 
     @OptionGroup var runDirectory: RunDirectoryOption
 
@@ -40,8 +43,10 @@ extension NumaflowDev {
 
     func run() async throws {
       let records = try input.map(InputRecord.read) ?? []
+      let isSink = kind.name == UDFKind.sink.name
       let session = try await ServerSession.start(
-        command: server, kind: kind, runDirectory: runDirectory.runDir, log: log)
+        command: server, kind: kind, endpoint: isSink ? sink.role.endpoint : nil,
+        containerType: isSink ? sink.role.containerType : nil, runDirectory: runDirectory.runDir, log: log)
       let outputs: [OutputRecord]
       do {
         outputs = try await kind.run(RunInput(records: records, source: source), session.socketPath)

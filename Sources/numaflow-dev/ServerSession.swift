@@ -10,19 +10,27 @@ struct ServerSession {
   let socketPath: String
 
   /// Starts `command` and goes through numa's start-up; on failure the server is stopped.
+  /// With a `kind`, the server must serve `endpoint` (the kind's first by default) and gets
+  /// `containerType` (the kind's by default) as `NUMAFLOW_UD_CONTAINER_TYPE`.
   static func start(
     command: [String],
     kind: UDFKind?,
+    endpoint: Endpoint? = nil,
+    containerType: String? = nil,
     runDirectory: String?,
     timeout: Duration = .seconds(30),
     log: (String) -> Void
   ) async throws -> ServerSession {
-    let process = try ServerProcess(command: command, runDirectory: runDirectory)
+    let variable = containerType ?? kind?.containerType
+    let process = try ServerProcess(
+      command: command, runDirectory: runDirectory,
+      environment: variable.map { ["NUMAFLOW_UD_CONTAINER_TYPE": $0] } ?? [:])
+    let expected = endpoint ?? kind?.endpoint
     do {
       let infoPath: String
-      if let kind {
+      if let expected {
         infoPath = try await process.waitForFile(
-          named: kind.endpoint.containerType.serverInfoFileName, timeout: timeout)
+          named: expected.containerType.serverInfoFileName, timeout: timeout)
       } else {
         infoPath = try await waitForAnyServerInfo(process, timeout: timeout)
       }
@@ -37,6 +45,10 @@ struct ServerSession {
       }
       if let kind, kind.name != detected.name {
         throw ValidationFailure("expected a \(kind) server, but its server-info describes a \(detected) server")
+      }
+      if let expected, expected.socketFileName != info.socketFileName {
+        throw ValidationFailure(
+          "expected a server on \(expected.socketFileName), but its server-info points numa to \(info.socketFileName)")
       }
       guard try await detected.isReady(socketPath) else {
         throw ValidationFailure("IsReady answered ready=false: numa's liveness checks would fail")

@@ -5,7 +5,7 @@ struct SourceOptions: ParsableArguments {
   @Option(name: .customLong("count"), help: "source: stop after this many messages.")
   var count = 100
 
-  @Option(help: "source: messages asked for per read (numa's readBatchSize).")
+  @Option(help: "source: messages asked for per read; sink: records per batch (numa's readBatchSize).")
   var batchSize = 500
 
   @Option(help: "source: each read's timeout in milliseconds (numa's readTimeout).")

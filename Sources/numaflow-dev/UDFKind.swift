@@ -3,6 +3,7 @@ import Foundation
 import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
+import NumaflowSinker
 import NumaflowSourceTransformer
 import NumaflowSourcer
 import NumaflowTesting
@@ -18,7 +19,12 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   let runs: String
   /// Whether `run` needs input records (every kind but a source, which makes its own).
   var readsInput: Bool { endpoint != .source }
-  let endpoint: Endpoint
+  /// Where numa finds the kind's server: the first unless a role says otherwise (a sink's
+  /// fallback and on-success roles have their own).
+  let endpoints: [Endpoint]
+  var endpoint: Endpoint { endpoints[0] }
+  /// `NUMAFLOW_UD_CONTAINER_TYPE` as the platform sets it for the kind's primary role.
+  let containerType: String
   let isReady: @Sendable (_ socketPath: String) async throws -> Bool
   /// Opens a stream, sends only the handshake, and says whether the first reply is one.
   let answersHandshake: @Sendable (_ socketPath: String) async throws -> Bool
@@ -27,7 +33,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   /// Keeps `window` requests of `payload` in flight until `total` are answered.
   let drive: @Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data) async throws -> Int
 
-  static let all: [UDFKind] = [.map, .mapStream, .batchMap, .transformer, .source]
+  static let all: [UDFKind] = [.map, .mapStream, .batchMap, .transformer, .source, .sink]
 
   var description: String { name }
 
@@ -40,25 +46,27 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
 
   /// The kind a server-info file describes, if numaflow-dev can drive it.
   init?(_ info: ServerInfoCheck) {
-    guard let kind = Self.all.first(where: { $0.endpoint.socketFileName == info.socketFileName }) else { return nil }
+    guard let kind = Self.all.first(where: { $0.endpoints.contains { $0.socketFileName == info.socketFileName } })
+    else { return nil }
     self = kind
   }
 
   private init(
     _ name: String,
     runs: String,
-    endpoint: Endpoint,
+    endpoints: [Endpoint],
+    containerType: String = "udf",
     isReady: @escaping @Sendable (String) async throws -> Bool,
     answersHandshake: @escaping @Sendable (String) async throws -> Bool,
     run: @escaping @Sendable (RunInput, String) async throws -> [OutputRecord],
     drive: @escaping @Sendable (String, Int, Int, Data) async throws -> Int
   ) {
-    (self.name, self.runs, self.endpoint) = (name, runs, endpoint)
+    (self.name, self.runs, self.endpoints, self.containerType) = (name, runs, endpoints, containerType)
     (self.isReady, self.answersHandshake, self.run, self.drive) = (isReady, answersHandshake, run, drive)
   }
 
   static let map = UDFKind(
-    "map", runs: "all records in flight on one stream", endpoint: .map,
+    "map", runs: "all records in flight on one stream", endpoints: [.map],
     isReady: { try await MapTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
     run: { input, socket in try await MapTestClient(socketPath: socket).map(input.datums).outputRecords },
@@ -68,7 +76,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   )
 
   static let mapStream = UDFKind(
-    "mapstream", runs: "outputs in the order written", endpoint: .mapStream,
+    "mapstream", runs: "outputs in the order written", endpoints: [.mapStream],
     isReady: { try await MapStreamTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
     run: { input, socket in try await MapStreamTestClient(socketPath: socket).mapStream(input.datums).outputRecords },
@@ -79,7 +87,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   )
 
   static let batchMap = UDFKind(
-    "batchmap", runs: "all records form one batch", endpoint: .batchMap,
+    "batchmap", runs: "all records form one batch", endpoints: [.batchMap],
     isReady: { try await BatchMapTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
     run: { input, socket in try await BatchMapTestClient(socketPath: socket).mapBatch(input.datums).outputRecords },
@@ -91,7 +99,8 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   )
 
   static let transformer = UDFKind(
-    "transformer", runs: "outputs also carry \"event_time\"", endpoint: .sourceTransformer,
+    "transformer", runs: "outputs also carry \"event_time\"", endpoints: [.sourceTransformer],
+    containerType: "transformer",
     isReady: { try await SourceTransformTestClient(socketPath: $0).isReady() },
     answersHandshake: { socket in
       let outcome = try await SourceTransformTestClient(socketPath: socket)
@@ -109,20 +118,18 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       }
     },
     drive: { socket, total, window, payload in
-      let eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
+      let template = Datum(keys: ["key"], value: payload).transformRequest(id: "")
       return try await SourceTransformTestClient(socketPath: socket).drive(total: total, window: window) { index in
-        var request = Sourcetransformer_V1_SourceTransformRequest()
+        var request = template
         request.request.id = "bench-\(index)"
-        request.request.keys = ["key"]
-        request.request.value = payload
-        request.request.eventTime = eventTime
         return request
       }
     }
   )
 
   static let source = UDFKind(
-    "source", runs: "reads and acks as numa does; one line per message read (no --input)", endpoint: .source,
+    "source", runs: "reads and acks as numa does; one line per message read (no --input)", endpoints: [.source],
+    containerType: "udsource",
     isReady: { try await SourceTestClient(socketPath: $0).isReady() },
     answersHandshake: { socket in
       // A read of nothing: the handshake, then an EOT.
@@ -147,6 +154,34 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     },
     drive: { socket, total, window, _ in
       try await SourceTestClient(socketPath: socket).run(batchSize: window, total: total, timeLimit: .seconds(600))
+    }
+  )
+
+  static let sink = UDFKind(
+    "sink",
+    runs:
+      "records in batches of --batch-size; one line per response, with its status (--role for fallback or on-success sinks)",
+    endpoints: [.sink, .fallbackSink, .onSuccessSink], containerType: "udsink",
+    isReady: { try await SinkTestClient(socketPath: $0).isReady() },
+    answersHandshake: { socket in
+      let outcome = try await SinkTestClient(socketPath: socket)
+        .exchange([.handshakeRequest], awaitingResponses: 1, timeout: .seconds(10))
+      return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
+    },
+    run: { input, socket in
+      let batches = stride(from: 0, to: input.records.count, by: input.batchSize).map {
+        Array(input.datums[$0..<min(input.records.count, $0 + input.batchSize)])
+      }
+      let responses = try await SinkTestClient(socketPath: socket).sink(batches: batches).flatMap { $0 }
+      return responses.enumerated().map { OutputRecord(input: $0, response: $1) }
+    },
+    drive: { socket, total, window, payload in
+      let template = Datum(keys: ["key"], value: payload).sinkRequest(id: "")
+      return try await SinkTestClient(socketPath: socket).drive(total: total, batchSize: window) { index in
+        var request = template
+        request.request.id = "bench-\(index)"
+        return request
+      }
     }
   )
 

@@ -24,3 +24,57 @@ extension WorkerCodec where Request: SwiftProtobuf.Message, Response: SwiftProto
     )
   }
 }
+
+extension WorkerCodec {
+  /// Batches travel as their messages' protobuf encodings, each after its length (4 bytes,
+  /// big-endian). A batch is named in errors by its first and last request ids.
+  package static func protobufBatches<Item: SwiftProtobuf.Message, Answer: SwiftProtobuf.Message>(
+    requestID: @escaping @Sendable (Item) -> String
+  ) -> Self where Request == [Item], Response == [Answer] {
+    WorkerCodec(
+      encodeRequest: { try LengthPrefixed.encode($0) },
+      decodeRequest: { try LengthPrefixed.decode($0) },
+      encodeResponse: { try LengthPrefixed.encode($0) },
+      decodeResponse: { try LengthPrefixed.decode($0) },
+      requestID: { batch in
+        guard let first = batch.first.map(requestID), let last = batch.last.map(requestID) else {
+          return "(empty batch)"
+        }
+        return batch.count == 1 ? first : "\(first)' … '\(last)' (\(batch.count) requests"
+      }
+    )
+  }
+}
+
+/// A list of protobuf messages as one byte string: each message's length (4 bytes, big-endian),
+/// then its encoding.
+enum LengthPrefixed {
+  static func encode<M: SwiftProtobuf.Message>(_ messages: [M]) throws -> [UInt8] {
+    var bytes: [UInt8] = []
+    for message in messages {
+      let encoded: [UInt8] = try message.serializedBytes()
+      let length = UInt32(encoded.count)
+      bytes.append(contentsOf: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: length >> $0) })
+      bytes.append(contentsOf: encoded)
+    }
+    return bytes
+  }
+
+  static func decode<M: SwiftProtobuf.Message>(_ bytes: [UInt8]) throws -> [M] {
+    var messages: [M] = []
+    var index = bytes.startIndex
+    while index < bytes.endIndex {
+      guard bytes.endIndex - index >= 4 else {
+        throw WorkerError(summary: "a batch frame ends inside a length prefix", details: "")
+      }
+      let length = bytes[index..<index + 4].reduce(0) { $0 << 8 | Int($1) }
+      index += 4
+      guard bytes.endIndex - index >= length else {
+        throw WorkerError(summary: "a batch frame ends inside a message", details: "")
+      }
+      messages.append(try M(serializedBytes: Array(bytes[index..<index + length])))
+      index += length
+    }
+    return messages
+  }
+}

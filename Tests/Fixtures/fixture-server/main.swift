@@ -1,6 +1,6 @@
-// A map, stream map, batch map or source transform server whose behaviour each request
-// chooses through its value, for the integration tests.
-// Flags: --kind map|mapstream|batchmap|transformer (default map),
+// A map, stream map, batch map, source transform or sink server whose behaviour each request
+// chooses through its value, for the integration tests (the sink's values: SinkFixture.swift).
+// Flags: --kind map|mapstream|batchmap|transformer|sink (default map),
 // --mode async|sync|multiprocess, --handler async|sync (default: sync in sync mode, async
 // otherwise), --grace-ms N, --max-concurrent N, --worker-exit STATUS (each worker process
 // exits at once), --entry run|serve|service-group (see the end of this file). Transformer
@@ -19,6 +19,7 @@ import Logging
 import NumaflowBatchMapper
 import NumaflowMapStreamer
 import NumaflowMapper
+import NumaflowSinker
 import NumaflowSourceTransformer
 import ServiceLifecycle
 import UnixSignals
@@ -209,6 +210,8 @@ let server: any NumaflowServer =
   case ("batchmap", true):
     BatchMapServer(mode: try .commandLine(), configuration: configuration, batchMapper: SyncBatchFixture())
   case ("batchmap", false): BatchMapServer(configuration: configuration, batchMapper: AsyncBatchFixture())
+  case ("sink", true): SinkServer(mode: try .commandLine(), configuration: configuration, sinker: SyncSinkFixture())
+  case ("sink", false): SinkServer(mode: try .commandLine(), configuration: configuration, sinker: AsyncSinkFixture())
   case ("transformer", true):
     SourceTransformServer(mode: try .commandLine(), configuration: configuration, transformer: SyncTransformFixture())
   case ("transformer", false):

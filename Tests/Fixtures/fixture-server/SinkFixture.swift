@@ -1,0 +1,60 @@
+// The sink fixture (--kind sink): each datum's value says how it is answered.
+//
+//   "throw:TEXT" / "trap" / "sleep:MS"   as for the other kinds (then "ok")
+//   "fail:REASON"       .failure(reason: REASON)
+//   "fallback"          .fallback
+//   "serve" / "serve:P" .serve, with payload P when given
+//   "onsuccess" / "onsuccess:V"  .onSuccess, with a message of value V and key "on_success"
+//   "nack"              .nack, reason "fixture", delay 1.5 s, max 3 deliveries, value a=b
+//   "pid"               .serve with the answering process's pid as payload
+//   "forget"            no response at all
+//   "twice"             two responses "ok"
+//   "invent"            "ok", and another "ok" for the id "stranger"
+//   anything else       .ok
+import Foundation
+import NumaflowSinker
+
+enum SinkBehaviour {
+  static func responses(for datum: Datum) -> [Response] {
+    let text = String(decoding: datum.value, as: UTF8.self)
+    let (verb, argument) =
+      text.firstIndex(of: ":").map { (String(text[..<$0]), String(text[text.index(after: $0)...])) } ?? (text, nil)
+    switch verb {
+    case "fail": return [.failure(datum.id, reason: argument ?? "")]
+    case "fallback": return [.fallback(datum.id)]
+    case "serve": return [.serve(datum.id, payload: argument.map { Data($0.utf8) })]
+    case "onsuccess":
+      return [.onSuccess(datum.id, argument.map { NumaflowSinker.Message($0, keys: ["on_success"]) })]
+    case "nack":
+      return [
+        .nack(
+          datum.id, NackOptions(reason: "fixture", maxDeliveries: 3, delay: .milliseconds(1500), values: ["a": "b"]))
+      ]
+    case "pid": return [.serve(datum.id, payload: Data(String(getpid()).utf8))]
+    case "forget": return []
+    case "twice": return [.ok(datum.id), .ok(datum.id)]
+    case "invent": return [.ok(datum.id), .ok("stranger")]
+    default: return [.ok(datum.id)]
+    }
+  }
+}
+
+struct AsyncSinkFixture: Sinker {
+  func sink(_ datums: Datums) async throws -> [Response] {
+    var responses: [Response] = []
+    for await datum in datums {
+      try await Behaviour(datum.value).act()
+      responses += SinkBehaviour.responses(for: datum)
+    }
+    return responses
+  }
+}
+
+struct SyncSinkFixture: SyncSinker {
+  func sink(_ datums: [Datum]) throws -> [Response] {
+    try datums.flatMap { datum in
+      try Behaviour(datum.value).actBlocking()
+      return SinkBehaviour.responses(for: datum)
+    }
+  }
+}
