@@ -97,6 +97,48 @@ struct ExampleTests {
     #expect(lines == Self.flatmapOutput)
   }
 
+  static let sinkInput = """
+    {"keys": ["a"], "value": "hello"}
+    {"value": "world", "headers": {"x-trace-id": "abc123"}}
+    {"keys": ["k1", "k2"], "value": "keyed"}
+    """
+
+  @Test(arguments: modes)
+  func sinkLog(mode: String) async throws {
+    let lines = try await runExample(
+      "sink-log", kind: "sink", mode: mode, options: ["--batch-size", "2"], input: Self.sinkInput)
+    #expect(lines == (0..<3).map { #"{"input":\#($0),"status":"ok"}"# })
+  }
+
+  /// The coin is fixed at 1 and 0 to check each branch, then left to chance.
+  @Test(arguments: modes)
+  func sinkAllSinks(mode: String) async throws {
+    let values = ["hello", "world", "keyed"]
+    let onSuccess = values.enumerated().map {
+      #"{"input":\#($0),"keys":["on_success"],"status":"on_success","value":"\#($1)"}"#
+    }
+    let fallback = values.indices.map { #"{"input":\#($0),"status":"fallback"}"# }
+    for (rate, expected) in [("1", onSuccess), ("0", fallback)] {
+      let lines = try await runExample(
+        "sink-all-sinks", kind: "sink", mode: mode, environment: ["ALL_SINKS_SUCCESS_RATE": rate], input: Self.sinkInput
+      )
+      #expect(lines == expected)
+    }
+    let lines = try await runExample("sink-all-sinks", kind: "sink", mode: mode, input: Self.sinkInput)
+    #expect(lines.indices == values.indices)
+    for (index, line) in lines.enumerated() {
+      #expect(line == onSuccess[index] || line == fallback[index])
+    }
+  }
+
+  @Test(arguments: [("udsink", "sink.sock"), ("fb-udsink", "fb-sink.sock"), ("ons-udsink", "ons-sink.sock")])
+  func checkKnowsEverySinkRole(containerType: String, socket: String) async throws {
+    let lines = try numaflowDev(
+      ["check", "--container-type", containerType, "--", ServerUnderTest.binary("sink-log"), "--mode", "sync"])
+    #expect(lines.contains("✓ socket: \(socket)"))
+    #expect(lines.contains("✓ handshake: the server answered sot=true first"))
+  }
+
   /// The reference's output for `--count 10 --batch-size 4 --nack-every 3`, with event times
   /// left out and the random `x-txn-id` header values blanked.
   @Test func sourceSimple() async throws {
@@ -153,7 +195,8 @@ struct ExampleTests {
 
   /// Runs `numaflow-dev run <kind>` on an example and returns its stdout lines.
   func runExample(
-    _ example: String, kind: String = "map", mode: String, runDirectory: String? = nil, input: String
+    _ example: String, kind: String = "map", mode: String, runDirectory: String? = nil, options: [String] = [],
+    environment: [String: String] = [:], input: String
   ) async throws -> [String] {
     let directory = try makeDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -161,15 +204,17 @@ struct ExampleTests {
     try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
 
     return try numaflowDev(
-      ["run", kind, "--input", inputPath] + (runDirectory.map { ["--run-dir", $0] } ?? [])
-        + ["--", ServerUnderTest.binary(example), "--mode", mode])
+      ["run", kind, "--input", inputPath] + (runDirectory.map { ["--run-dir", $0] } ?? []) + options
+        + ["--", ServerUnderTest.binary(example), "--mode", mode],
+      environment: environment)
   }
 
   /// Runs numaflow-dev with `arguments` and returns its stdout lines; it must exit 0.
-  func numaflowDev(_ arguments: [String]) throws -> [String] {
+  func numaflowDev(_ arguments: [String], environment: [String: String] = [:]) throws -> [String] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: ServerUnderTest.binary("numaflow-dev"))
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice

@@ -14,9 +14,13 @@ final class ServerUnderTest: @unchecked Sendable {
   let socketPath: String
   let serverInfoPath: String
 
-  var errorDirectory: String { runDirectory + "/runtime/application-errors/udf" }
+  /// `NUMAFLOW_UD_CONTAINER_TYPE`: `udf` unless the test's environment says otherwise.
+  let containerType: String
+
+  var errorDirectory: String { runDirectory + "/runtime/application-errors/" + containerType }
   var client: MapTestClient { MapTestClient(socketPath: socketPath) }
   var transformClient: SourceTransformTestClient { SourceTransformTestClient(socketPath: socketPath) }
+  var sinkClient: SinkTestClient { SinkTestClient(socketPath: socketPath) }
   var pid: Int32 { process.processIdentifier }
 
   /// Starts `product` and waits until its server-info and socket exist (a map server's unless
@@ -39,6 +43,7 @@ final class ServerUnderTest: @unchecked Sendable {
     environment["NUMAFLOW_UD_CONTAINER_TYPE"] = "udf"
     environment["SWIFT_BACKTRACE"] = "enable=no"
     environment.merge(extra) { $1 }
+    containerType = environment["NUMAFLOW_UD_CONTAINER_TYPE"] ?? "udf"
     process.environment = environment
     try process.run()
     guard waitUntilServing else { return }

@@ -40,7 +40,8 @@ extension WorkerCodec {
         guard let first = batch.first.map(requestID), let last = batch.last.map(requestID) else {
           return "(empty batch)"
         }
-        return batch.count == 1 ? first : "\(first)' … '\(last)' (\(batch.count) requests"
+        // The pool quotes the id: this reads 'first' … 'last'.
+        return batch.count == 1 ? first : "\(first)' … '\(last)"
       }
     )
   }
