@@ -4,11 +4,16 @@
 # baselines measured in the same run with the same client (numaflow-dev bench) and socket kind:
 # a bare grpc-swift-2 echo server (no SDK) and pynumaflow 0.14's MapAsyncServer.
 #
+# Sinks are measured apart too, in numa's batches of 500, each answered at its EOT: the
+# fixture's no-op sink in each mode against pynumaflow's SinkAsyncServer with a no-op handler
+# and a bare grpc-swift sink (with the 2 MiB HTTP/2 window the SDK uses).
+#
 # Sources are measured apart (read+ack of counter messages, numa's batch of 500: payload size 0 in
 # the results, as the payload is the counter's few digits): the
 # source-simple example against a pynumaflow source of the same shape and a bare grpc-swift source.
 #
 # usage: Benchmarks/run.sh [RUNS]       (median of RUNS runs per cell, default 3)
+#        SECTIONS="map source sink"      which sections to measure (default: all three)
 #        BASELINE_BIN=DIR Benchmarks/run.sh   also measures DIR's map-forward-message and
 #                                             fixture-server as before-* (an earlier release build)
 # Needs a release build (built here) and pynumaflow==0.14.0 (installed here with pip).
@@ -18,7 +23,9 @@ RUNS=${1:-3}
 COUNT_SMALL=${COUNT_SMALL:-40000}
 COUNT_LARGE=${COUNT_LARGE:-20000}
 COUNT_SOURCE=${COUNT_SOURCE:-50000}
+COUNT_SINK=${COUNT_SINK:-100000}
 BASELINE_BIN=${BASELINE_BIN:-}
+SECTIONS=" ${SECTIONS:-map source sink} "
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 RESULTS="$OUT/results-$(date +%Y%m%d-%H%M%S).jsonl"
@@ -54,7 +61,8 @@ bench_external() {
   rm -rf "$dir"
 }
 
-for size in 100 10240; do
+: >"$RESULTS"
+[[ $SECTIONS == *" map "* ]] && for size in 100 10240; do
   count=$COUNT_SMALL; [ "$size" -gt 1000 ] && count=$COUNT_LARGE
   for run in $(seq "$RUNS"); do
     dir=$(mktemp -d); bench_external bare-echo-default "$size" "$count" "$dir/map.sock" "$BIN/bare-echo-server" "$dir/map.sock"
@@ -79,13 +87,24 @@ for size in 100 10240; do
         -- "$BIN/fixture-server" --kind batchmap --handler sync --mode "$mode" 2>/dev/null
     done
   done
-done | tee "$RESULTS"
+done | tee -a "$RESULTS"
 
 KIND=source
-for run in $(seq "$RUNS"); do
+[[ $SECTIONS == *" source "* ]] && for run in $(seq "$RUNS"); do
   dir=$(mktemp -d); bench_external bare-source 0 "$COUNT_SOURCE" "$dir/source.sock" "$BIN/bare-echo-server" "$dir/source.sock" --source
   dir=$(mktemp -d); bench_external pynumaflow-source 0 "$COUNT_SOURCE" "$dir/source.sock" python3 Benchmarks/pynumaflow_source.py "$dir"
   bench swift-source 0 "$COUNT_SOURCE" -- "$BIN/source-simple"
+done | tee -a "$RESULTS"
+
+KIND=sink
+[[ $SECTIONS == *" sink "* ]] && for size in 100 10240; do
+  for run in $(seq "$RUNS"); do
+    dir=$(mktemp -d); bench_external bare-sink "$size" "$COUNT_SINK" "$dir/sink.sock" "$BIN/bare-echo-server" "$dir/sink.sock" --sink --window 2097152
+    dir=$(mktemp -d); bench_external pynumaflow-sink "$size" "$COUNT_SINK" "$dir/sink.sock" python3 Benchmarks/pynumaflow_sink.py "$dir"
+    for mode in async sync multiprocess; do
+      bench "swift-sink-$mode" "$size" "$COUNT_SINK" -- "$BIN/fixture-server" --kind sink --handler noop --mode "$mode"
+    done
+  done
 done | tee -a "$RESULTS"
 
 python3 Benchmarks/summarize.py "$RESULTS"

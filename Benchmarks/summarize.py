@@ -23,6 +23,8 @@ labels = [
 ]
 # Sources have baselines of their own: a source's messages are reads, not answers.
 source_labels = ["bare-source", "pynumaflow-source", "swift-source"]
+# So have sinks: batches of 500 answered at their EOT.
+sink_labels = ["bare-sink", "pynumaflow-sink", "swift-sink-async", "swift-sink-sync", "swift-sink-multiprocess"]
 sizes = sorted({size for _, size in cells})
 
 
@@ -53,6 +55,12 @@ for size in sizes:
               median("bare-source", size, "messages_per_second"), None,
               median("pynumaflow-source", size, "server_cpu_us_per_message"),
               ["× pynumaflow source", "× bare source"])
+    if any(median(label, size, "messages_per_second") for label in sink_labels):
+        print(f"\n### Sink, {size} B payloads (median of {len(cells.get(('swift-sink-async', size), []))} runs)\n")
+        table(size, sink_labels, median("pynumaflow-sink", size, "messages_per_second"),
+              median("bare-sink", size, "messages_per_second"), None,
+              median("pynumaflow-sink", size, "server_cpu_us_per_message"),
+              ["× pynumaflow sink", "× bare sink"])
     if median("swift-async", size, "messages_per_second") is None:
         continue
     base_python = median("pynumaflow-async", size, "messages_per_second")

@@ -2,9 +2,10 @@
 // the handshake, then echoes each request inline as one result; it writes no server-info.
 // With --source it serves source.v1.Source instead: each read writes its count of counter
 // messages (each with a random x-txn-id header, as the reference's simple source), one write
-// each, then the EOT; each ack is answered inline.
+// each, then the EOT; each ack is answered inline. With --sink it serves sink.v1.Sink: each
+// batch is answered at its EOT with one message of success results, then the EOT.
 //
-// usage: bare-echo-server SOCKET_PATH [--window BYTES] [--source]
+// usage: bare-echo-server SOCKET_PATH [--window BYTES] [--source | --sink]
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
@@ -116,6 +117,39 @@ struct SourceEchoService: Source_V1_Source.SimpleServiceProtocol {
   }
 }
 
+struct SinkEchoService: Sink_V1_Sink.SimpleServiceProtocol {
+  func sinkFn(
+    request: RPCAsyncSequence<Sink_V1_SinkRequest, any Error>,
+    response: RPCWriter<Sink_V1_SinkResponse>,
+    context: ServerContext
+  ) async throws {
+    var results: [Sink_V1_SinkResponse.Result] = []
+    for try await message in request {
+      var reply = Sink_V1_SinkResponse()
+      if message.hasHandshake {
+        reply.handshake.sot = true
+        try await response.write(reply)
+      } else if message.hasStatus && message.status.eot {
+        reply.results = results
+        results.removeAll(keepingCapacity: true)
+        var end = Sink_V1_SinkResponse()
+        end.status.eot = true
+        try await response.write(contentsOf: [reply, end])
+      } else {
+        var result = Sink_V1_SinkResponse.Result()
+        result.id = message.request.id
+        results.append(result)
+      }
+    }
+  }
+
+  func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Sink_V1_ReadyResponse {
+    var ready = Sink_V1_ReadyResponse()
+    ready.ready = true
+    return ready
+  }
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
   FileHandle.standardError.write(Data("usage: bare-echo-server SOCKET_PATH [--window BYTES]\n".utf8))
@@ -131,6 +165,13 @@ let transport = HTTP2ServerTransport.Posix(
     if let window { config.http2.targetWindowSize = window }
   }
 )
-let service: any RegistrableRPCService = arguments.contains("--source") ? SourceEchoService() : EchoService()
+let service: any RegistrableRPCService =
+  if arguments.contains("--source") {
+    SourceEchoService()
+  } else if arguments.contains("--sink") {
+    SinkEchoService()
+  } else {
+    EchoService()
+  }
 let server = GRPCServer(transport: transport, services: [service])
 try await server.serve()

@@ -58,3 +58,12 @@ struct SyncSinkFixture: SyncSinker {
     }
   }
 }
+
+/// With --handler noop: answers every datum ok and looks at nothing (for benchmarks).
+struct NoopSink: Sinker {
+  func sink(_ datums: Datums) async throws -> [Response] { datums.all.map { .ok($0.id) } }
+}
+
+struct SyncNoopSink: SyncSinker {
+  func sink(_ datums: [Datum]) throws -> [Response] { datums.map { .ok($0.id) } }
+}

@@ -2,7 +2,7 @@
 // chooses through its value, for the integration tests (the sink's values: SinkFixture.swift).
 // Flags: --kind map|mapstream|batchmap|transformer|sink (default map),
 // --mode async|sync|multiprocess, --handler async|sync (default: sync in sync mode, async
-// otherwise), --grace-ms N, --max-concurrent N, --worker-exit STATUS (each worker process
+// otherwise; a sink also takes noop, which answers ok without looking), --grace-ms N, --max-concurrent N, --worker-exit STATUS (each worker process
 // exits at once), --entry run|serve|service-group (see the end of this file). Transformer
 // outputs keep the input's event time.
 //
@@ -210,6 +210,10 @@ let server: any NumaflowServer =
   case ("batchmap", true):
     BatchMapServer(mode: try .commandLine(), configuration: configuration, batchMapper: SyncBatchFixture())
   case ("batchmap", false): BatchMapServer(configuration: configuration, batchMapper: AsyncBatchFixture())
+  case ("sink", _) where flag("--handler") == "noop":
+    flag("--mode") == "sync"
+      ? SinkServer(mode: .sync, configuration: configuration, sinker: SyncNoopSink())
+      : SinkServer(mode: try .commandLine(), configuration: configuration, sinker: NoopSink())
   case ("sink", true): SinkServer(mode: try .commandLine(), configuration: configuration, sinker: SyncSinkFixture())
   case ("sink", false): SinkServer(mode: try .commandLine(), configuration: configuration, sinker: AsyncSinkFixture())
   case ("transformer", true):
