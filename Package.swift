@@ -39,6 +39,8 @@ let package = Package(
     .library(name: "NumaflowSourceTransformer", targets: ["NumaflowSourceTransformer"]),
     .library(name: "NumaflowSourcer", targets: ["NumaflowSourcer"]),
     .library(name: "NumaflowSinker", targets: ["NumaflowSinker"]),
+    .library(name: "NumaflowSideInput", targets: ["NumaflowSideInput"]),
+    .library(name: "NumaflowServingStore", targets: ["NumaflowServingStore"]),
     .library(name: "NumaflowTesting", targets: ["NumaflowTesting"]),
     .executable(name: "numaflow-dev", targets: ["numaflow-dev"]),
   ],
@@ -102,10 +104,23 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "NumaflowSideInput",
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "NumaflowServingStore",
+      dependencies: [
+        "NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf,
+        .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "NumaflowTesting",
       dependencies: [
         "NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
-        "NumaflowSourcer", "NumaflowSinker",
+        "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore",
         "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging,
       ],
       swiftSettings: swiftSettings
@@ -114,7 +129,7 @@ let package = Package(
       name: "numaflow-dev",
       dependencies: [
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
-        "NumaflowSourcer", "NumaflowSinker",
+        "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore",
         "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf,
       ],
       swiftSettings: swiftSettings
@@ -193,6 +208,16 @@ let package = Package(
     .testTarget(
       name: "NumaflowSinkerTests",
       dependencies: ["NumaflowSinker", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "NumaflowSideInputTests",
+      dependencies: ["NumaflowSideInput", "NumaflowTesting", "NumaflowProtos", grpcCore],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "NumaflowServingStoreTests",
+      dependencies: ["NumaflowServingStore", "NumaflowTesting", grpcCore],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,0 +1,51 @@
+import Foundation
+import NumaflowProtos
+
+/// Serves a side-input retriever on `sideinput.sock` (server-info `sideinput-server-info`),
+/// in the side-input manager pod numa runs for each of a pipeline's `sideInputs`.
+///
+/// ```swift
+/// import NumaflowSideInput
+///
+/// try await SideInputServer { .broadcast(Data("feature-x=on".utf8)) }.run()
+/// ```
+///
+/// An async ``SideInputRetriever`` has one mode; a blocking ``SyncSideInputRetriever`` runs in
+/// `.sync` (default, on a pool thread) or `.async` (inline). A value above
+/// ``SideInputValue/maximumSize`` is a UDF failure, not sent: numa's client would refuse it.
+/// Entry points: ``NumaflowCore/NumaflowServer``. To read side inputs in another UDF, see
+/// ``SideInputs``.
+public struct SideInputServer: NumaflowServer {
+  public let host: ServerHost
+
+  /// A server for an async retriever.
+  public init(configuration: ServerConfiguration = .defaults, retriever: some SideInputRetriever) {
+    host = ServerHost(
+      endpoint: .sideInput, configuration: configuration, handler: SideInputService.handler(retriever),
+      service: SideInputService.init)
+  }
+
+  /// A server for a blocking retriever.
+  public init(
+    mode: ServerMode<SyncOrAsync> = .sync, configuration: ServerConfiguration = .defaults,
+    retriever: some SyncSideInputRetriever
+  ) {
+    host = ServerHost(
+      endpoint: .sideInput, configuration: configuration, mode: mode, handler: SideInputService.handler(retriever),
+      service: SideInputService.init)
+  }
+
+  /// A server for an async closure.
+  public init(
+    configuration: ServerConfiguration = .defaults,
+    retrieve: @escaping @Sendable () async throws -> SideInputValue
+  ) {
+    self.init(configuration: configuration, retriever: ClosureRetriever(body: retrieve))
+  }
+}
+
+private struct ClosureRetriever: SideInputRetriever {
+  let body: @Sendable () async throws -> SideInputValue
+
+  func retrieve() async throws -> SideInputValue { try await body() }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GRPCCore
+import NumaflowCore
+import NumaflowProtos
+import NumaflowSideInput
+import SwiftProtobuf
+
+/// Calls a side-input retriever the way numa's side-input manager does: `RetrieveSideInput`
+/// at start and on each tick of the trigger's schedule.
+///
+/// ```swift
+/// let client = SideInputTestClient(server: SideInputServer(retriever: Ticker()))
+/// #expect(try await client.retrieve() == .broadcast(Data("tick 1".utf8)))
+/// ```
+public struct SideInputTestClient: Sendable {
+  private let target: TestTarget
+
+  /// A client for `server`, served in this process for the duration of each call (the
+  /// retriever's own state carries over).
+  public init(server: SideInputServer, runtimeDirectory: String? = nil) {
+    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
+  }
+
+  /// A client for a server listening on a Unix socket, such as `<dir>/sideinput.sock`.
+  public init(socketPath: String) {
+    target = .socket(socketPath)
+  }
+
+  /// Asks IsReady.
+  public func isReady() async throws -> Bool {
+    try await withSideInputClient { client in
+      try await client.isReady(request: ClientRequest(message: Google_Protobuf_Empty())) { try $0.message.ready }
+    }
+  }
+
+  /// One call of the retriever.
+  /// - Throws: `RPCError` with the server's status when the retriever failed.
+  public func retrieve() async throws -> SideInputValue {
+    try await withSideInputClient { client in
+      try await client.retrieveSideInput(request: ClientRequest(message: Google_Protobuf_Empty())) {
+        SideInputValue(try $0.message)
+      }
+    }
+  }
+
+  private func withSideInputClient<Result: Sendable>(
+    _ body: @Sendable @escaping (any Sideinput_V1_SideInput.ClientProtocol) async throws -> Result
+  ) async throws -> Result {
+    try await target.withClient(
+      overSocket: { Sideinput_V1_SideInput.Client(wrapping: $0) },
+      inProcess: { Sideinput_V1_SideInput.Client(wrapping: $0) }, body)
+  }
+}
