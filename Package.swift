@@ -20,10 +20,10 @@ let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", packa
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// An example UDF: an executable whose sources live in `Examples/<name>/Sources`.
-func example(_ name: String, module: Target.Dependency = "NumaflowMapper", logs: Bool = false) -> Target {
+func example(_ name: String, module: Target.Dependency = "NumaflowMapper", also: [Target.Dependency] = []) -> Target {
   .executableTarget(
     name: name,
-    dependencies: [module] + (logs ? [logging] : []),
+    dependencies: [module] + also,
     path: "Examples/\(name)/Sources",
     swiftSettings: swiftSettings
   )
@@ -143,8 +143,11 @@ let package = Package(
     example("sourcetransform-event-time-filter", module: "NumaflowSourceTransformer"),
     example("source-simple", module: "NumaflowSourcer"),
     example("source-async-sequence", module: "NumaflowSourcer"),
-    example("sink-log", module: "NumaflowSinker", logs: true),
-    example("sink-all-sinks", module: "NumaflowSinker", logs: true),
+    example("sink-log", module: "NumaflowSinker", also: [logging]),
+    example("sink-all-sinks", module: "NumaflowSinker", also: [logging]),
+    example("sideinput-simple", module: "NumaflowSideInput"),
+    example("sideinput-map-consumer", also: ["NumaflowSideInput"]),
+    example("serving-in-memory", module: "NumaflowServingStore", also: [logging]),
 
     // A gRPC echo server with no SDK in it: the benchmark's baseline.
     .executableTarget(
@@ -223,7 +226,8 @@ let package = Package(
     .testTarget(
       name: "IntegrationTests",
       dependencies: [
-        "NumaflowTesting", "NumaflowMapper", "NumaflowSinker", "NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf,
+        "NumaflowTesting", "NumaflowMapper", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore",
+        "NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf,
         swiftProtobuf,
       ],
       swiftSettings: swiftSettings

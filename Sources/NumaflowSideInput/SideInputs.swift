@@ -23,8 +23,16 @@ import Synchronization
 /// current value. ``watch(_:codec:whenMissing:)`` waits on inotify for the directory where
 /// Linux has it, and checks every ``pollInterval`` otherwise (macOS, for local runs).
 public struct SideInputs: Sendable {
-  /// Where numa mounts side inputs in a vertex's containers.
-  public static let defaultDirectory = "/var/numaflow/side-inputs"
+  /// Where numa mounts side inputs in a vertex's containers: `/var/numaflow/side-inputs`, or
+  /// `NUMAFLOW_SWIFT_SIDE_INPUT_DIR` when set (for local runs: `numaflow-dev sideinput set`
+  /// writes values there).
+  public static let defaultDirectory: String = {
+    let variable = ProcessInfo.processInfo.environment[directoryVariable] ?? ""
+    return variable.isEmpty ? "/var/numaflow/side-inputs" : variable
+  }()
+
+  /// The variable that relocates ``defaultDirectory``.
+  public static let directoryVariable = "NUMAFLOW_SWIFT_SIDE_INPUT_DIR"
 
   /// The directory these side inputs are read from.
   public let directory: String

@@ -14,6 +14,8 @@ package enum TestTarget: Sendable {
   case socket(String)
   /// A host already serving in this process, within ``withConnection(_:)``.
   case connected(GRPCClient<InProcessTransport.Client>)
+  /// One connection to a socket, within ``withConnection(_:)``: every call shares it, as numa's do.
+  case connectedSocket(GRPCClient<HTTP2ClientTransport.Posix>)
 
   /// A target for `server`, served in this process; a UDF failure is persisted under
   /// `runtimeDirectory` (a temporary directory by default).
@@ -33,6 +35,8 @@ package enum TestTarget: Sendable {
       return try await withUnixSocketClient(path: path) { try await body(overSocket($0)) }
     case .connected(let client):
       return try await body(inProcess(client))
+    case .connectedSocket(let client):
+      return try await body(overSocket(client))
     case .host:
       return try await withConnection { try await $0.withClient(overSocket: overSocket, inProcess: inProcess, body) }
     }
@@ -40,10 +44,14 @@ package enum TestTarget: Sendable {
 
   /// Runs `body` with a target whose calls all reach one run of the server: for a host, it
   /// is served in this process until `body` returns (so state the host keeps, such as a
-  /// published sequence's, lasts from one call to the next); a socket is itself.
+  /// published sequence's, lasts from one call to the next); for a socket, every call goes over
+  /// one connection.
   package func withConnection<Result: Sendable>(
     _ body: @Sendable @escaping (TestTarget) async throws -> Result
   ) async throws -> Result {
+    if case .socket(let path) = self {
+      return try await withUnixSocketClient(path: path) { try await body(.connectedSocket($0)) }
+    }
     guard case .host(let host, let runtimeDirectory) = self else { return try await body(self) }
     guard host.worker == nil else {
       throw ConfigurationError(

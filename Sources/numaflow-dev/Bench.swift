@@ -42,6 +42,10 @@ extension NumaflowDev {
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
     var server: [String] = []
 
+    func validate() throws {
+      guard kind.drive != nil else { throw ValidationError("bench does not measure \(kind) servers") }
+    }
+
     func run() async throws {
       let session: ServerSession?
       let socketPath: String
@@ -77,11 +81,12 @@ extension NumaflowDev {
     /// Warms up, then measures; returns the result as a JSON line.
     private func measure(socketPath: String, pid: Int32?) async throws -> String {
       let payload = Data(repeating: UInt8(ascii: "x"), count: payloadSize)
-      _ = try await kind.drive(socketPath, warmup, window, payload)
+      guard let drive = kind.drive else { throw ValidationFailure("bench does not measure \(kind) servers") }
+      _ = try await drive(socketPath, warmup, window, payload)
 
       let cpuBefore = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let start = ContinuousClock.now
-      let results = try await kind.drive(socketPath, count, window, payload)
+      let results = try await drive(socketPath, count, window, payload)
       let elapsed = ContinuousClock.now - start
       let cpuAfter = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let rss = pid.map(Memory.peakResidentMegabytes(ofTree:)) ?? 0

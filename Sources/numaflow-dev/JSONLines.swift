@@ -1,5 +1,6 @@
 import Foundation
 import NumaflowCore
+import NumaflowServingStore
 import SwiftProtobuf
 
 /// One input record: `{"keys":[...],"value":"...","event_time":"...","headers":{...}}`, with
@@ -90,6 +91,9 @@ struct OutputRecord: Encodable {
   var status: String?
   var error: String?
   var nack: NackLine?
+  /// A serving store get's id and what it returned.
+  var id: String?
+  var payloads: [PayloadLine]?
   var keys: [String]?
   var value: String?
   var value_base64: String?
@@ -127,6 +131,22 @@ struct OutputRecord: Encodable {
   mutating func setUserMetadata(_ userMetadata: MessageMetadata) {
     if !userMetadata.isEmpty {
       user_metadata = userMetadata.groups.mapValues { $0.mapValues { $0.base64EncodedString() } }
+    }
+  }
+
+  /// One payload a serving store returned.
+  struct PayloadLine: Encodable {
+    var origin: String
+    var value: String?
+    var value_base64: String?
+
+    init(_ payload: Payload) {
+      origin = payload.origin
+      if let text = String(data: payload.value, encoding: .utf8) {
+        value = text
+      } else {
+        value_base64 = payload.value.base64EncodedString()
+      }
     }
   }
 

@@ -15,6 +15,8 @@ extension NumaflowDev {
           numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- .build/debug/map-even-odd
           numaflow-dev run source --count 10 -- .build/debug/source-simple
           numaflow-dev run sink --input Examples/sink-log/input.jsonl -- .build/debug/sink-log
+          numaflow-dev run sideinput --count 4 -- .build/debug/sideinput-simple
+          numaflow-dev run serving --input Examples/serving-in-memory/input.jsonl -- .build/debug/serving-in-memory
 
         Kinds:
         """ + UDFKind.all.map { "  \($0.name): \($0.runs)" }.joined(separator: "\n")
@@ -36,20 +38,25 @@ extension NumaflowDev {
     var server: [String] = []
 
     func validate() throws {
-      if kind.readsInput && input == nil {
-        throw ValidationError("\(kind) needs records: give --input FILE (or - for standard input)")
+      if kind.input != .none && input == nil {
+        throw ValidationError("\(kind) needs input lines: give --input FILE (or - for standard input)")
       }
     }
 
     func run() async throws {
-      let records = try input.map(InputRecord.read) ?? []
+      var runInput = RunInput(records: [], source: source)
+      switch (kind.input, input) {
+      case (.records, let path?): runInput.records = try InputRecord.read(path)
+      case (.servingCalls, let path?): runInput.servingCalls = try ServingCall.read(path)
+      default: break
+      }
       let isSink = kind.name == UDFKind.sink.name
       let session = try await ServerSession.start(
         command: server, kind: kind, endpoint: isSink ? sink.role.endpoint : nil,
         containerType: isSink ? sink.role.containerType : nil, runDirectory: runDirectory.runDir, log: log)
       let outputs: [OutputRecord]
       do {
-        outputs = try await kind.run(RunInput(records: records, source: source), session.socketPath)
+        outputs = try await kind.run(runInput, session.socketPath)
       } catch {
         let status = await session.process.stop()
         log("the server failed: \(error)")
@@ -60,7 +67,8 @@ extension NumaflowDev {
         print(output.line)
       }
       let status = await session.process.stop()
-      log("\(records.count) records in, \(outputs.count) messages out; server exited with status \(status)")
+      let inputs = runInput.records.count + runInput.servingCalls.count
+      log("\(inputs) lines in, \(outputs.count) lines out; server exited with status \(status)")
       if status != 0 { throw ExitCode(status) }
     }
   }

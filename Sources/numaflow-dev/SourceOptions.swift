@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// How `run source` plays numa's source reader.
 struct SourceOptions: ParsableArguments {
-  @Option(name: .customLong("count"), help: "source: stop after this many messages.")
+  @Option(name: .customLong("count"), help: "source: stop after this many messages; sideinput: calls to make.")
   var count = 100
 
   @Option(help: "source: messages asked for per read; sink: records per batch (numa's readBatchSize).")
@@ -28,6 +28,7 @@ struct SourceOptions: ParsableArguments {
 /// What `run` feeds a server: records for the kinds that take them, source options for a source.
 struct RunInput: Sendable {
   var records: [InputRecord.Fields]
+  var servingCalls: [ServingCall] = []
   var count: Int
   var batchSize: Int
   var readTimeout: Duration

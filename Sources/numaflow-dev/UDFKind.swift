@@ -3,6 +3,8 @@ import Foundation
 import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
+import NumaflowServingStore
+import NumaflowSideInput
 import NumaflowSinker
 import NumaflowSourceTransformer
 import NumaflowSourcer
@@ -17,8 +19,17 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   let name: String
   /// What `run` does with the records, for `--help`.
   let runs: String
-  /// Whether `run` needs input records (every kind but a source, which makes its own).
-  var readsInput: Bool { endpoint != .source }
+  /// What `run` reads from `--input`.
+  enum Input {
+    /// Records to send as data (`InputRecord`).
+    case records
+    /// Puts and gets (`ServingCall`).
+    case servingCalls
+    /// Nothing: the server makes its own (a source, a side-input retriever).
+    case none
+  }
+
+  let input: Input
   /// Where numa finds the kind's server: the first unless a role says otherwise (a sink's
   /// fallback and on-success roles have their own).
   let endpoints: [Endpoint]
@@ -27,13 +38,15 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   let containerType: String
   let isReady: @Sendable (_ socketPath: String) async throws -> Bool
   /// Opens a stream, sends only the handshake, and says whether the first reply is one.
-  let answersHandshake: @Sendable (_ socketPath: String) async throws -> Bool
+  /// `nil` for protocols without one (unary calls).
+  let answersHandshake: (@Sendable (_ socketPath: String) async throws -> Bool)?
   /// Sends every record (or reads from a source) and returns the output lines, in order.
   let run: @Sendable (_ input: RunInput, _ socketPath: String) async throws -> [OutputRecord]
-  /// Keeps `window` requests of `payload` in flight until `total` are answered.
-  let drive: @Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data) async throws -> Int
+  /// Keeps `window` requests of `payload` in flight until `total` are answered; `nil` for
+  /// kinds `bench` does not measure.
+  let drive: (@Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data) async throws -> Int)?
 
-  static let all: [UDFKind] = [.map, .mapStream, .batchMap, .transformer, .source, .sink]
+  static let all: [UDFKind] = [.map, .mapStream, .batchMap, .transformer, .source, .sink, .sideInput, .serving]
 
   var description: String { name }
 
@@ -56,12 +69,14 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     runs: String,
     endpoints: [Endpoint],
     containerType: String = "udf",
+    input: Input = .records,
     isReady: @escaping @Sendable (String) async throws -> Bool,
-    answersHandshake: @escaping @Sendable (String) async throws -> Bool,
+    answersHandshake: (@Sendable (String) async throws -> Bool)?,
     run: @escaping @Sendable (RunInput, String) async throws -> [OutputRecord],
-    drive: @escaping @Sendable (String, Int, Int, Data) async throws -> Int
+    drive: (@Sendable (String, Int, Int, Data) async throws -> Int)?
   ) {
     (self.name, self.runs, self.endpoints, self.containerType) = (name, runs, endpoints, containerType)
+    self.input = input
     (self.isReady, self.answersHandshake, self.run, self.drive) = (isReady, answersHandshake, run, drive)
   }
 
@@ -129,7 +144,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
 
   static let source = UDFKind(
     "source", runs: "reads and acks as numa does; one line per message read (no --input)", endpoints: [.source],
-    containerType: "udsource",
+    containerType: "udsource", input: .none,
     isReady: { try await SourceTestClient(socketPath: $0).isReady() },
     answersHandshake: { socket in
       // A read of nothing: the handshake, then an EOT.
@@ -183,6 +198,55 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
         return request
       }
     }
+  )
+
+  static let sideInput = UDFKind(
+    "sideinput", runs: "calls the retriever --count times (no --input); one line per call", endpoints: [.sideInput],
+    containerType: "udsi", input: .none,
+    isReady: { try await SideInputTestClient(socketPath: $0).isReady() },
+    answersHandshake: nil,
+    run: { input, socket in
+      let client = SideInputTestClient(socketPath: socket)
+      var lines: [OutputRecord] = []
+      for call in 0..<input.count {
+        var line = OutputRecord(input: call)
+        switch try await client.retrieve() {
+        case .broadcast(let value):
+          line.status = "broadcast"
+          line.setValue(value)
+        case .noBroadcast:
+          line.status = "no_broadcast"
+        }
+        lines.append(line)
+      }
+      return lines
+    },
+    drive: nil
+  )
+
+  static let serving = UDFKind(
+    "serving", runs: #"puts and gets from lines {"put":ID,"payloads":[{"origin":O,"value":V}]} or {"get":ID}"#,
+    endpoints: [.serving], containerType: "udstore", input: .servingCalls,
+    isReady: { try await ServingStoreTestClient(socketPath: $0).isReady() },
+    answersHandshake: nil,
+    run: { input, socket in
+      let client = ServingStoreTestClient(socketPath: socket)
+      var lines: [OutputRecord] = []
+      for (index, call) in input.servingCalls.enumerated() {
+        var line = OutputRecord(input: index)
+        switch call {
+        case .put(let id, let payloads):
+          try await client.put(id: id, payloads: payloads)
+          line.status = "ok"
+        case .get(let id):
+          line.id = id
+          line.payloads = try await client.get(id: id).map(OutputRecord.PayloadLine.init)
+        }
+        lines.append(line)
+      }
+      return lines
+    },
+    drive: nil
   )
 
   /// Every map mode answers the same handshake on the same service.

@@ -139,6 +139,65 @@ struct ExampleTests {
     #expect(lines.contains("✓ handshake: the server answered sot=true first"))
   }
 
+  @Test(arguments: ["sync", "async"])
+  func sideinputSimple(mode: String) async throws {
+    let lines = try numaflowDev(
+      ["run", "sideinput", "--count", "4", "--", ServerUnderTest.binary("sideinput-simple"), "--mode", mode])
+    #expect(lines.count == 4)
+    #expect(lines[1] == #"{"input":1,"status":"no_broadcast"}"#)
+    #expect(lines[3] == #"{"input":3,"status":"no_broadcast"}"#)
+    for (index, line) in [(0, lines[0]), (2, lines[2])] {
+      // "an example: 2026-12-02 13:03:22.667164", as Python's str(datetime.now()).
+      let prefix = #"{"input":\#(index),"status":"broadcast","value":"an example: "#
+      #expect(line.hasPrefix(prefix) && line.hasSuffix(#""}"#), "\(line)")
+      let time = line.dropFirst(prefix.count).dropLast(2)
+      #expect(time.wholeMatch(of: #/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}/#) != nil, "\(time)")
+    }
+  }
+
+  @Test(arguments: modes)
+  func sideinputMapConsumer(mode: String) async throws {
+    let directory = try makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let input = #"{"keys": ["k"], "value": "a"}"#
+    let before = try await runExample(
+      "sideinput-map-consumer", mode: mode, environment: ["NUMAFLOW_SWIFT_SIDE_INPUT_DIR": directory], input: input)
+    // "no_value" before numa has written one.
+    #expect(
+      before == [
+        #"{"input":0,"keys":["k"],"tags":[],"user_metadata":{"side-inputs":{"myticker":"bm9fdmFsdWU="}},"value":"a"}"#
+      ])
+    _ = try numaflowDev(["sideinput", "set", "myticker", "tick-7", "--dir", directory])
+    let after = try await runExample(
+      "sideinput-map-consumer", mode: mode, environment: ["NUMAFLOW_SWIFT_SIDE_INPUT_DIR": directory], input: input)
+    #expect(
+      after == [
+        #"{"input":0,"keys":["k"],"tags":[],"user_metadata":{"side-inputs":{"myticker":"dGljay03"}},"value":"a"}"#
+      ])
+  }
+
+  @Test func servingInMemory() async throws {
+    let directory = try makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let inputPath = directory + "/input.jsonl"
+    try Data(
+      """
+      {"put": "req-1", "payloads": [{"origin": "serve-sink", "value": "hello"}]}
+      {"put": "req-1", "payloads": [{"origin": "serve-sink", "value_base64": "AP8="}]}
+      {"get": "req-1"}
+      {"get": "req-2"}
+      """.utf8
+    ).write(to: URL(fileURLWithPath: inputPath))
+    let lines = try numaflowDev(
+      ["run", "serving", "--input", inputPath, "--", ServerUnderTest.binary("serving-in-memory")])
+    #expect(
+      lines == [
+        #"{"input":0,"status":"ok"}"#, #"{"input":1,"status":"ok"}"#,
+        #"{"id":"req-1","input":2,"payloads":[{"origin":"serve-sink","value":"hello"},{"origin":"serve-sink","value_base64":"AP8="}]}"#,
+        #"{"id":"req-2","input":3,"payloads":[]}"#,
+      ])
+  }
+
   /// The reference's output for `--count 10 --batch-size 4 --nack-every 3`, with event times
   /// left out and the random `x-txn-id` header values blanked.
   @Test func sourceSimple() async throws {

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import NumaflowServingStore
+
+/// One line of `run serving` input: a put, as numa's sink makes it, or a get, as numa's
+/// serving server makes it.
+///
+///     {"put": "r1", "payloads": [{"origin": "out", "value": "result"}]}
+///     {"get": "r1"}
+enum ServingCall: Sendable {
+  case put(id: String, payloads: [Payload])
+  case get(id: String)
+
+  private struct Line: Decodable {
+    struct PayloadLine: Decodable {
+      var origin: String?
+      var value: String?
+      var value_base64: String?
+    }
+
+    var put: String?
+    var payloads: [PayloadLine]?
+    var get: String?
+  }
+
+  /// Reads a JSON-lines file (or standard input for "-"), skipping blank lines.
+  static func read(_ path: String) throws -> [ServingCall] {
+    guard
+      let data = path == "-"
+        ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+    else { throw ValidationFailure("cannot read the input file \(path)") }
+    var calls: [ServingCall] = []
+    for (index, text) in data.split(separator: UInt8(ascii: "\n")).enumerated()
+    where text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+      let number = index + 1
+      guard let line = try? JSONDecoder().decode(Line.self, from: text) else {
+        throw ValidationFailure("line \(number): not a JSON object with \"put\" or \"get\"")
+      }
+      switch (line.put, line.get) {
+      case (let id?, nil):
+        calls.append(.put(id: id, payloads: try (line.payloads ?? []).map { try payload($0, line: number) }))
+      case (nil, let id?):
+        calls.append(.get(id: id))
+      default:
+        throw ValidationFailure("line \(number): give either \"put\" (with \"payloads\") or \"get\"")
+      }
+    }
+    return calls
+  }
+
+  private static func payload(_ line: Line.PayloadLine, line number: Int) throws -> Payload {
+    let value: Data
+    switch (line.value, line.value_base64) {
+    case (let text?, nil): value = Data(text.utf8)
+    case (nil, let encoded?):
+      guard let decoded = Data(base64Encoded: encoded) else {
+        throw ValidationFailure("line \(number): value_base64 is not valid base64")
+      }
+      value = decoded
+    case (nil, nil): value = Data()
+    case (_?, _?): throw ValidationFailure("line \(number): give either value or value_base64, not both")
+    }
+    return Payload(origin: line.origin ?? "", value: value)
+  }
+}
