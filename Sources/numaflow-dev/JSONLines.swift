@@ -23,24 +23,27 @@ struct InputRecord: Decodable {
   }
 
   func fields(line: Int) throws -> Fields {
-    let payload: Data
-    switch (value, value_base64) {
-    case (let text?, nil): payload = Data(text.utf8)
-    case (nil, let encoded?):
-      guard let decoded = Data(base64Encoded: encoded) else {
-        throw ValidationFailure("line \(line): value_base64 is not valid base64")
-      }
-      payload = decoded
-    case (nil, nil): payload = Data()
-    case (_?, _?): throw ValidationFailure("line \(line): give either value or value_base64, not both")
-    }
-    return Fields(
+    Fields(
       keys: keys ?? [],
-      value: payload,
+      value: try Self.payload(value: value, base64: value_base64, line: line),
       eventTime: try event_time.map { try Self.date($0, line: line) } ?? Date(),
       watermark: try watermark.map { try Self.date($0, line: line) },
       headers: headers ?? [:]
     )
+  }
+
+  /// The bytes of a line's `value` (UTF-8 text) or `value_base64`; none when neither is given.
+  static func payload(value: String?, base64: String?, line: Int) throws -> Data {
+    switch (value, base64) {
+    case (let text?, nil): return Data(text.utf8)
+    case (nil, let encoded?):
+      guard let decoded = Data(base64Encoded: encoded) else {
+        throw ValidationFailure("line \(line): value_base64 is not valid base64")
+      }
+      return decoded
+    case (nil, nil): return Data()
+    case (_?, _?): throw ValidationFailure("line \(line): give either value or value_base64, not both")
+    }
   }
 
   static func date(_ text: String, line: Int) throws -> Date {

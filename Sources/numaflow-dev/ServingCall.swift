@@ -49,17 +49,8 @@ enum ServingCall: Sendable {
   }
 
   private static func payload(_ line: Line.PayloadLine, line number: Int) throws -> Payload {
-    let value: Data
-    switch (line.value, line.value_base64) {
-    case (let text?, nil): value = Data(text.utf8)
-    case (nil, let encoded?):
-      guard let decoded = Data(base64Encoded: encoded) else {
-        throw ValidationFailure("line \(number): value_base64 is not valid base64")
-      }
-      value = decoded
-    case (nil, nil): value = Data()
-    case (_?, _?): throw ValidationFailure("line \(number): give either value or value_base64, not both")
-    }
-    return Payload(origin: line.origin ?? "", value: value)
+    Payload(
+      origin: line.origin ?? "",
+      value: try InputRecord.payload(value: line.value, base64: line.value_base64, line: number))
   }
 }
