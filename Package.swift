@@ -39,6 +39,8 @@ let package = Package(
     .library(name: "NumaflowSourceTransformer", targets: ["NumaflowSourceTransformer"]),
     .library(name: "NumaflowSourcer", targets: ["NumaflowSourcer"]),
     .library(name: "NumaflowSinker", targets: ["NumaflowSinker"]),
+    .library(name: "NumaflowReducer", targets: ["NumaflowReducer"]),
+    .library(name: "NumaflowReduceStreamer", targets: ["NumaflowReduceStreamer"]),
     .library(name: "NumaflowSideInput", targets: ["NumaflowSideInput"]),
     .library(name: "NumaflowServingStore", targets: ["NumaflowServingStore"]),
     .library(name: "NumaflowTesting", targets: ["NumaflowTesting"]),
@@ -104,6 +106,16 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "NumaflowReducer",
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "NumaflowReduceStreamer",
+      dependencies: ["NumaflowCore", "NumaflowReducer", "NumaflowProtos", grpcCore, swiftProtobuf],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "NumaflowSideInput",
       dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
@@ -120,7 +132,8 @@ let package = Package(
       name: "NumaflowTesting",
       dependencies: [
         "NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
-        "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore",
+        "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
+        "NumaflowReduceStreamer",
         "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging,
       ],
       swiftSettings: swiftSettings
@@ -129,7 +142,8 @@ let package = Package(
       name: "numaflow-dev",
       dependencies: [
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
-        "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore",
+        "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
+        "NumaflowReduceStreamer",
         "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf,
       ],
       swiftSettings: swiftSettings
@@ -145,6 +159,8 @@ let package = Package(
     example("source-async-sequence", module: "NumaflowSourcer"),
     example("sink-log", module: "NumaflowSinker", also: [logging]),
     example("sink-all-sinks", module: "NumaflowSinker", also: [logging]),
+    example("reduce-counter", module: "NumaflowReducer"),
+    example("reducestream-counter", module: "NumaflowReduceStreamer"),
     example("sideinput-simple", module: "NumaflowSideInput"),
     example("sideinput-map-consumer", also: ["NumaflowSideInput"]),
     example("serving-in-memory", module: "NumaflowServingStore", also: [logging]),

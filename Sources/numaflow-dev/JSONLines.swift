@@ -94,6 +94,8 @@ struct OutputRecord: Encodable {
   var status: String?
   var error: String?
   var nack: NackLine?
+  /// The window a reduce result is for.
+  var window: WindowLine?
   /// A serving store get's id and what it returned.
   var id: String?
   var payloads: [PayloadLine]?
@@ -134,6 +136,17 @@ struct OutputRecord: Encodable {
   mutating func setUserMetadata(_ userMetadata: MessageMetadata) {
     if !userMetadata.isEmpty {
       user_metadata = userMetadata.groups.mapValues { $0.mapValues { $0.base64EncodedString() } }
+    }
+  }
+
+  /// A window's bounds, in RFC 3339.
+  struct WindowLine: Encodable {
+    var start: String
+    var end: String
+
+    init(_ window: Window) {
+      start = OutputRecord.rfc3339(window.start)
+      end = OutputRecord.rfc3339(window.end)
     }
   }
 

@@ -15,6 +15,7 @@ extension NumaflowDev {
           numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- .build/debug/map-even-odd
           numaflow-dev run source --count 10 -- .build/debug/source-simple
           numaflow-dev run sink --input Examples/sink-log/input.jsonl -- .build/debug/sink-log
+          numaflow-dev run reduce --window fixed:60s --input Examples/reduce-counter/input.jsonl -- .build/debug/reduce-counter
           numaflow-dev run sideinput --count 4 -- .build/debug/sideinput-simple
           numaflow-dev run serving --input Examples/serving-in-memory/input.jsonl -- .build/debug/serving-in-memory
 
@@ -32,6 +33,8 @@ extension NumaflowDev {
 
     @OptionGroup var sink: SinkOptions
 
+    @OptionGroup var window: WindowOptions
+
     @OptionGroup var runDirectory: RunDirectoryOption
 
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
@@ -45,6 +48,7 @@ extension NumaflowDev {
 
     func run() async throws {
       var runInput = RunInput(records: [], source: source)
+      runInput.windowing = window.window.windowing
       switch (kind.input, input) {
       case (.records, let path?): runInput.records = try InputRecord.read(path)
       case (.servingCalls, let path?): runInput.servingCalls = try ServingCall.read(path)

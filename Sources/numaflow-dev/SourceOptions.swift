@@ -1,4 +1,5 @@
 import ArgumentParser
+import NumaflowTesting
 
 /// How `run source` plays numa's source reader.
 struct SourceOptions: ParsableArguments {
@@ -29,6 +30,7 @@ struct SourceOptions: ParsableArguments {
 struct RunInput: Sendable {
   var records: [InputRecord.Fields]
   var servingCalls: [ServingCall] = []
+  var windowing: Windowing = .fixed(.seconds(60))
   var count: Int
   var batchSize: Int
   var readTimeout: Duration

@@ -3,6 +3,7 @@ import Foundation
 import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
+import NumaflowReducer
 import NumaflowServingStore
 import NumaflowSideInput
 import NumaflowSinker
@@ -46,7 +47,9 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   /// kinds `bench` does not measure.
   let drive: (@Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data) async throws -> Int)?
 
-  static let all: [UDFKind] = [.map, .mapStream, .batchMap, .transformer, .source, .sink, .sideInput, .serving]
+  static let all: [UDFKind] = [
+    .map, .mapStream, .batchMap, .transformer, .source, .sink, .sideInput, .serving, .reduce, .reduceStream,
+  ]
 
   var description: String { name }
 
@@ -199,6 +202,33 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       }
     }
   )
+
+  static let reduce = UDFKind(
+    "reduce", runs: "windows from event times (--window); one line per result, with its window", endpoints: [.reduce],
+    isReady: { try await ReduceTestClient(socketPath: $0).isReady() },
+    answersHandshake: nil,
+    run: runReduce,
+    drive: nil
+  )
+
+  static let reduceStream = UDFKind(
+    "reducestream", runs: "as reduce, for a streaming reducer", endpoints: [.reduceStream],
+    isReady: { try await ReduceTestClient(socketPath: $0).isReady() },
+    answersHandshake: nil,
+    run: runReduce,
+    drive: nil
+  )
+
+  /// Every aligned window of the records on its own stream, as numa does.
+  @Sendable private static func runReduce(_ input: RunInput, socket: String) async throws -> [OutputRecord] {
+    try await ReduceTestClient(socketPath: socket).reduce(input.datums, windowing: input.windowing).map { output in
+      var line = OutputRecord(
+        input: nil, value: output.message.value, keys: output.message.keys, tags: output.message.tags,
+        userMetadata: MessageMetadata())
+      line.window = OutputRecord.WindowLine(output.window)
+      return line
+    }
+  }
 
   static let sideInput = UDFKind(
     "sideinput", runs: "calls the retriever --count times (no --input); one line per call", endpoints: [.sideInput],

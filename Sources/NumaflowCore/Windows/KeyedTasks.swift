@@ -1,0 +1,137 @@
+import GRPCCore
+
+/// One task per key on a windowed stream, each fed its elements in arrival order: what every
+/// windowed kind does with a window's keys (reduce), sessions, and accumulator keys.
+///
+/// A kind's `route` says, per request, what to do: ``feed(_:to:subject:startingWith:)`` starts a
+/// key's task on its first element, ``finish(_:)`` ends its input, ``rename(_:to:)`` moves it to
+/// a new key; ``serveKeyedTasks(requests:outbound:shape:handlerName:lifecycle:route:afterAll:)``
+/// carries that out in a task group.
+package struct KeyedTasks<Element: Sendable>: Sendable {
+  /// A task's work: read its elements, send its results.
+  package typealias Run = @Sendable (AsyncStream<Element>) async throws -> Void
+
+  enum Action: Sendable {
+    case start(key: String, subject: String, run: Run)
+    case yield(key: String, element: Element)
+    case finish(key: String)
+    case rename(from: String, to: String)
+  }
+
+  private(set) var actions: [Action] = []
+  /// Keys with a task whose input is open.
+  private(set) var open: Set<String> = []
+
+  package init() {}
+
+  /// Whether `key` has a task whose input is open.
+  package func isOpen(_ key: String) -> Bool { open.contains(key) }
+
+  /// Feeds `element` to `key`'s task, starting it with `run` first if it has none.
+  /// `subject` names the task in errors ("window [0, 60000) keys [a]").
+  package mutating func feed(
+    _ element: Element, to key: String, subject: @autoclosure () -> String, startingWith run: @autoclosure () -> Run
+  ) {
+    if !open.contains(key) {
+      actions.append(.start(key: key, subject: subject(), run: run()))
+      open.insert(key)
+    }
+    actions.append(.yield(key: key, element: element))
+  }
+
+  /// Ends `key`'s input: its task finishes what it has and ends.
+  package mutating func finish(_ key: String) {
+    guard open.remove(key) != nil else { return }
+    actions.append(.finish(key: key))
+  }
+
+  /// Ends every task's input.
+  package mutating func finishAll() {
+    for key in open.sorted() { finish(key) }
+  }
+
+  /// Moves `key`'s task to `newKey`.
+  package mutating func rename(_ key: String, to newKey: String) {
+    guard key != newKey, open.remove(key) != nil else { return }
+    open.insert(newKey)
+    actions.append(.rename(from: key, to: newKey))
+  }
+
+  mutating func takeActions() -> [Action] {
+    defer { actions.removeAll(keepingCapacity: true) }
+    return actions
+  }
+}
+
+/// Why a windowed request cannot be handled; the stream ends with it as a protocol violation.
+package struct WindowRequestError: Error {
+  package let problem: String
+  package init(_ problem: String) { self.problem = problem }
+}
+
+/// Serves a windowed stream (reduce, session reduce, accumulator): reads its requests, lets
+/// `route` turn each into work for per-key tasks (``KeyedTasks``), runs those tasks in a task
+/// group, and at the client's half-close ends every task's input, waits for them all, then runs
+/// `afterAll` (an aligned reduce's EOF).
+///
+/// A request `route` refuses ends the stream with a status that says why, after the tasks
+/// already started have finished. A task's error is a UDF failure for the stream and the
+/// server, as on every stream (``StreamSession``); the other tasks finish first.
+package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sendable>(
+  requests: RPCAsyncSequence<Request, any Error>,
+  outbound: OutboundQueue<Response>,
+  shape: StreamShape<Request, Response>,
+  handlerName: String,
+  lifecycle: ServerLifecycle,
+  route: @escaping @Sendable (Request, inout KeyedTasks<Element>) throws(WindowRequestError) -> Void,
+  afterAll: @escaping @Sendable () async throws -> Void = {}
+) async throws {
+  try await serveStream(
+    requests: requests, outbound: outbound, shape: shape, handlerName: handlerName, lifecycle: lifecycle
+  ) { reader, session in
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      var tasks = KeyedTasks<Element>()
+      var inputs: [String: AsyncStream<Element>.Continuation] = [:]
+
+      func apply(_ actions: [KeyedTasks<Element>.Action]) {
+        for action in actions {
+          switch action {
+          case .start(let key, let subject, let run):
+            let (stream, continuation) = AsyncStream<Element>.makeStream()
+            inputs[key] = continuation
+            guard session.begin() else { continuation.finish(); continue }
+            group.addTask {
+              defer { session.end() }
+              do { try await run(stream) } catch { session.handlerFailed(error, subject: subject) }
+            }
+          case .yield(let key, let element):
+            inputs[key]?.yield(element)
+          case .finish(let key):
+            inputs.removeValue(forKey: key)?.finish()
+          case .rename(let from, let to):
+            inputs[to] = inputs.removeValue(forKey: from)
+          }
+        }
+      }
+
+      while let event = await reader.next() {
+        guard case .request(let id, let request) = event else {
+          session.violated(StreamStatus.unexpectedEndOfBatch(rpc: shape.rpc))
+          break
+        }
+        do throws(WindowRequestError) {
+          try route(request, &tasks)
+        } catch {
+          session.violated(StreamStatus.invalidRequest(rpc: shape.rpc, id: id, problem: error.problem))
+          break
+        }
+        apply(tasks.takeActions())
+      }
+      tasks.finishAll()
+      apply(tasks.takeActions())
+      for continuation in inputs.values { continuation.finish() }
+      try await group.waitForAll()
+    }
+    if session.fault == nil && !Task.isCancelled { try await afterAll() }
+  }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import NumaflowTesting
+
+/// How `run reduce|reducestream` assigns windows from each record's event time.
+struct WindowOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "reduce, reducestream: the window, fixed:LENGTH or sliding:LENGTH/SLIDE (60s, 500ms, 2m).",
+      valueName: "window"))
+  var window: WindowSpec = WindowSpec(.fixed(.seconds(60)))
+}
+
+/// `fixed:60s` or `sliding:60s/10s`.
+struct WindowSpec: ExpressibleByArgument, Sendable {
+  let windowing: Windowing
+
+  init(_ windowing: Windowing) { self.windowing = windowing }
+
+  init?(argument: String) {
+    let parts = argument.split(separator: ":", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { return nil }
+    switch parts[0] {
+    case "fixed":
+      guard let length = Self.duration(parts[1]) else { return nil }
+      windowing = .fixed(length)
+    case "sliding":
+      let sizes = parts[1].split(separator: "/").map(String.init)
+      guard sizes.count == 2, let length = Self.duration(sizes[0]), let slide = Self.duration(sizes[1]) else {
+        return nil
+      }
+      windowing = .sliding(length: length, slide: slide)
+    default:
+      return nil
+    }
+  }
+
+  /// `500ms`, `60s`, `2m`, `1h`: a positive duration.
+  static func duration(_ text: String) -> Duration? {
+    let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+    for (suffix, milliseconds) in units where text.hasSuffix(suffix) {
+      guard let count = Int64(text.dropLast(suffix.count)), count > 0 else { return nil }
+      return .milliseconds(count * milliseconds)
+    }
+    return nil
+  }
+}
