@@ -230,6 +230,13 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "NumaflowReducerTests",
+      dependencies: [
+        "NumaflowReducer", "NumaflowReduceStreamer", "NumaflowTesting", "NumaflowProtos", grpcCore, swiftProtobuf,
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "NumaflowSideInputTests",
       dependencies: ["NumaflowSideInput", "NumaflowTesting", "NumaflowProtos", grpcCore],
       swiftSettings: swiftSettings

@@ -139,6 +139,46 @@ struct ExampleTests {
     #expect(lines.contains("✓ handshake: the server answered sot=true first"))
   }
 
+  /// 25 records, 5 s apart, keys alternating a and b: byte for byte what pynumaflow 0.14.0's
+  /// reduce counter gives through the same command.
+  @Test func reduceCounter() async throws {
+    let lines = try numaflowDev([
+      "run", "reduce", "--window", "fixed:60s", "--input", Self.examplesDirectory + "/reduce-counter/input.jsonl", "--",
+      ServerUnderTest.binary("reduce-counter"),
+    ])
+    func line(_ key: String, _ count: Int, _ minute: Int) -> String {
+      let start = "2026-01-01 00:0\(minute):00+00:00"
+      let end = "2026-01-01 00:0\(minute + 1):00+00:00"
+      return
+        #"{"keys":["\#(key)"],"tags":[],"value":"counter:\#(count) interval_window_start:\#(start) interval_window_end:\#(end)","window":{"end":"2026-01-01T00:0\#(minute + 1):00Z","start":"2026-01-01T00:0\#(minute):00Z"}}"#
+    }
+    #expect(lines == [line("a", 6, 0), line("b", 6, 0), line("a", 6, 1), line("b", 6, 1), line("a", 1, 2)])
+  }
+
+  /// The same records in sliding windows of 60 s every 30 s, through the streaming counter:
+  /// what pynumaflow 0.14.0's reducestream counter gives.
+  @Test func reducestreamCounter() async throws {
+    let lines = try numaflowDev([
+      "run", "reducestream", "--window", "sliding:60s/30s", "--input",
+      Self.examplesDirectory + "/reducestream-counter/input.jsonl", "--",
+      ServerUnderTest.binary("reducestream-counter"),
+    ])
+    let values = lines.compactMap { line -> String? in
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+      return "\((object["keys"] as? [String]) ?? [])\(object["value"] as? String ?? "")"
+    }
+    #expect(
+      values == [
+        #"["a"]counter:3"#, #"["b"]counter:3"#, #"["a"]counter:6"#, #"["b"]counter:6"#, #"["a"]counter:6"#,
+        #"["b"]counter:6"#, #"["a"]counter:6"#, #"["b"]counter:6"#, #"["a"]counter:4"#, #"["b"]counter:3"#,
+        #"["a"]counter:1"#,
+      ])
+  }
+
+  /// The repository's Examples folder, found from this source file.
+  static let examplesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples").path
+
   @Test(arguments: ["sync", "async"])
   func sideinputSimple(mode: String) async throws {
     let lines = try numaflowDev(
