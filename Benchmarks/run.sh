@@ -13,7 +13,7 @@
 # source-simple example against a pynumaflow source of the same shape and a bare grpc-swift source.
 #
 # usage: Benchmarks/run.sh [RUNS]       (median of RUNS runs per cell, default 3)
-#        SECTIONS="map source sink"      which sections to measure (default: all three)
+#        SECTIONS="map source sink reduce"   which sections to measure (default: all four)
 #        BASELINE_BIN=DIR Benchmarks/run.sh   also measures DIR's map-forward-message and
 #                                             fixture-server as before-* (an earlier release build)
 # Needs a release build (built here) and pynumaflow==0.14.0 (installed here with pip).
@@ -24,8 +24,9 @@ COUNT_SMALL=${COUNT_SMALL:-40000}
 COUNT_LARGE=${COUNT_LARGE:-20000}
 COUNT_SOURCE=${COUNT_SOURCE:-50000}
 COUNT_SINK=${COUNT_SINK:-100000}
+COUNT_REDUCE=${COUNT_REDUCE:-100000}
 BASELINE_BIN=${BASELINE_BIN:-}
-SECTIONS=" ${SECTIONS:-map source sink} "
+SECTIONS=" ${SECTIONS:-map source sink reduce} "
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 RESULTS="$OUT/results-$(date +%Y%m%d-%H%M%S).jsonl"
@@ -34,7 +35,7 @@ python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
 # What the image runs with (Docker/Dockerfile): fewer glibc malloc arenas, less memory kept.
 # Exported for every server measured, baselines included.
 export MALLOC_ARENA_MAX=2
-for product in numaflow-dev map-forward-message bare-echo-server fixture-server source-simple; do
+for product in numaflow-dev map-forward-message bare-echo-server fixture-server source-simple reduce-counter; do
   swift build -c release --product "$product" >/dev/null
 done
 BIN=$(swift build -c release --show-bin-path)
@@ -43,7 +44,8 @@ BIN=$(swift build -c release --show-bin-path)
 KIND=map
 bench() {
   local label=$1 size=$2 count=$3; shift 3
-  "$BIN/numaflow-dev" bench "$KIND" --label "$label" --payload-size "$size" --count "$count" "$@" 2>/dev/null
+  # shellcheck disable=SC2086 # BENCH_OPTIONS is a list of options.
+  "$BIN/numaflow-dev" bench "$KIND" --label "$label" --payload-size "$size" --count "$count" ${BENCH_OPTIONS:-} "$@" 2>/dev/null
 }
 
 # Starts a server that is not launched by numaflow-dev and benches it over its socket.
@@ -104,6 +106,17 @@ KIND=sink
     for mode in async sync multiprocess; do
       bench "swift-sink-$mode" "$size" "$COUNT_SINK" -- "$BIN/fixture-server" --kind sink --handler noop --mode "$mode"
     done
+  done
+done | tee -a "$RESULTS"
+
+# Reducers: one window of COUNT_REDUCE messages of 100 B over 1 key and over 10,000 keys, timed
+# from the first message to the EOF; the reference's counter on both sides.
+KIND=reduce
+[[ $SECTIONS == *" reduce "* ]] && for keys in 1 10000; do
+  BENCH_OPTIONS="--keys $keys --warmup 1000"
+  for run in $(seq "$RUNS"); do
+    dir=$(mktemp -d); bench_external pynumaflow-reduce 100 "$COUNT_REDUCE" "$dir/reduce.sock" python3 Benchmarks/pynumaflow_reduce.py "$dir"
+    bench swift-reduce 100 "$COUNT_REDUCE" -- "$BIN/reduce-counter"
   done
 done | tee -a "$RESULTS"
 

@@ -12,7 +12,9 @@ for line in open(sys.argv[1]):
     line = line.strip()
     if line:
         result = json.loads(line)
-        cells[(result["label"], result["payload_size"])].append(result)
+        # A reducer's cells are per key count: "swift-reduce/10000keys".
+        label = result["label"] + (f"/{result['keys']}keys" if result["label"].endswith("-reduce") else "")
+        cells[(label, result["payload_size"])].append(result)
 
 labels = [
     "bare-echo-default", "bare-echo-2MiB", "pynumaflow-async", "swift-async", "swift-sync", "swift-multiprocess",
@@ -70,3 +72,12 @@ for size in sizes:
     print(f"\n### {size} B payloads (median of {len(cells.get(('swift-async', size), []))} runs)\n")
     table(size, labels, base_python, base_echo, base_async, python_cpu,
           ["× pynumaflow", "× bare echo (2 MiB)", "× swift async"])
+
+# Reducers: one window, against pynumaflow's reduce counter, per key count.
+for keys in (1, 10000):
+    base = f"pynumaflow-reduce/{keys}keys"
+    if median(f"swift-reduce/{keys}keys", 100, "messages_per_second") is None:
+        continue
+    print(f"\n### Reduce, one window over {keys} key(s), 100 B payloads\n")
+    table(100, [base, f"swift-reduce/{keys}keys"], median(base, 100, "messages_per_second"), None, None,
+          median(base, 100, "server_cpu_us_per_message"), ["× pynumaflow reduce"])

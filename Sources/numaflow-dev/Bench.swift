@@ -28,6 +28,9 @@ extension NumaflowDev {
     @Option(help: "Requests in flight at once (numa's concurrency); for batchmap, the batch size.")
     var window = 500
 
+    @Option(help: "reduce, reducestream: how many keys the window's messages are spread over.")
+    var keys = 1
+
     @Option(help: "A label for the result line.")
     var label = "server"
 
@@ -82,11 +85,11 @@ extension NumaflowDev {
     private func measure(socketPath: String, pid: Int32?) async throws -> String {
       let payload = Data(repeating: UInt8(ascii: "x"), count: payloadSize)
       guard let drive = kind.drive else { throw ValidationFailure("bench does not measure \(kind) servers") }
-      _ = try await drive(socketPath, warmup, window, payload)
+      _ = try await drive(socketPath, warmup, window, payload, keys)
 
       let cpuBefore = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let start = ContinuousClock.now
-      let results = try await drive(socketPath, count, window, payload)
+      let results = try await drive(socketPath, count, window, payload, keys)
       let elapsed = ContinuousClock.now - start
       let cpuAfter = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let rss = pid.map(Memory.peakResidentMegabytes(ofTree:)) ?? 0
@@ -97,6 +100,7 @@ extension NumaflowDev {
       let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
       let line: [String: Any] = [
         "label": label,
+        "keys": keys,
         "payload_size": payloadSize,
         "count": count,
         "window": window,

@@ -43,9 +43,10 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   let answersHandshake: (@Sendable (_ socketPath: String) async throws -> Bool)?
   /// Sends every record (or reads from a source) and returns the output lines, in order.
   let run: @Sendable (_ input: RunInput, _ socketPath: String) async throws -> [OutputRecord]
-  /// Keeps `window` requests of `payload` in flight until `total` are answered; `nil` for
-  /// kinds `bench` does not measure.
-  let drive: (@Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data) async throws -> Int)?
+  /// Keeps `window` requests of `payload` in flight until `total` are answered (a reducer:
+  /// sends `total` over `keys` keys in one window); `nil` for kinds `bench` does not measure.
+  let drive:
+    (@Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data, _ keys: Int) async throws -> Int)?
 
   static let all: [UDFKind] = [
     .map, .mapStream, .batchMap, .transformer, .source, .sink, .sideInput, .serving, .reduce, .reduceStream,
@@ -76,7 +77,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     isReady: @escaping @Sendable (String) async throws -> Bool,
     answersHandshake: (@Sendable (String) async throws -> Bool)?,
     run: @escaping @Sendable (RunInput, String) async throws -> [OutputRecord],
-    drive: (@Sendable (String, Int, Int, Data) async throws -> Int)?
+    drive: (@Sendable (String, Int, Int, Data, Int) async throws -> Int)?
   ) {
     (self.name, self.runs, self.endpoints, self.containerType) = (name, runs, endpoints, containerType)
     self.input = input
@@ -88,7 +89,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     isReady: { try await MapTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
     run: { input, socket in try await MapTestClient(socketPath: socket).map(input.datums).outputRecords },
-    drive: { socket, total, window, payload in
+    drive: { socket, total, window, payload, _ in
       try await MapTestClient(socketPath: socket).drive(total: total, window: window, makeRequest: mapRequest(payload))
     }
   )
@@ -98,7 +99,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     isReady: { try await MapStreamTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
     run: { input, socket in try await MapStreamTestClient(socketPath: socket).mapStream(input.datums).outputRecords },
-    drive: { socket, total, window, payload in
+    drive: { socket, total, window, payload, _ in
       try await MapStreamTestClient(socketPath: socket).drive(
         total: total, window: window, makeRequest: mapRequest(payload))
     }
@@ -110,7 +111,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     answersHandshake: answersMapHandshake,
     run: { input, socket in try await BatchMapTestClient(socketPath: socket).mapBatch(input.datums).outputRecords },
     // numa reads and sends batches of its read batch size, one at a time.
-    drive: { socket, total, window, payload in
+    drive: { socket, total, window, payload, _ in
       try await BatchMapTestClient(socketPath: socket).drive(
         total: total, batchSize: window, makeRequest: mapRequest(payload))
     }
@@ -135,7 +136,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
         }
       }
     },
-    drive: { socket, total, window, payload in
+    drive: { socket, total, window, payload, _ in
       let template = Datum(keys: ["key"], value: payload).transformRequest(id: "")
       return try await SourceTransformTestClient(socketPath: socket).drive(total: total, window: window) { index in
         var request = template
@@ -170,7 +171,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       }
       return lines.all
     },
-    drive: { socket, total, window, _ in
+    drive: { socket, total, window, _, _ in
       try await SourceTestClient(socketPath: socket).run(batchSize: window, total: total, timeLimit: .seconds(600))
     }
   )
@@ -193,7 +194,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       let responses = try await SinkTestClient(socketPath: socket).sink(batches: batches).flatMap { $0 }
       return responses.enumerated().map { OutputRecord(input: $0, response: $1) }
     },
-    drive: { socket, total, window, payload in
+    drive: { socket, total, window, payload, _ in
       let template = Datum(keys: ["key"], value: payload).sinkRequest(id: "")
       return try await SinkTestClient(socketPath: socket).drive(total: total, batchSize: window) { index in
         var request = template
@@ -208,7 +209,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     isReady: { try await ReduceTestClient(socketPath: $0).isReady() },
     answersHandshake: nil,
     run: runReduce,
-    drive: nil
+    drive: driveReduce
   )
 
   static let reduceStream = UDFKind(
@@ -216,8 +217,27 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     isReady: { try await ReduceTestClient(socketPath: $0).isReady() },
     answersHandshake: nil,
     run: runReduce,
-    drive: nil
+    drive: driveReduce
   )
+
+  /// One window of `total` messages over `keys` keys, answered when its EOF arrives.
+  @Sendable private static func driveReduce(
+    socket: String, total: Int, window: Int, payload: Data, keys: Int
+  ) async throws -> Int {
+    let minute = Window(start: Date(timeIntervalSince1970: 0), end: Date(timeIntervalSince1970: 60))
+    let template = Datum(value: payload, eventTime: minute.start).reduceRequest(window: minute, event: .append)
+    let keyNames = (0..<max(1, keys)).map { ["key-\($0)"] }
+    let requests = (0..<total).map { index in
+      var request = template
+      request.payload.keys = keyNames[index % keyNames.count]
+      if index == 0 { request.operation.event = .open }
+      return request
+    }
+    let outcome = try await ReduceTestClient(socketPath: socket).send(requests)
+    if let error = outcome.error { throw error }
+    guard outcome.responses.last?.eof == true else { throw ValidationFailure("the window ended without an EOF") }
+    return total
+  }
 
   /// Every aligned window of the records on its own stream, as numa does.
   @Sendable private static func runReduce(_ input: RunInput, socket: String) async throws -> [OutputRecord] {
