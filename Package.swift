@@ -41,6 +41,7 @@ let package = Package(
     .library(name: "NumaflowSinker", targets: ["NumaflowSinker"]),
     .library(name: "NumaflowReducer", targets: ["NumaflowReducer"]),
     .library(name: "NumaflowReduceStreamer", targets: ["NumaflowReduceStreamer"]),
+    .library(name: "NumaflowAccumulator", targets: ["NumaflowAccumulator"]),
     .library(name: "NumaflowSideInput", targets: ["NumaflowSideInput"]),
     .library(name: "NumaflowServingStore", targets: ["NumaflowServingStore"]),
     .library(name: "NumaflowTesting", targets: ["NumaflowTesting"]),
@@ -116,6 +117,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "NumaflowAccumulator",
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "NumaflowSideInput",
       dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
@@ -133,7 +139,7 @@ let package = Package(
       dependencies: [
         "NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
-        "NumaflowReduceStreamer",
+        "NumaflowReduceStreamer", "NumaflowAccumulator",
         "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging,
       ],
       swiftSettings: swiftSettings
@@ -143,7 +149,7 @@ let package = Package(
       dependencies: [
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
-        "NumaflowReduceStreamer",
+        "NumaflowReduceStreamer", "NumaflowAccumulator",
         "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf,
       ],
       swiftSettings: swiftSettings
@@ -161,6 +167,7 @@ let package = Package(
     example("sink-all-sinks", module: "NumaflowSinker", also: [logging]),
     example("reduce-counter", module: "NumaflowReducer"),
     example("reducestream-counter", module: "NumaflowReduceStreamer"),
+    example("accumulator-stream-sorter", module: "NumaflowAccumulator"),
     example("sideinput-simple", module: "NumaflowSideInput"),
     example("sideinput-map-consumer", also: ["NumaflowSideInput"]),
     example("serving-in-memory", module: "NumaflowServingStore", also: [logging]),
@@ -234,6 +241,11 @@ let package = Package(
       dependencies: [
         "NumaflowReducer", "NumaflowReduceStreamer", "NumaflowTesting", "NumaflowProtos", grpcCore, swiftProtobuf,
       ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "NumaflowAccumulatorTests",
+      dependencies: ["NumaflowAccumulator", "NumaflowTesting", "NumaflowProtos", grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
     .testTarget(

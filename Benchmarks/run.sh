@@ -13,7 +13,7 @@
 # source-simple example against a pynumaflow source of the same shape and a bare grpc-swift source.
 #
 # usage: Benchmarks/run.sh [RUNS]       (median of RUNS runs per cell, default 3)
-#        SECTIONS="map source sink reduce"   which sections to measure (default: all four)
+#        SECTIONS="map source sink reduce accumulator"   which sections to measure (default: all)
 #        BASELINE_BIN=DIR Benchmarks/run.sh   also measures DIR's map-forward-message and
 #                                             fixture-server as before-* (an earlier release build)
 # Needs a release build (built here) and pynumaflow==0.14.0 (installed here with pip).
@@ -25,8 +25,9 @@ COUNT_LARGE=${COUNT_LARGE:-20000}
 COUNT_SOURCE=${COUNT_SOURCE:-50000}
 COUNT_SINK=${COUNT_SINK:-100000}
 COUNT_REDUCE=${COUNT_REDUCE:-100000}
+COUNT_ACCUMULATOR=${COUNT_ACCUMULATOR:-50000}
 BASELINE_BIN=${BASELINE_BIN:-}
-SECTIONS=" ${SECTIONS:-map source sink reduce} "
+SECTIONS=" ${SECTIONS:-map source sink reduce accumulator} "
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 RESULTS="$OUT/results-$(date +%Y%m%d-%H%M%S).jsonl"
@@ -35,7 +36,8 @@ python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
 # What the image runs with (Docker/Dockerfile): fewer glibc malloc arenas, less memory kept.
 # Exported for every server measured, baselines included.
 export MALLOC_ARENA_MAX=2
-for product in numaflow-dev map-forward-message bare-echo-server fixture-server source-simple reduce-counter; do
+for product in numaflow-dev map-forward-message bare-echo-server fixture-server source-simple reduce-counter \
+  accumulator-stream-sorter; do
   swift build -c release --product "$product" >/dev/null
 done
 BIN=$(swift build -c release --show-bin-path)
@@ -118,6 +120,15 @@ KIND=reduce
     dir=$(mktemp -d); bench_external pynumaflow-reduce 100 "$COUNT_REDUCE" "$dir/reduce.sock" python3 Benchmarks/pynumaflow_reduce.py "$dir"
     bench swift-reduce 100 "$COUNT_REDUCE" -- "$BIN/reduce-counter"
   done
+done | tee -a "$RESULTS"
+
+# Accumulators: COUNT_ACCUMULATOR messages of 100 B in event-time order with the watermark right
+# behind, over 1 key, through the reference's stream sorter on both sides, until the EOF.
+KIND=accumulator
+BENCH_OPTIONS="--keys 1 --warmup 1000"
+[[ $SECTIONS == *" accumulator "* ]] && for run in $(seq "$RUNS"); do
+  dir=$(mktemp -d); bench_external pynumaflow-accumulator 100 "$COUNT_ACCUMULATOR" "$dir/accumulator.sock" python3 Benchmarks/pynumaflow_accumulator.py "$dir"
+  bench swift-accumulator 100 "$COUNT_ACCUMULATOR" -- "$BIN/accumulator-stream-sorter"
 done | tee -a "$RESULTS"
 
 python3 Benchmarks/summarize.py "$RESULTS"

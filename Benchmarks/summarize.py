@@ -81,3 +81,10 @@ for keys in (1, 10000):
     print(f"\n### Reduce, one window over {keys} key(s), 100 B payloads\n")
     table(100, [base, f"swift-reduce/{keys}keys"], median(base, 100, "messages_per_second"), None, None,
           median(base, 100, "server_cpu_us_per_message"), ["× pynumaflow reduce"])
+
+# Accumulators: in order, one key, against pynumaflow's stream sorter.
+if median("swift-accumulator", 100, "messages_per_second") is not None:
+    print("\n### Accumulator, in order, 1 key, 100 B payloads\n")
+    table(100, ["pynumaflow-accumulator", "swift-accumulator"],
+          median("pynumaflow-accumulator", 100, "messages_per_second"), None, None,
+          median("pynumaflow-accumulator", 100, "server_cpu_us_per_message"), ["× pynumaflow accumulator"])

@@ -101,16 +101,7 @@ public struct ReduceTestClient: Sendable {
   /// the server sends until it ends the stream.
   package func send(_ requests: [Reduce_V1_ReduceRequest]) async throws -> StreamOutcome<Reduce_V1_ReduceResponse> {
     try await withReduceClient { client in
-      let request = StreamingClientRequest<Reduce_V1_ReduceRequest> { try await $0.write(contentsOf: requests) }
-      return try await client.reduceFn(request: request) { response in
-        var all: [Reduce_V1_ReduceResponse] = []
-        do {
-          for try await message in response.messages { all.append(message) }
-          return StreamOutcome(responses: all, error: nil)
-        } catch let error as RPCError {
-          return StreamOutcome(responses: all, error: error)
-        }
-      }
+      try await sendAll(requests) { try await client.reduceFn(request: $0, onResponse: $1) }
     }
   }
 

@@ -71,6 +71,25 @@ package func exchange<Request: Sendable, Response: Sendable>(
   }
 }
 
+/// Sends `requests` exactly as given, half-closes the stream, and collects everything the
+/// server sends until it ends the stream: how numa drives a window, which is answered only once
+/// it is closed.
+package func sendAll<Request: Sendable, Response: Sendable>(
+  _ requests: [Request],
+  open: @escaping OpenStream<Request, Response>
+) async throws -> StreamOutcome<Response> {
+  let request = StreamingClientRequest<Request> { try await $0.write(contentsOf: requests) }
+  return try await open(request) { response in
+    var received: [Response] = []
+    do {
+      for try await message in response.messages { received.append(message) }
+      return StreamOutcome(responses: received, error: nil)
+    } catch let error as RPCError {
+      return StreamOutcome(responses: received, error: error)
+    }
+  }
+}
+
 /// Keeps `window` requests in flight after `handshake` until `total` have been answered
 /// (`isAnswer` picks the responses that count); returns how many answers came. For benchmarks.
 package func drive<Request: Sendable, Response: Sendable>(

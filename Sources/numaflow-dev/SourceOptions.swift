@@ -31,6 +31,7 @@ struct RunInput: Sendable {
   var records: [InputRecord.Fields]
   var servingCalls: [ServingCall] = []
   var windowing: Windowing = .fixed(.seconds(60))
+  var accumulatorTimeout: Duration = .seconds(10)
   var count: Int
   var batchSize: Int
   var readTimeout: Duration

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumaflowAccumulator
 import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
@@ -50,6 +51,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
 
   static let all: [UDFKind] = [
     .map, .mapStream, .batchMap, .transformer, .source, .sink, .sideInput, .serving, .reduce, .reduceStream,
+    .accumulator,
   ]
 
   var description: String { name }
@@ -238,6 +240,50 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     guard outcome.responses.last?.eof == true else { throw ValidationFailure("the window ended without an EOF") }
     return total
   }
+
+  static let accumulator = UDFKind(
+    "accumulator",
+    runs: "records by keys on one stream, each key closed after --accumulator-timeout; one line per output",
+    endpoints: [.accumulator],
+    isReady: { try await AccumulatorTestClient(socketPath: $0).isReady() },
+    answersHandshake: nil,
+    run: { input, socket in
+      // Numa's ids are the input messages'; here, each record's line among the records.
+      let datums = input.datums.enumerated().map { index, datum in
+        Datum(
+          id: "\(index)", keys: datum.keys, value: datum.value, eventTime: datum.eventTime, watermark: datum.watermark,
+          headers: datum.headers)
+      }
+      let outcome = try await AccumulatorTestClient(socketPath: socket).accumulate(
+        datums, timeout: input.accumulatorTimeout)
+      // Keys run concurrently: each key's outputs in the order sent, keys in order.
+      let outputs = outcome.outputs.enumerated().sorted {
+        ($0.element.keys.joined(separator: "\u{0}"), $0.offset) < (
+          $1.element.keys.joined(separator: "\u{0}"), $1.offset
+        )
+      }.map(\.element)
+      return outputs.map { output in
+        var line = OutputRecord(
+          input: Int(output.message.id), value: output.message.value, keys: output.message.keys,
+          tags: output.message.tags, userMetadata: MessageMetadata(), eventTime: output.message.eventTime)
+        line.window = OutputRecord.WindowLine(output.window)
+        return line
+      }
+    },
+    drive: { socket, total, _, payload, keys in
+      // In order, one event per millisecond, the watermark right behind, over `keys` keys.
+      let origin = Date(timeIntervalSince1970: 1_767_225_600)
+      let datums = (0..<total).map { index in
+        Datum(
+          id: "\(index)", keys: ["key-\(index % max(1, keys))"], value: payload,
+          eventTime: origin + Double(index) / 1000, watermark: origin + Double(index - 1) / 1000)
+      }
+      let client = AccumulatorTestClient(socketPath: socket)
+      let outcome = try await client.send(AccumulatorTestClient.requests(for: datums, timeout: .seconds(1)))
+      if let error = outcome.error { throw error }
+      return outcome.responses.filter { !$0.eof }.count
+    }
+  )
 
   /// Every aligned window of the records on its own stream, as numa does.
   @Sendable private static func runReduce(_ input: RunInput, socket: String) async throws -> [OutputRecord] {

@@ -9,6 +9,15 @@ struct WindowOptions: ParsableArguments {
       "reduce, reducestream: the window, fixed:LENGTH or sliding:LENGTH/SLIDE (60s, 500ms, 2m).",
       valueName: "window"))
   var window: WindowSpec = WindowSpec(.fixed(.seconds(60)))
+
+  @Option(help: "accumulator: how long after a key's last event time numa closes it (10s, 500ms).")
+  var accumulatorTimeout: String = "10s"
+
+  func validate() throws {
+    guard WindowSpec.duration(accumulatorTimeout) != nil else {
+      throw ValidationError("--accumulator-timeout takes a positive duration such as 10s or 500ms")
+    }
+  }
 }
 
 /// `fixed:60s` or `sliding:60s/10s`.

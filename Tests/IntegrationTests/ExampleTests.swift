@@ -175,6 +175,28 @@ struct ExampleTests {
       ])
   }
 
+  /// Out-of-order records with lagging watermarks: each key sorted as far as its watermark
+  /// allows, byte for byte what pynumaflow 0.14.0's stream sorter gives.
+  @Test func accumulatorStreamSorter() async throws {
+    let lines = try numaflowDev([
+      "run", "accumulator", "--accumulator-timeout", "10s", "--input",
+      Self.examplesDirectory + "/accumulator-stream-sorter/input.jsonl", "--",
+      ServerUnderTest.binary("accumulator-stream-sorter"),
+    ])
+    let summary = lines.compactMap { line -> String? in
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        let window = object["window"] as? [String: String]
+      else { return nil }
+      return "\(object["value"] as? String ?? "")@\(window["end"] ?? "")"
+    }
+    #expect(
+      summary == [
+        "a-5@2026-01-01T00:00:00Z", "a-10@2026-01-01T00:00:00Z", "a-15@2026-01-01T00:00:08Z",
+        "a-20@2026-01-01T00:00:08Z", "a-30@2026-01-01T00:00:18Z", "b-7@2026-01-01T00:00:00Z",
+        "b-3@2026-01-01T00:00:08Z", "b-25@2026-01-01T00:00:18Z",
+      ])
+  }
+
   /// The repository's Examples folder, found from this source file.
   static let examplesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples").path

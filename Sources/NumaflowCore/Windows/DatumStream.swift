@@ -1,0 +1,29 @@
+/// The data of one keyed window or one key, as it arrives: an `AsyncSequence` of ``Datum`` that
+/// ends when numa closes the window. A reducer and an accumulator know it as `Datums`.
+///
+/// ```swift
+/// var count = 0
+/// for await _ in datums { count += 1 }
+/// ```
+public struct DatumStream: AsyncSequence, Sendable {
+  public typealias Element = Datum
+  public typealias Failure = Never
+
+  private let stream: AsyncStream<Datum>
+
+  package init(_ stream: AsyncStream<Datum>) {
+    self.stream = stream
+  }
+
+  /// Datums from an array, for calling a reducer directly in a unit test.
+  public init(_ datums: [Datum]) {
+    self.stream = AsyncStream { continuation in
+      for datum in datums { continuation.yield(datum) }
+      continuation.finish()
+    }
+  }
+
+  public func makeAsyncIterator() -> AsyncStream<Datum>.Iterator {
+    stream.makeAsyncIterator()
+  }
+}
