@@ -41,6 +41,7 @@ let package = Package(
     .library(name: "NumaflowSinker", targets: ["NumaflowSinker"]),
     .library(name: "NumaflowReducer", targets: ["NumaflowReducer"]),
     .library(name: "NumaflowReduceStreamer", targets: ["NumaflowReduceStreamer"]),
+    .library(name: "NumaflowSessionReducer", targets: ["NumaflowSessionReducer"]),
     .library(name: "NumaflowAccumulator", targets: ["NumaflowAccumulator"]),
     .library(name: "NumaflowSideInput", targets: ["NumaflowSideInput"]),
     .library(name: "NumaflowServingStore", targets: ["NumaflowServingStore"]),
@@ -117,6 +118,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "NumaflowSessionReducer",
+      dependencies: ["NumaflowCore", "NumaflowReducer", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "NumaflowAccumulator",
       dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
       swiftSettings: swiftSettings
@@ -139,7 +145,7 @@ let package = Package(
       dependencies: [
         "NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
-        "NumaflowReduceStreamer", "NumaflowAccumulator",
+        "NumaflowReduceStreamer", "NumaflowAccumulator", "NumaflowSessionReducer",
         "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging,
       ],
       swiftSettings: swiftSettings
@@ -149,7 +155,7 @@ let package = Package(
       dependencies: [
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
-        "NumaflowReduceStreamer", "NumaflowAccumulator",
+        "NumaflowReduceStreamer", "NumaflowAccumulator", "NumaflowSessionReducer",
         "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf,
       ],
       swiftSettings: swiftSettings
@@ -168,6 +174,7 @@ let package = Package(
     example("reduce-counter", module: "NumaflowReducer"),
     example("reducestream-counter", module: "NumaflowReduceStreamer"),
     example("accumulator-stream-sorter", module: "NumaflowAccumulator"),
+    example("session-counter", module: "NumaflowSessionReducer"),
     example("sideinput-simple", module: "NumaflowSideInput"),
     example("sideinput-map-consumer", also: ["NumaflowSideInput"]),
     example("serving-in-memory", module: "NumaflowServingStore", also: [logging]),
@@ -241,6 +248,11 @@ let package = Package(
       dependencies: [
         "NumaflowReducer", "NumaflowReduceStreamer", "NumaflowTesting", "NumaflowProtos", grpcCore, swiftProtobuf,
       ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "NumaflowSessionReducerTests",
+      dependencies: ["NumaflowSessionReducer", "NumaflowTesting", "NumaflowProtos", grpcCore, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -49,6 +49,7 @@ extension NumaflowDev {
     func run() async throws {
       var runInput = RunInput(records: [], source: source)
       runInput.windowing = window.window.windowing
+      runInput.sessionGap = window.window.sessionGap
       runInput.accumulatorTimeout = WindowSpec.duration(window.accumulatorTimeout) ?? .seconds(10)
       switch (kind.input, input) {
       case (.records, let path?): runInput.records = try InputRecord.read(path)

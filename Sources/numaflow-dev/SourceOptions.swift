@@ -32,6 +32,7 @@ struct RunInput: Sendable {
   var servingCalls: [ServingCall] = []
   var windowing: Windowing = .fixed(.seconds(60))
   var accumulatorTimeout: Duration = .seconds(10)
+  var sessionGap: Duration = .seconds(30)
   var count: Int
   var batchSize: Int
   var readTimeout: Duration

@@ -6,6 +6,7 @@ import NumaflowMapper
 import NumaflowProtos
 import NumaflowReducer
 import NumaflowServingStore
+import NumaflowSessionReducer
 import NumaflowSideInput
 import NumaflowSinker
 import NumaflowSourceTransformer
@@ -51,7 +52,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
 
   static let all: [UDFKind] = [
     .map, .mapStream, .batchMap, .transformer, .source, .sink, .sideInput, .serving, .reduce, .reduceStream,
-    .accumulator,
+    .session, .accumulator,
   ]
 
   var description: String { name }
@@ -240,6 +241,29 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     guard outcome.responses.last?.eof == true else { throw ValidationFailure("the window ended without an EOF") }
     return total
   }
+
+  static let session = UDFKind(
+    "session", runs: "session windows from event times (--window session:30s); one line per result, with its session",
+    endpoints: [.sessionReduce],
+    isReady: { try await SessionReduceTestClient(socketPath: $0).isReady() },
+    answersHandshake: nil,
+    run: { input, socket in
+      let outcome = try await SessionReduceTestClient(socketPath: socket).reduce(input.datums, gap: input.sessionGap)
+      // Sessions run concurrently: each session's results in the order sent, sessions by keys and start.
+      let outputs = outcome.outputs.enumerated().sorted {
+        ($0.element.keys.joined(separator: "\u{0}"), $0.element.window.start, $0.offset)
+          < ($1.element.keys.joined(separator: "\u{0}"), $1.element.window.start, $1.offset)
+      }.map(\.element)
+      return outputs.map { output in
+        var line = OutputRecord(
+          input: nil, value: output.message.value, keys: output.message.keys, tags: output.message.tags,
+          userMetadata: MessageMetadata())
+        line.window = OutputRecord.WindowLine(output.window)
+        return line
+      }
+    },
+    drive: nil
+  )
 
   static let accumulator = UDFKind(
     "accumulator",

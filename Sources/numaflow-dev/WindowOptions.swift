@@ -6,7 +6,7 @@ import NumaflowTesting
 struct WindowOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "reduce, reducestream: the window, fixed:LENGTH or sliding:LENGTH/SLIDE (60s, 500ms, 2m).",
+      "reduce, reducestream: fixed:LENGTH or sliding:LENGTH/SLIDE; session: session:GAP (60s, 500ms, 2m).",
       valueName: "window"))
   var window: WindowSpec = WindowSpec(.fixed(.seconds(60)))
 
@@ -20,9 +20,12 @@ struct WindowOptions: ParsableArguments {
   }
 }
 
-/// `fixed:60s` or `sliding:60s/10s`.
+/// `fixed:60s`, `sliding:60s/10s` or `session:30s`.
 struct WindowSpec: ExpressibleByArgument, Sendable {
-  let windowing: Windowing
+  /// The aligned windows, for reduce and reducestream.
+  var windowing: Windowing = .fixed(.seconds(60))
+  /// The gap that closes a session, for session reduce.
+  var sessionGap: Duration = .seconds(30)
 
   init(_ windowing: Windowing) { self.windowing = windowing }
 
@@ -39,6 +42,9 @@ struct WindowSpec: ExpressibleByArgument, Sendable {
         return nil
       }
       windowing = .sliding(length: length, slide: slide)
+    case "session":
+      guard let gap = Self.duration(parts[1]) else { return nil }
+      sessionGap = gap
     default:
       return nil
     }

@@ -197,6 +197,20 @@ struct ExampleTests {
       ])
   }
 
+  /// Open, expand, merge and close, through numaflow-go's session counter's behaviour.
+  @Test func sessionCounter() async throws {
+    let lines = try numaflowDev([
+      "run", "session", "--window", "session:30s", "--input", Self.examplesDirectory + "/session-counter/input.jsonl",
+      "--", ServerUnderTest.binary("session-counter"),
+    ])
+    #expect(
+      lines == [
+        #"{"keys":["a"],"tags":[],"value":"4","window":{"end":"2026-01-01T00:01:30Z","start":"2026-01-01T00:00:00Z"}}"#,
+        #"{"keys":["b"],"tags":[],"value":"1","window":{"end":"2026-01-01T00:00:35Z","start":"2026-01-01T00:00:05Z"}}"#,
+        #"{"keys":["b"],"tags":[],"value":"1","window":{"end":"2026-01-01T00:02:10Z","start":"2026-01-01T00:01:40Z"}}"#,
+      ])
+  }
+
   /// The repository's Examples folder, found from this source file.
   static let examplesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples").path

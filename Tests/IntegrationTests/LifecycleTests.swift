@@ -55,9 +55,11 @@ struct LifecycleTests {
     #expect(error.message.contains("grace period is over"))
     #expect(!outcome.responses.contains { $0.id == "endless" })
     // Exit 0: numa asked the server to stop. The blocked handler (a thread in sync mode, a
-    // worker process in multiprocess mode) does not hold the exit for its 60 seconds.
-    #expect(try await server.exitStatus(within: .seconds(30)) == 0)
-    #expect(ContinuousClock.now - start < .seconds(30))
+    // worker process in multiprocess mode) does not hold the exit for its 60 seconds. (Alone
+    // this takes under a second; under the whole suite's load one run took 31 s, so the bound
+    // is what the test is about, the 60 s handler, not speed.)
+    #expect(try await server.exitStatus(within: .seconds(45)) == 0)
+    #expect(ContinuousClock.now - start < .seconds(50))
     #expect(!FileManager.default.fileExists(atPath: server.errorDirectory))
   }
 

@@ -39,6 +39,20 @@ package struct KeyedTasks<Element: Sendable>: Sendable {
     actions.append(.yield(key: key, element: element))
   }
 
+  /// Starts a task for `key` with no element yet (a merged session); does nothing if `key`
+  /// has one.
+  package mutating func start(_ key: String, subject: String, run: @escaping Run) {
+    guard !open.contains(key) else { return }
+    actions.append(.start(key: key, subject: subject, run: run))
+    open.insert(key)
+  }
+
+  /// Feeds `element` to `key`'s task, if it has one.
+  package mutating func send(_ element: Element, to key: String) {
+    guard open.contains(key) else { return }
+    actions.append(.yield(key: key, element: element))
+  }
+
   /// Ends `key`'s input: its task finishes what it has and ends.
   package mutating func finish(_ key: String) {
     guard open.remove(key) != nil else { return }

@@ -1,0 +1,23 @@
+/// Serves a session reduce UDF on `sessionreduce.sock` (server-info
+/// `sessionreducer-server-info`), for a vertex whose window is `session: {timeout: ...}`.
+///
+/// ```swift
+/// import NumaflowSessionReducer
+///
+/// try await SessionReduceServer { Counter() }.run()
+/// ```
+///
+/// The factory makes a fresh reducer per session, and one for each merged session. One mode:
+/// async. A CLOSE, EXPAND or MERGE of a session the server does not know is logged; the other
+/// sessions go on. Entry points: ``NumaflowCore/NumaflowServer``.
+public struct SessionReduceServer: NumaflowServer {
+  public let host: ServerHost
+
+  public init(
+    configuration: ServerConfiguration = .defaults, reducer makeReducer: @escaping @Sendable () -> some SessionReducer
+  ) {
+    host = ServerHost(endpoint: .sessionReduce, configuration: configuration) { lifecycle in
+      [SessionReduceService(makeReducer: { makeReducer() }, lifecycle: lifecycle)]
+    }
+  }
+}
