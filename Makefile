@@ -10,7 +10,7 @@ EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard Examples/*/)))
 FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Package.swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: help build test demo protos check-protos examples image bench format lint clean
+.PHONY: help build test demo protos check-protos check-manifests examples image bench format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,6 +33,9 @@ protos: ## Regenerate Sources/NumaflowProtos from Protos/ (needs Debian's protob
 check-protos: ## Fail if regenerating the protos would change the committed code.
 	@tmp=$$(mktemp -d) && $(MAKE) --no-print-directory _generate OUT=$$tmp && \
 	  diff -r $$tmp $(GENERATED) && rm -rf $$tmp && echo "generated code is up to date"
+
+check-manifests: ## Parse every example's manifests and check them against the example's kind (needs PyYAML).
+	python3 .ci/check-manifests.py
 
 _generate:
 	$(SWIFT) build --product protoc-gen-swift
