@@ -10,7 +10,7 @@ EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard Examples/*/)))
 FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Package.swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: help build test demo protos check-protos check-manifests examples image bench format lint clean
+.PHONY: help build test demo protos check-protos check-manifests check-scaffold examples image bench format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,6 +36,11 @@ check-protos: ## Fail if regenerating the protos would change the committed code
 
 check-manifests: ## Parse every example's manifests and check them against the example's kind (needs PyYAML).
 	python3 .ci/check-manifests.py
+
+check-scaffold: ## Make a map UDF package with numaflow-dev init against this checkout, and run its test.
+	$(SWIFT) build --product numaflow-dev
+	@tmp=$$(mktemp -d) && $(BIN)/numaflow-dev init map my-udf --local-path $(CURDIR) --into $$tmp && \
+	  cd $$tmp/my-udf && $(SWIFT) test && rm -rf $$tmp
 
 _generate:
 	$(SWIFT) build --product protoc-gen-swift
