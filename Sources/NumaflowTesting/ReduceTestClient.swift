@@ -74,12 +74,7 @@ public struct ReduceTestClient: Sendable {
       }
     }
     return windows.flatMap { window in
-      let messages = results[window, default: []].enumerated().sorted {
-        ($0.element.keys.joined(separator: "\u{0}"), $0.offset) < (
-          $1.element.keys.joined(separator: "\u{0}"), $1.offset
-        )
-      }
-      return messages.map { Output(window: window, message: $0.element) }
+      results[window, default: []].orderedByKeys(\.keys).map { Output(window: window, message: $0) }
     }
   }
 

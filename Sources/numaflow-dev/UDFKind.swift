@@ -250,10 +250,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     run: { input, socket in
       let outcome = try await SessionReduceTestClient(socketPath: socket).reduce(input.datums, gap: input.sessionGap)
       // Sessions run concurrently: each session's results in the order sent, sessions by keys and start.
-      let outputs = outcome.outputs.enumerated().sorted {
-        ($0.element.keys.joined(separator: "\u{0}"), $0.element.window.start, $0.offset)
-          < ($1.element.keys.joined(separator: "\u{0}"), $1.element.window.start, $1.offset)
-      }.map(\.element)
+      let outputs = outcome.outputs.sorted { $0.window.start < $1.window.start }.orderedByKeys(\.keys)
       return outputs.map { output in
         var line = OutputRecord(
           input: nil, value: output.message.value, keys: output.message.keys, tags: output.message.tags,
@@ -281,11 +278,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       let outcome = try await AccumulatorTestClient(socketPath: socket).accumulate(
         datums, timeout: input.accumulatorTimeout)
       // Keys run concurrently: each key's outputs in the order sent, keys in order.
-      let outputs = outcome.outputs.enumerated().sorted {
-        ($0.element.keys.joined(separator: "\u{0}"), $0.offset) < (
-          $1.element.keys.joined(separator: "\u{0}"), $1.offset
-        )
-      }.map(\.element)
+      let outputs = outcome.outputs.orderedByKeys(\.keys)
       return outputs.map { output in
         var line = OutputRecord(
           input: Int(output.message.id), value: output.message.value, keys: output.message.keys,
