@@ -71,9 +71,9 @@ package struct KeyedTasks<Element: Sendable>: Sendable {
     actions.append(.rename(from: key, to: newKey))
   }
 
-  mutating func takeActions() -> [Action] {
-    defer { actions.removeAll(keepingCapacity: true) }
-    return actions
+  /// Forgets the actions carried out, keeping the buffer for the next request's.
+  mutating func clearActions() {
+    actions.removeAll(keepingCapacity: true)
   }
 }
 
@@ -139,10 +139,11 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
           session.violated(StreamStatus.invalidRequest(rpc: shape.rpc, id: id, problem: error.problem))
           break
         }
-        apply(tasks.takeActions())
+        apply(tasks.actions)
+        tasks.clearActions()
       }
       tasks.finishAll()
-      apply(tasks.takeActions())
+      apply(tasks.actions)
       for continuation in inputs.values { continuation.finish() }
       try await group.waitForAll()
     }
