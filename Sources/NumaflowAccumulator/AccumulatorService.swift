@@ -35,10 +35,12 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
           case .open, .append:
             // An APPEND for a key with no task opens one, as an OPEN would.
             guard request.hasPayload else { throw WindowRequestError("an OPEN or APPEND carries a payload") }
-            let close = tasks.isOpen(key) ? nil : closes.start(key)
-            tasks.feed(
-              Datum(id: request.payload.id, request.payload), to: key, subject: "keys \(keys)",
-              startingWith: Self.run(keys: keys, close: close!, outbound: outbound, makeAccumulator: makeAccumulator))
+            if !tasks.isOpen(key) {
+              let run = Self.run(
+                keys: keys, close: closes.start(key), outbound: outbound, makeAccumulator: makeAccumulator)
+              tasks.start(key, subject: "keys \(keys)", run: run)
+            }
+            tasks.send(Datum(id: request.payload.id, request.payload), to: key)
           case .close:
             guard tasks.isOpen(key) else {
               logger.warning(

@@ -36,11 +36,15 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
         requests: request, outbound: outbound, shape: shape, handlerName: handlerName, lifecycle: lifecycle,
         route: { (request, tasks: inout KeyedTasks<Datum>) throws(WindowRequestError) in
           let wire = try Self.window(of: request, streamWindow: streamWindow)
-          let window = Window(wireStart: wire.start, wireEnd: wire.end)
           let keys = request.payload.keys
-          tasks.feed(
-            Datum(id: "", request.payload), to: groupKey(keys), subject: window.describe(keys: keys),
-            startingWith: makeRun(keys, window, WindowOutput(window: wire, outbound: outbound)))
+          let key = groupKey(keys)
+          if !tasks.isOpen(key) {
+            // A key group's first datum: its reducer gets the group's keys and the window.
+            let window = Window(wireStart: wire.start, wireEnd: wire.end)
+            let run = makeRun(keys, window, WindowOutput(window: wire, outbound: outbound))
+            tasks.start(key, subject: window.describe(keys: keys), run: run)
+          }
+          tasks.send(Datum(id: "", request.payload), to: key)
         },
         afterAll: {
           // One EOF, after every key's results: numa stops reading at the first.

@@ -3,9 +3,9 @@ import GRPCCore
 /// One task per key on a windowed stream, each fed its elements in arrival order: what every
 /// windowed kind does with a window's keys (reduce), sessions, and accumulator keys.
 ///
-/// A kind's `route` says, per request, what to do: ``feed(_:to:subject:startingWith:)`` starts a
-/// key's task on its first element, ``finish(_:)`` ends its input, ``rename(_:to:)`` moves it to
-/// a new key; ``serveKeyedTasks(requests:outbound:shape:handlerName:lifecycle:route:afterAll:)``
+/// A kind's `route` says, per request, what to do: ``start(_:subject:run:)`` starts a key's task,
+/// ``send(_:to:)`` feeds it, ``finish(_:)`` ends its input, ``rename(_:to:)`` moves it to a new
+/// key; ``serveKeyedTasks(requests:outbound:shape:handlerName:lifecycle:route:afterAll:)``
 /// carries that out in a task group.
 package struct KeyedTasks<Element: Sendable>: Sendable {
   /// A task's work: read its elements, send its results.
@@ -27,20 +27,8 @@ package struct KeyedTasks<Element: Sendable>: Sendable {
   /// Whether `key` has a task whose input is open.
   package func isOpen(_ key: String) -> Bool { open.contains(key) }
 
-  /// Feeds `element` to `key`'s task, starting it with `run` first if it has none.
-  /// `subject` names the task in errors ("window [0, 60000) keys [a]").
-  package mutating func feed(
-    _ element: Element, to key: String, subject: @autoclosure () -> String, startingWith run: @autoclosure () -> Run
-  ) {
-    if !open.contains(key) {
-      actions.append(.start(key: key, subject: subject(), run: run()))
-      open.insert(key)
-    }
-    actions.append(.yield(key: key, element: element))
-  }
-
-  /// Starts a task for `key` with no element yet (a merged session); does nothing if `key`
-  /// has one.
+  /// Starts a task for `key`, which runs `run` on the elements sent to it; does nothing if
+  /// `key` has one. `subject` names the task in errors ("window [0, 60000) keys [a]").
   package mutating func start(_ key: String, subject: String, run: @escaping Run) {
     guard !open.contains(key) else { return }
     actions.append(.start(key: key, subject: subject, run: run))
