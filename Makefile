@@ -3,6 +3,9 @@ SWIFT ?= swift
 PROTOC ?= protoc
 EXAMPLE ?= map-even-odd
 IMAGE ?= numaflow-swift/$(EXAMPLE):latest
+# docker when its daemon answers, else podman (installed from Debian's packages if need be).
+ENGINE ?= $(shell Docker/engine.sh)
+ROOTFS = .build-image/rootfs/$(EXAMPLE)
 PROTO_FILES := $(shell cd Protos && find . -name '*.proto' | sed 's|^\./||' | sort)
 GENERATED := Sources/NumaflowProtos
 EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard Examples/*/)))
@@ -10,7 +13,7 @@ EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard Examples/*/)))
 FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Package.swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: help build test demo protos check-protos check-manifests check-scaffold examples image bench format lint clean
+.PHONY: help build test demo protos check-protos check-manifests check-scaffold examples image image-local image-check bench format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -59,8 +62,16 @@ _generate:
 examples: ## Release build of every example (each folder of Examples/ is one product).
 	@set -e; for example in $(EXAMPLES); do $(SWIFT) build -c release --product $$example; done
 
-image: ## Container image of one example: make image EXAMPLE=map-even-odd
-	docker build -f Docker/Dockerfile --build-arg EXAMPLE=$(EXAMPLE) -t $(IMAGE) .
+image: ## Image of one example, built in Swift's image from a registry: make image EXAMPLE=map-even-odd
+	$(ENGINE) build -f Docker/Dockerfile --build-arg EXAMPLE=$(EXAMPLE) -t $(IMAGE) .
+
+image-local: ## The same image from a release build on this machine, pulling nothing.
+	Docker/build-rootfs.sh $(EXAMPLE) $(ROOTFS)
+	$(ENGINE) build -f Docker/Dockerfile.local -t $(IMAGE) $(ROOTFS)
+
+image-check: image-local ## Run the image's entrypoint in its exported filesystem, check it, print its size.
+	$(SWIFT) build --product numaflow-dev
+	Docker/check-image.sh "$(ENGINE)" $(IMAGE) $(EXAMPLE) $(BIN)/numaflow-dev
 
 bench: ## Map throughput and CPU per message, against the bare gRPC and pynumaflow baselines.
 	Benchmarks/run.sh

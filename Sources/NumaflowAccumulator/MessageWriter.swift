@@ -1,8 +1,13 @@
-import Foundation
 import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
 import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Where an ``Accumulator`` writes the outputs of one key combination.
 ///

@@ -1,5 +1,10 @@
-import Foundation
 import NumaflowProtos
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Serves a batch map UDF on `batchmap.sock` (server-info `MAP_MODE: batch-map`).
 ///

@@ -1,6 +1,11 @@
-import Foundation
 import NumaflowProtos
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// One input message, as numa hands it to a UDF of any kind: map, stream map, batch map,
 /// source transformer.

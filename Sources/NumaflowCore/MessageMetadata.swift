@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Groups of key/value pairs travelling with a message: user metadata (yours to read and
 /// write) or system metadata (the platform's; read-only).

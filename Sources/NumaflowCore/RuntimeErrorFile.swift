@@ -1,5 +1,17 @@
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Persists a UDF failure where numa's runtime server shows it in the Numaflow UI:
 /// `<runtimeDirectory>/application-errors/<container type>/<unix seconds>-udf.json`.

@@ -1,5 +1,10 @@
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Everything a UDF server needs besides its handler. Start from ``defaults`` and override:
 ///
@@ -45,7 +50,7 @@ public struct ServerConfiguration: Sendable {
   public init(environment: PlatformEnvironment) {
     if let runDirectory = environment.runDirectory {
       socketDirectory = runDirectory
-      runtimeDirectory = (runDirectory as NSString).appendingPathComponent("runtime")
+      runtimeDirectory = joinPath(runDirectory, "runtime")
     } else {
       socketDirectory = "/var/run/numaflow"
       runtimeDirectory = "/var/numaflow/runtime"

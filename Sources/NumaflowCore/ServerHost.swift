@@ -1,10 +1,15 @@
-import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import Logging
 import NIOPosix
 import ServiceLifecycle
 import UnixSignals
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// What a server hosts: its endpoint, its configuration and its gRPC services. Opaque; every
 /// server (`MapServer`, ...) has one, and ``NumaflowServer`` runs it.
@@ -58,11 +63,11 @@ public struct ServerHost: Sendable {
   }
 
   package var socketPath: String {
-    (configuration.socketDirectory as NSString).appendingPathComponent(endpoint.socketFileName)
+    joinPath(configuration.socketDirectory, endpoint.socketFileName)
   }
 
   package var serverInfoPath: String {
-    (configuration.socketDirectory as NSString).appendingPathComponent(endpoint.containerType.serverInfoFileName)
+    joinPath(configuration.socketDirectory, endpoint.containerType.serverInfoFileName)
   }
 
   /// Runs as the process's main job: serves until SIGTERM/SIGINT or a graceful shutdown
@@ -205,7 +210,7 @@ public struct ServerHost: Sendable {
     } catch {
       throw ConfigurationError(
         .socketDirectory,
-        "cannot create the socket directory \(configuration.socketDirectory): \(error.localizedDescription); "
+        "cannot create the socket directory \(configuration.socketDirectory): \(error); "
           + "mount it writable, or set \(PlatformEnvironment.runDirectoryVariable) for a local run"
       )
     }

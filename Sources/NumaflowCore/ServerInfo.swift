@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The server-info file: how numa learns which protocol, language and version it is talking to.
 ///
@@ -43,8 +54,8 @@ package struct ServerInfo: Sendable, Equatable {
 
   /// Writes the file into `directory` in one step: readers see either nothing or all of it.
   package func write(toDirectory directory: String) throws -> String {
-    let path = (directory as NSString).appendingPathComponent(containerType.serverInfoFileName)
-    let temporary = (directory as NSString).appendingPathComponent(".\(containerType.serverInfoFileName).tmp")
+    let path = joinPath(directory, containerType.serverInfoFileName)
+    let temporary = joinPath(directory, ".\(containerType.serverInfoFileName).tmp")
     try encoded().write(to: URL(fileURLWithPath: temporary))
     guard rename(temporary, path) == 0 else {
       let reason = String(cString: strerror(errno))

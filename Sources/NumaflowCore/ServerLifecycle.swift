@@ -1,7 +1,12 @@
-import Foundation
 import Logging
 import NIOCore
 import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// What every stream of one server shares: the configuration, the first UDF failure, and the
 /// shutdown phases (draining after SIGTERM, then a forced stop once the grace period is over).

@@ -1,5 +1,10 @@
-import Foundation
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension Google_Protobuf_Timestamp {
   /// The timestamp of `date`, rounded to the microsecond.

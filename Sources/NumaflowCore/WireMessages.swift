@@ -1,6 +1,11 @@
-import Foundation
 import NumaflowProtos
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The fields every kind's input payload has on the wire (map, source transform, and the sink
 /// and reduce payloads to come), so that one ``Datum`` conversion serves them all.

@@ -1,5 +1,10 @@
-import Foundation
 import NumaflowProtos
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// One output of a reducer for a keyed window. Its event time is the window's end minus 1 ms,
 /// set by numa.

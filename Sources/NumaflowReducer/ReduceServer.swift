@@ -1,5 +1,10 @@
-import Foundation
 import NumaflowProtos
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Serves a reduce UDF for fixed and sliding windows on `reduce.sock` (server-info
 /// `reducer-server-info`). The vertex's window must not be `streaming: true` (that is

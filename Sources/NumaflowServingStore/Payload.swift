@@ -1,5 +1,10 @@
-import Foundation
 import NumaflowProtos
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// One result stored for a serving request: which vertex produced it, and its bytes.
 public struct Payload: Sendable, Hashable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One session's data, in arrival order; it ends when numa closes the session (or merges it
 /// into another).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How a side input's bytes become the value a consumer reads: ``data``, ``utf8`` and ``json(_:)``
 /// are built in; make your own with ``init(decode:)``.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A side input's values as they change: the current value first, then every new one. Made by
 /// ``SideInputs/watch(_:codec:whenMissing:)`` and its shorthands.
@@ -64,13 +68,13 @@ enum SideInputFile {
   /// The value behind `name`'s symlink. numa deletes the old file right after swapping the
   /// link, so a read that finds the old target gone tries again, through the new link.
   static func read(_ name: String, in directory: String) throws -> Outcome {
-    let path = (directory as NSString).appendingPathComponent(name)
+    let path = joinPath(directory, name)
     for _ in 0..<5 {
       do {
         return .value(try Data(contentsOf: URL(fileURLWithPath: path)))
-      } catch CocoaError.fileReadNoSuchFile, CocoaError.fileNoSuchFile {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
+        let type = try? FileManager.default.attributesOfItem(atPath: directory)[.type] as? FileAttributeType
+        guard type == .typeDirectory else {
           return .missing("the side-input directory \(directory) does not exist (is the side input mounted?)")
         }
         guard (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil else {

@@ -1,5 +1,10 @@
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Reads side inputs in a UDF of any kind: the values numa keeps under
 /// `/var/numaflow/side-inputs/<name>` for a vertex that lists them in its `sideInputs`.
@@ -165,7 +170,7 @@ private final class LatestCache: Sendable {
   private let entries = Mutex<[String: (target: String, bytes: Data)]>([:])
 
   func value(_ name: String, in directory: String) throws -> Data {
-    let path = (directory as NSString).appendingPathComponent(name)
+    let path = joinPath(directory, name)
     let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path)
     if let target, let hit = entries.withLock({ $0[path] }), hit.target == target { return hit.bytes }
     switch try SideInputFile.read(name, in: directory) {

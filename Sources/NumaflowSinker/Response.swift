@@ -1,5 +1,10 @@
-import Foundation
 import NumaflowProtos
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// What became of one datum of a sink's batch, by its id.
 ///

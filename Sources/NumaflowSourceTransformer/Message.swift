@@ -1,6 +1,11 @@
-import Foundation
 import NumaflowProtos
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// One output of a source transformer. It always has an event time.
 ///

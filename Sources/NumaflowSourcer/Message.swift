@@ -1,8 +1,13 @@
-import Foundation
 // A user imports one module per vertex kind; the shared types come with it.
 @_exported import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// One message a source reads into the pipeline. It always has an offset and an event time:
 /// numa stops on a message without either, so the type requires both.

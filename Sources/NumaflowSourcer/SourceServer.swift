@@ -1,5 +1,10 @@
-import Foundation
 import NumaflowProtos
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Serves a user-defined source on `source.sock` (server-info `sourcer-server-info`).
 ///

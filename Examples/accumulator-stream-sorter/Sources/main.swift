@@ -1,7 +1,7 @@
 // Sorts each key's messages by event time as the watermark allows: messages are held until the
 // watermark passes their event time, then sent in event-time order; when numa closes the key,
 // the rest is sent. Reference behaviour: numaflow-python examples/accumulator/streamsorter.
-import Foundation
+import FoundationEssentials
 import NumaflowAccumulator
 
 struct StreamSorter: Accumulator {

@@ -1,7 +1,7 @@
 // Splits each comma-separated UTF-8 value of a batch into one message per part.
 // Reference behaviour: numaflow-python examples/batchmap/flatmap. As there, a value that is
 // not UTF-8 is a UDF failure, and "" gives one empty message.
-import Foundation
+import FoundationEssentials
 import NumaflowBatchMapper
 
 struct NotUTF8: Error, CustomStringConvertible {

@@ -1,7 +1,7 @@
 // Splits a comma-separated UTF-8 value into one message per part (parts carry no keys).
 // Reference behaviour: numaflow-python examples/map/flatmap. As there, a value that is not
 // UTF-8 is a UDF failure; "" gives one empty message.
-import Foundation
+import FoundationEssentials
 import NumaflowMapper
 
 struct NotUTF8: Error, CustomStringConvertible {

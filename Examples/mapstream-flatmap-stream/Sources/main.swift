@@ -1,7 +1,7 @@
 // Splits a comma-separated UTF-8 value and streams one message per part as it goes.
 // Reference behaviour: numaflow-python examples/mapstream/flatmap_stream (parts carry no keys;
 // a value that is not UTF-8 is a UDF failure).
-import Foundation
+import FoundationEssentials
 import NumaflowMapStreamer
 
 struct NotUTF8: Error, CustomStringConvertible {

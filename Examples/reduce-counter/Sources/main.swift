@@ -2,7 +2,8 @@
 // Reference behaviour: numaflow-python examples/reduce/counter, whose window bounds are
 // Python datetimes in UTC, to the millisecond ("2026-01-01 00:00:00+00:00",
 // "2026-01-01 00:00:00.500000+00:00").
-import Foundation
+import FoundationEssentials
+import Glibc
 import NumaflowReducer
 
 struct Counter: Reducer {
@@ -22,10 +23,13 @@ func pythonUTC(_ date: Date) -> String {
   let fraction = Int(milliseconds - Int64(seconds) * 1000)
   var parts = tm()
   gmtime_r(&seconds, &parts)
-  let whole = String(
-    format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
-    parts.tm_min, parts.tm_sec)
-  return whole + (fraction == 0 ? "" : String(format: ".%06d", fraction * 1000)) + "+00:00"
+  func padded(_ value: some BinaryInteger, _ width: Int) -> String {
+    let digits = String(value)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+  }
+  let date = "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))"
+  let time = "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2))"
+  return "\(date) \(time)" + (fraction == 0 ? "" : ".\(padded(fraction * 1000, 6))") + "+00:00"
 }
 
 try await ReduceServer { Counter() }.run()

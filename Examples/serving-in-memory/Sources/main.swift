@@ -2,7 +2,7 @@
 // behaviour: numaflow-java's examples/servingstore/memory, except that several puts for one id
 // append (the protocol's rule; the reference overwrites) and the store is bounded:
 // SERVING_MAX_IDS ids (default 100000) and SERVING_TTL_SECONDS per id (default 600).
-import Foundation
+import FoundationEssentials
 import Logging
 import NumaflowServingStore
 

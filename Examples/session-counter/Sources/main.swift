@@ -1,6 +1,6 @@
 // Counts the messages of each session; a merged session's count includes the counts of the
 // sessions merged into it. Reference behaviour: numaflow-go examples/sessionreducer/counter.
-import Foundation
+import FoundationEssentials
 import NumaflowSessionReducer
 import Synchronization
 

@@ -2,7 +2,7 @@
 // message: user metadata group "side-inputs", key "myticker" ("no_value" before the first
 // value arrives, as in numaflow-python's examples/sideinput/simple_sideinput/udf). The value and
 // keys pass through unchanged.
-import Foundation
+import FoundationEssentials
 import NumaflowMapper
 import NumaflowSideInput
 

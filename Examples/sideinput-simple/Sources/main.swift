@@ -1,7 +1,8 @@
 // A side-input retriever that broadcasts "an example: <local time>" on every other call and
 // nothing on the calls between, starting with a broadcast. Reference behaviour:
 // numaflow-python examples/sideinput/simple_sideinput (its time is Python's str(datetime.now())).
-import Foundation
+import FoundationEssentials
+import Glibc
 import NumaflowSideInput
 import Synchronization
 
@@ -23,9 +24,12 @@ final class Ticker: SyncSideInputRetriever {
     var seconds = time_t(time.tv_sec)
     var parts = tm()
     localtime_r(&seconds, &parts)
-    return String(
-      format: "%04d-%02d-%02d %02d:%02d:%02d.%06d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-      parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(time.tv_usec))
+    func padded(_ value: some BinaryInteger, _ width: Int) -> String {
+      let digits = String(value)
+      return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+    return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2)) "
+      + "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2)).\(padded(time.tv_usec, 6))"
   }
 }
 

@@ -4,7 +4,7 @@
 // to the fallback sink. Reference behaviour: numaflow-python examples/sink/all_sinks.
 //
 // `ALL_SINKS_SUCCESS_RATE` (0…1, default 0.5) replaces the coin so that a run can be checked.
-import Foundation
+import FoundationEssentials
 import Logging
 import NumaflowSinker
 

@@ -4,13 +4,15 @@
 // for their acks.
 //
 //   source-async-sequence --file /var/log/app.log [--no-follow]
-import Foundation
+import FoundationEssentials
+import Glibc
 import NumaflowSourcer
 
 let arguments = CommandLine.arguments
 let path = arguments.firstIndex(of: "--file").map { arguments[$0 + 1] } ?? "/var/log/udf/input.log"
 guard FileManager.default.isReadableFile(atPath: path) else {
-  FileHandle.standardError.write(Data("source-async-sequence: cannot read \(path): give --file PATH\n".utf8))
+  let message = "source-async-sequence: cannot read \(path): give --file PATH\n"
+  _ = message.utf8.withContiguousStorageIfAvailable { write(STDERR_FILENO, $0.baseAddress, $0.count) }
   exit(1)
 }
 let lines = FileLines(path: path, follow: !arguments.contains("--no-follow"))

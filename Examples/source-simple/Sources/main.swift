@@ -3,7 +3,7 @@
 // writes nothing while the previous read is not fully acked; nacked offsets are written again
 // first. Reference behaviour: numaflow-python examples/source/simple_source (there, too, an ack
 // of an offset that was never read, or was acked already, is a UDF failure).
-import Foundation
+import FoundationEssentials
 import NumaflowSourcer
 import Synchronization
 

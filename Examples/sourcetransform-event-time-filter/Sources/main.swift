@@ -4,7 +4,7 @@
 //   during 2022        tag "within_year_2022", event time 2022-01-01T00:00:00Z
 //   2023 and later     tag "after_year_2022",  event time 2023-01-01T00:00:00Z
 // Outputs carry no keys, as in the reference.
-import Foundation
+import FoundationEssentials
 import NumaflowSourceTransformer
 
 struct EventTimeFilter: SyncSourceTransformer {

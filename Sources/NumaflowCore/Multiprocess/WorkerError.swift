@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A handler failure as it travels from a worker process to the server process, or a worker
 /// that died. Its description is what the UDF failure message shows.

@@ -1,5 +1,10 @@
-import Foundation
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A window of event time, `[start, end)`, as numa assigns it: a fixed or sliding window of a
 /// reduce vertex, a session, an accumulator's span.

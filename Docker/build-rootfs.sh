@@ -1,0 +1,32 @@
+#!/bin/sh
+# Builds one example for a FROM scratch image and lays out its root filesystem: what both
+# Docker/Dockerfile (in Swift's image) and `make image-local` (on the host) run, so that the two
+# images are the same.
+#
+#   --static-swift-stdlib             the Swift runtime and Foundation go into the binary
+#   -use-ld=bfd, -z pack-relative-relocs
+#                                     GNU ld packs the position-independent binary's 2 MB of
+#                                     relative relocations into a few kilobytes (glibc 2.36+)
+#   --no-export-dynamic               nothing loads plugins into a UDF, so its symbols need not
+#                                     be exported (3 MB of dynamic symbol tables)
+#
+# usage: Docker/build-rootfs.sh EXAMPLE ROOTFS  (SCRATCH_PATH: SwiftPM's build folder, default
+#        .build-image, kept apart from .build because these flags rebuild every module)
+set -eu
+
+if [ "$#" -ne 2 ]; then
+  echo "usage: $0 EXAMPLE ROOTFS" >&2
+  exit 2
+fi
+example=$1
+rootfs=$2
+scratch=${SCRATCH_PATH:-.build-image}
+flags="-c release --static-swift-stdlib --scratch-path $scratch
+  -Xswiftc -use-ld=bfd -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs"
+
+# shellcheck disable=SC2086 # flags is a list of arguments
+swift build $flags --product "$example"
+# shellcheck disable=SC2086
+binary="$(swift build $flags --show-bin-path)/$example"
+rm -rf "$rootfs"
+"$(dirname "$0")/stage-rootfs.sh" "$binary" "$rootfs"

@@ -1,0 +1,111 @@
+#!/bin/sh
+# Proves that an example's image serves as numa expects, without an engine that runs containers:
+#
+#   1. reads the image's user and entrypoint, and checks the user is numeric and not root;
+#   2. exports the image's root filesystem into a temporary directory;
+#   3. mounts a fresh, empty directory on its /var/run/numaflow and /var/numaflow/runtime, as
+#      the pod's emptyDir volumes are, and /proc (multiprocess mode re-executes /proc/self/exe);
+#   4. starts the entrypoint in it with chroot, as the image's user, under `numaflow-dev check`
+#      (server-info, readiness, handshake, exit status 0 on SIGTERM);
+#   5. runs it again under `numaflow-dev run` on the example's input.jsonl and compares the output
+#      with its expected.jsonl (run.args, when present, holds the options `run` needs), once
+#      per server mode in MODES (say MODES="async sync multiprocess"; by default, the
+#      entrypoint as it is);
+#   6. prints the image's size and fails above SIZE_LIMIT_MB (default 40).
+#
+# usage: Docker/check-image.sh ENGINE IMAGE EXAMPLE NUMAFLOW_DEV   (as root: chroot and mount)
+set -eu
+
+if [ "$#" -ne 4 ]; then
+  echo "usage: $0 ENGINE IMAGE EXAMPLE NUMAFLOW_DEV" >&2
+  exit 2
+fi
+engine=$1
+image=$2
+example=$3
+numaflow_dev=$4
+directory=Examples/$example
+size_limit_mb=${SIZE_LIMIT_MB:-40}
+
+fail() {
+  echo "✗ $*" >&2
+  exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || fail "chroot and mount need root: run as root, or in a root container"
+for file in Sources/main.swift input.jsonl expected.jsonl; do
+  [ -f "$directory/$file" ] || fail "$directory/$file is missing: image-check drives the example with it"
+done
+
+# The numaflow-dev kind, from the server the example's main.swift starts.
+kind=$(sed -n 's/.*\b\(MapStream\|BatchMap\|SourceTransform\|Source\|Sink\|ReduceStream\|SessionReduce\|Reduce\|Accumulator\|SideInput\|ServingStore\|Map\)Server\b.*/\1/p' \
+  "$directory/Sources/main.swift" | head -n 1)
+case $kind in
+  Map) kind=map ;; MapStream) kind=mapstream ;; BatchMap) kind=batchmap ;;
+  SourceTransform) kind=transformer ;; Source) kind=source ;; Sink) kind=sink ;;
+  Reduce) kind=reduce ;; ReduceStream) kind=reducestream ;; SessionReduce) kind=session ;;
+  Accumulator) kind=accumulator ;; SideInput) kind=sideinput ;; ServingStore) kind=serving ;;
+  *) fail "cannot tell the kind of $example: its main.swift starts no known server" ;;
+esac
+
+user=$($engine image inspect --format '{{.Config.User}}' "$image")
+entrypoint=$($engine image inspect --format '{{join .Config.Entrypoint " "}}' "$image")
+bytes=$($engine image inspect --format '{{.Size}}' "$image")
+echo "$image: $kind, entrypoint $entrypoint, user $user"
+case $user in
+  0 | 0:* | root | root:* | "") fail "the image runs as root: set USER to a numeric non-root uid:gid" ;;
+  *[!0-9:]*) fail "the image's user $user is not numeric: Kubernetes cannot check a name is not root" ;;
+esac
+uid=${user%%:*}
+gid=${user#*:}
+[ "$gid" != "$user" ] || gid=$uid
+
+work=$(mktemp -d)
+rootfs=$work/rootfs
+run=$work/var-run-numaflow
+runtime=$work/var-numaflow-runtime
+cleanup() {
+  umount "$rootfs/proc" 2>/dev/null || true
+  umount "$rootfs/var/run/numaflow" 2>/dev/null || true
+  umount "$rootfs/var/numaflow/runtime" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+container=$($engine create "$image")
+mkdir -p "$rootfs"
+$engine export "$container" | tar -x -C "$rootfs"
+$engine rm "$container" >/dev/null
+for volume in "$run:/var/run/numaflow" "$runtime:/var/numaflow/runtime"; do
+  mkdir -p "${volume%%:*}" "$rootfs${volume#*:}"
+  chmod 0777 "${volume%%:*}"
+  mount --bind "${volume%%:*}" "$rootfs${volume#*:}"
+done
+mkdir -p "$rootfs/proc"
+mount -t proc proc "$rootfs/proc"
+
+# env drops the run directory numaflow-dev names on the host: inside the image the server uses
+# /var/run/numaflow, which is $run. chroot execs the entrypoint, so numaflow-dev stops it by PID.
+set -- env -u NUMAFLOW_SWIFT_RUN_DIR chroot --userspec="$uid:$gid" "$rootfs" $entrypoint
+
+echo "numaflow-dev check:"
+"$numaflow_dev" check --run-dir "$run" -- "$@" || fail "numaflow-dev check failed inside the image"
+
+options=$(cat "$directory/run.args" 2>/dev/null || true)
+for mode in ${MODES:-entrypoint}; do
+  [ "$mode" = entrypoint ] && mode_option="" || mode_option="--mode $mode"
+  echo "numaflow-dev run $kind $options --input $directory/input.jsonl -- <entrypoint> $mode_option:"
+  # shellcheck disable=SC2086 # run.args and mode_option hold several words
+  "$numaflow_dev" run "$kind" $options --input "$directory/input.jsonl" --run-dir "$run" -- "$@" $mode_option \
+    >"$work/output.jsonl" || fail "numaflow-dev run failed inside the image ($mode)"
+  if ! diff -u "$directory/expected.jsonl" "$work/output.jsonl"; then
+    fail "the image's output ($mode) differs from $directory/expected.jsonl (- expected, + got)"
+  fi
+  echo "✓ output ($mode): $(wc -l <"$work/output.jsonl") lines, as $directory/expected.jsonl"
+done
+
+megabytes=$(awk -v bytes="$bytes" 'BEGIN { printf "%.1f", bytes / 1000000 }')
+if awk -v mb="$megabytes" -v limit="$size_limit_mb" 'BEGIN { exit !(mb > limit) }'; then
+  fail "image size: $megabytes MB, above the $size_limit_mb MB limit"
+fi
+echo "✓ image size: $megabytes MB (limit $size_limit_mb MB)"
