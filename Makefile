@@ -11,9 +11,11 @@ GENERATED := Sources/NumaflowProtos
 EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard Examples/*/)))
 # What `make format` and `make lint` cover: everything but the generated code.
 FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Package.swift
+# The public modules: each has a DocC catalog (Sources/<module>/Documentation.docc).
+DOCUMENTED := $(patsubst Sources/%/Documentation.docc,%,$(wildcard Sources/*/Documentation.docc))
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: help build test demo protos check-protos check-manifests check-scaffold examples image image-local image-check bench format lint clean
+.PHONY: help build test demo protos check-protos check-manifests check-scaffold docs examples image image-local image-check bench format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -72,6 +74,14 @@ image-local: ## The same image from a release build on this machine, pulling not
 image-check: image-local ## Run the image's entrypoint in its exported filesystem, check it, print its size.
 	$(SWIFT) build --product numaflow-dev
 	Docker/check-image.sh "$(ENGINE)" $(IMAGE) $(EXAMPLE) $(BIN)/numaflow-dev
+
+docs: ## Compile the README's examples, check each is in its module's article, build the DocC docs (warnings fail).
+	python3 .ci/check-doc-examples.py --extract .readme-examples
+	NUMAFLOW_SWIFT_README_EXAMPLES=1 $(SWIFT) build
+	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \
+	  --enable-experimental-combined-documentation --warnings-as-errors \
+	  --transform-for-static-hosting --output-path .build/docs $(addprefix --target ,$(DOCUMENTED))
+	@echo "read it: python3 -m http.server -d .build/docs 8000, then open http://localhost:8000/documentation/"
 
 bench: ## Map throughput and CPU per message, against the bare gRPC and pynumaflow baselines.
 	Benchmarks/run.sh

@@ -9,7 +9,7 @@
 ///
 /// The factory makes a fresh accumulator per key combination. One mode: async. A CLOSE for
 /// keys with no open task is logged and ignored; the other keys go on. Entry points:
-/// ``NumaflowCore/NumaflowServer``.
+/// `NumaflowServer`.
 public struct AccumulatorServer: NumaflowServer {
   public let host: ServerHost
 

@@ -5,7 +5,7 @@ import SwiftProtobuf
 import Synchronization
 
 /// Adapts the generated `accumulator.v1.Accumulator` service to an accumulator: one long-lived
-/// stream, a task per key combination (``NumaflowCore/KeyedTasks``), outputs with the key's
+/// stream, a task per key combination (`KeyedTasks`), outputs with the key's
 /// window, and on CLOSE an EOF that echoes the CLOSE's window.
 struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
   typealias Request = Accumulator_V1_AccumulatorRequest

@@ -16,7 +16,7 @@ import Foundation
 ///
 /// An async ``BatchMapper`` has one mode, so there is no `mode` to choose; a blocking
 /// ``SyncBatchMapper`` runs in `.sync` (default) or `.async` (inline) mode. Batches arrive
-/// one at a time, so there is no multiprocess mode. Entry points: ``NumaflowCore/NumaflowServer``.
+/// one at a time, so there is no multiprocess mode. Entry points: `NumaflowServer`.
 public struct BatchMapServer: NumaflowServer {
   public let host: ServerHost
 

@@ -1,7 +1,7 @@
 /// A batch map UDF with an `async` handler, served in async mode, the only one.
 ///
 /// Receives each batch numa reads (up to its read batch size) whole, and answers every datum
-/// by its ``NumaflowMapper/Datum/id``: exactly one ``BatchResponse`` per id, in any order.
+/// by its `Datum.id`: exactly one ``BatchResponse`` per id, in any order.
 /// The server checks this before answering numa; a missing, repeated or unknown id is a UDF
 /// failure that names the ids (numa would otherwise re-send the batch forever).
 ///

@@ -1,6 +1,6 @@
 /// The outputs for one datum of a batch: none to drop it, several to flat-map it.
 public struct BatchResponse: Sendable, Hashable {
-  /// The ``NumaflowMapper/Datum/id`` of the datum answered.
+  /// The `Datum.id` of the datum answered.
   public var id: String
   public var messages: [Message]
 

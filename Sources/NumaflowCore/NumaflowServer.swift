@@ -8,12 +8,18 @@ import ServiceLifecycle
 /// try await MapServer { keys, datum in [Message(datum.value, keys: keys)] }.run()
 /// ```
 ///
-/// Beside other services, in a swift-service-lifecycle `ServiceGroup`:
+/// Beside other services, in a swift-service-lifecycle `ServiceGroup`. The server stops on
+/// SIGTERM by itself too, and may finish before the group sees the signal: configure it to shut
+/// the group down gracefully when it returns, not to count as a failed service, and list it
+/// last, since a group shuts its services down last to first:
 /// ```swift
+/// let server = ServiceGroupConfiguration.ServiceConfiguration(
+///   service: MapServer(mapper: Enricher(cache: cache)),
+///   successTerminationBehavior: .gracefullyShutdownGroup
+/// )
 /// let group = ServiceGroup(
-///   services: [MapServer(mapper: Enricher(cache: cache)), cache],
-///   gracefulShutdownSignals: [.sigterm],
-///   logger: logger
+///   configuration: ServiceGroupConfiguration(
+///     services: [.init(service: cache), server], gracefulShutdownSignals: [.sigterm], logger: logger)
 /// )
 /// try await group.run()
 /// ```

@@ -18,7 +18,7 @@ import Foundation
 ///
 /// There is one mode, so there is no `mode` to choose: requests run concurrently as child
 /// tasks, up to `maxConcurrentRequests`, and each writes its outputs as it goes. Entry points:
-/// ``NumaflowCore/NumaflowServer``.
+/// `NumaflowServer`.
 public struct MapStreamServer: NumaflowServer {
   public let host: ServerHost
 

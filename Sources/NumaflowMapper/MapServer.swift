@@ -15,9 +15,9 @@ import Foundation
 /// try await MapServer { keys, datum in [Message(datum.value, keys: keys)] }.run()
 /// ```
 ///
-/// Where the handler runs (see ``NumaflowCore/ServerMode``): an async ``Mapper`` in `.async`
+/// Where the handler runs (see `ServerMode`): an async ``Mapper`` in `.async`
 /// (default) or `.multiprocess` mode; a blocking ``SyncMapper`` in `.sync` (default),
-/// `.async` (inline) or `.multiprocess` mode. Entry points: ``NumaflowCore/NumaflowServer``.
+/// `.async` (inline) or `.multiprocess` mode. Entry points: `NumaflowServer`.
 public struct MapServer: NumaflowServer {
   public let host: ServerHost
 

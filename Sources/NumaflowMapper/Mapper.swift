@@ -1,5 +1,5 @@
 /// A map UDF with an `async` handler: served in `.async` mode (the default) or
-/// `.multiprocess` mode (see ``NumaflowCore/ServerMode``).
+/// `.multiprocess` mode (see `ServerMode`).
 ///
 /// Called once per input message, concurrently for many messages; return its outputs: none to
 /// drop it, several to flat-map it.

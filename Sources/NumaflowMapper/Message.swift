@@ -50,7 +50,7 @@ public struct Message: Sendable, Hashable {
   public var isDrop: Bool { tags.contains(Tags.drop) }
 
   /// Refuses the input: it is not acknowledged, and the source delivers it again as `options`
-  /// say. Needs Numaflow 1.8.2 or later (see ``NumaflowCore/NackOptions``).
+  /// say. Needs Numaflow 1.8.2 or later (see `NackOptions`).
   public static func nack(_ options: NackOptions = NackOptions()) -> Message {
     var message = Message(Data(), tags: [Tags.nack])
     message.nackOptions = options

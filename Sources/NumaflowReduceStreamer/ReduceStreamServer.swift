@@ -11,7 +11,7 @@ import NumaflowReducer
 /// ```
 ///
 /// The factory makes a fresh streamer for every keyed window. One mode: async. Entry points:
-/// ``NumaflowCore/NumaflowServer``.
+/// `NumaflowServer`.
 public struct ReduceStreamServer: NumaflowServer {
   public let host: ServerHost
 

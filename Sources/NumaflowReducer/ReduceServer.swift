@@ -18,7 +18,7 @@ import Foundation
 ///
 /// The factory makes a fresh reducer for every keyed window. An async ``Reducer`` has one mode;
 /// a blocking ``SyncReducer`` runs in `.sync` (default, a pool thread per keyed window at a
-/// time) or `.async` (inline). Entry points: ``NumaflowCore/NumaflowServer``.
+/// time) or `.async` (inline). Entry points: `NumaflowServer`.
 public struct ReduceServer: NumaflowServer {
   public let host: ServerHost
 

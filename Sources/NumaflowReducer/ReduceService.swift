@@ -4,7 +4,7 @@ import SwiftProtobuf
 import Synchronization
 
 /// Adapts the generated `reduce.v1.Reduce` service to a reducer, for fixed and sliding windows:
-/// one stream per window, a task per key group (``NumaflowCore/KeyedTasks``), results with the
+/// one stream per window, a task per key group (`KeyedTasks`), results with the
 /// window, then exactly one EOF.
 package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
   /// Makes the work of one keyed window: read the datums, send the results.

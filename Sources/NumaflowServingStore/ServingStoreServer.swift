@@ -17,7 +17,7 @@ import Foundation
 ///
 /// Puts and gets run concurrently, in the store's own async code: one mode. An error the store
 /// throws is a UDF failure, as a handler's is everywhere. Entry points:
-/// ``NumaflowCore/NumaflowServer``.
+/// `NumaflowServer`.
 public struct ServingStoreServer: NumaflowServer {
   public let host: ServerHost
 

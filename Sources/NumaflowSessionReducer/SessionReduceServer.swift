@@ -9,7 +9,7 @@
 ///
 /// The factory makes a fresh reducer per session, and one for each merged session. One mode:
 /// async. A CLOSE, EXPAND or MERGE of a session the server does not know is logged; the other
-/// sessions go on. Entry points: ``NumaflowCore/NumaflowServer``.
+/// sessions go on. Entry points: `NumaflowServer`.
 public struct SessionReduceServer: NumaflowServer {
   public let host: ServerHost
 

@@ -5,7 +5,7 @@ import SwiftProtobuf
 import Synchronization
 
 /// Adapts the generated `sessionreduce.v1.SessionReduce` service to a session reducer: one
-/// long-lived stream, a task per session (``NumaflowCore/KeyedTasks``), the operations as
+/// long-lived stream, a task per session (`KeyedTasks`), the operations as
 /// protocol.md §3.6 lists them, and after each closed session its results and an EOF with its
 /// final window.
 struct SessionReduceService: Sessionreduce_V1_SessionReduce.SimpleServiceProtocol {

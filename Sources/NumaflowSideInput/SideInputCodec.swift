@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// How a side input's bytes become the value a consumer reads: ``data``, ``utf8`` and ``json(_:)``
+/// How a side input's bytes become the value a consumer reads: ``data``, ``utf8`` and `json(_:)`
 /// are built in; make your own with ``init(decode:)``.
 ///
 /// ```swift

@@ -18,7 +18,7 @@ import Foundation
 /// An async ``SideInputRetriever`` has one mode; a blocking ``SyncSideInputRetriever`` runs in
 /// `.sync` (default, on a pool thread) or `.async` (inline). A value above
 /// ``SideInputValue/maximumSize`` is a UDF failure, not sent: numa's client would refuse it.
-/// Entry points: ``NumaflowCore/NumaflowServer``. To read side inputs in another UDF, see
+/// Entry points: `NumaflowServer`. To read side inputs in another UDF, see
 /// ``SideInputs``.
 public struct SideInputServer: NumaflowServer {
   public let host: ServerHost

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// A side input's values as they change: the current value first, then every new one. Made by
-/// ``SideInputs/watch(_:codec:whenMissing:)`` and its shorthands.
+/// ``SideInputs/watch(_:codec:whenMissing:)-swift.method`` and its shorthands.
 ///
 /// Each value is read whole through numa's symlink, which is replaced only once the new file is
 /// written, so a half-written value is never seen. A value equal to the last one is not yielded

@@ -25,7 +25,7 @@ import Foundation
 ///
 /// Numa writes each new value to a new file and swaps a symlink to it, deleting the old file.
 /// These readers follow the symlink, never the file's inode, so they always read a whole,
-/// current value. ``watch(_:codec:whenMissing:)`` waits on inotify for the directory where
+/// current value. ``watch(_:codec:whenMissing:)-swift.method`` waits on inotify for the directory where
 /// Linux has it, and checks every ``pollInterval`` otherwise (macOS, for local runs).
 public struct SideInputs: Sendable {
   /// Where numa mounts side inputs in a vertex's containers: `/var/numaflow/side-inputs`, or
@@ -119,7 +119,7 @@ public struct SideInputs: Sendable {
 
   // MARK: In the default directory
 
-  /// ``watch(_:codec:whenMissing:)`` in ``defaultDirectory``.
+  /// ``watch(_:codec:whenMissing:)-swift.method`` in ``defaultDirectory``.
   public static func watch<Value>(_ name: String, codec: SideInputCodec<Value>, whenMissing: WhenMissing = .wait)
     -> SideInputWatch<Value>
   {

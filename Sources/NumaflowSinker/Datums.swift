@@ -1,4 +1,4 @@
-/// One batch of a sink's input, as an `AsyncSequence` of ``NumaflowCore/Datum``.
+/// One batch of a sink's input, as an `AsyncSequence` of `Datum`.
 ///
 /// ```swift
 /// for await datum in datums { … }

@@ -17,7 +17,7 @@ import Foundation
 /// .nack(datum.id, NackOptions(delay: .seconds(30)))  // redelivered later (Numaflow ≥ 1.8.2)
 /// ```
 public struct Response: Sendable, Hashable {
-  /// The ``NumaflowCore/Datum/id`` of the datum answered.
+  /// The `Datum.id` of the datum answered.
   public var id: String
   /// What became of it.
   public var status: Status

@@ -31,7 +31,7 @@ import Foundation
 ///   batch, so a bulk write covers a part, and ordering holds only within a part. A worker that
 ///   dies fails the batch, and numa sends the whole batch again.
 ///
-/// Entry points: ``NumaflowCore/NumaflowServer``.
+/// Entry points: `NumaflowServer`.
 public struct SinkServer: NumaflowServer {
   public let host: ServerHost
 

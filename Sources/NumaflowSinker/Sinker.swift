@@ -2,7 +2,7 @@
 /// does not know.
 ///
 /// Receives each batch numa reads (up to its read batch size) and answers every datum by its
-/// ``NumaflowCore/Datum/id``: exactly one ``Response`` per id, in any order. The server checks
+/// `Datum.id`: exactly one ``Response`` per id, in any order. The server checks
 /// this before answering numa; a missing, repeated or unknown id is a UDF failure that names
 /// the ids, because numa would fail fatally on it.
 ///

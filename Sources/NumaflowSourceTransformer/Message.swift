@@ -64,7 +64,7 @@ public struct Message: Sendable, Hashable {
 
   /// Refuses the input: it is not acknowledged, and the source delivers it again as `options`
   /// say. Numa still reads the event time, so pass the input's. Needs Numaflow 1.8.2 or later
-  /// (see ``NumaflowCore/NackOptions``).
+  /// (see `NackOptions`).
   public static func nack(eventTime: Date, options: NackOptions = NackOptions()) -> Message {
     var message = Message(Data(), eventTime: eventTime, tags: [Tags.nack])
     message.nackOptions = options

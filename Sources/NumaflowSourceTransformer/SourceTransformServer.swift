@@ -16,10 +16,10 @@ import Foundation
 /// }.run()
 /// ```
 ///
-/// Where the handler runs (see ``NumaflowCore/ServerMode``): an async ``SourceTransformer`` in
+/// Where the handler runs (see `ServerMode`): an async ``SourceTransformer`` in
 /// `.async` (default) or `.multiprocess` mode; a blocking ``SyncSourceTransformer`` in `.sync`
 /// (default), `.async` (inline) or `.multiprocess` mode. Entry points:
-/// ``NumaflowCore/NumaflowServer``.
+/// `NumaflowServer`.
 public struct SourceTransformServer: NumaflowServer {
   public let host: ServerHost
 

@@ -22,7 +22,7 @@ import Foundation
 /// ```
 ///
 /// A source has one mode: numa calls it one method at a time. Entry points:
-/// ``NumaflowCore/NumaflowServer``.
+/// `NumaflowServer`.
 public struct SourceServer: NumaflowServer {
   public let host: ServerHost
 
@@ -33,9 +33,11 @@ public struct SourceServer: NumaflowServer {
     }
   }
 
-  /// A server that publishes `records` as a source, at least once: see ``SequenceSource``.
+  /// A server that publishes `records` as a source, at least once.
   ///
   /// - Parameters:
+  ///   - configuration: Sockets, limits and logging: `ServerConfiguration.defaults` unless a
+  ///     test or an embedding needs otherwise.
   ///   - records: The records, in order. When the sequence ends, reads find nothing more;
   ///     when it throws, that is a UDF failure.
   ///   - maxUnacked: How many records the server holds at most: read from the sequence but

@@ -9,7 +9,7 @@ import SwiftProtobuf
 /// requests each closed by an EOT, answered with one result per id and then an EOT.
 ///
 /// The client names the datums it sends `request-0`, `request-1`, … in the order given
-/// (counting on across batches), and returns each datum's ``NumaflowSinker/Response`` in that
+/// (counting on across batches), and returns each datum's `Response` in that
 /// order:
 ///
 /// ```swift
