@@ -2,6 +2,7 @@
 SWIFT ?= swift
 PROTOC ?= protoc
 EXAMPLE ?= map-even-odd
+SCAFFOLD_KINDS ?= map
 IMAGE ?= numaflow-swift/$(EXAMPLE):latest
 # docker when its daemon answers, else podman (installed from Debian's packages if need be).
 ENGINE ?= $(shell Docker/engine.sh)
@@ -42,10 +43,9 @@ check-protos: ## Fail if regenerating the protos would change the committed code
 check-manifests: ## Parse every example's manifests and check them against the example's kind (needs PyYAML).
 	python3 .ci/check-manifests.py
 
-check-scaffold: ## Make a map UDF package with numaflow-dev init against this checkout, and run its test.
+check-scaffold: ## numaflow-dev init each of SCAFFOLD_KINDS (default map) here, then swift test and its README's run line.
 	$(SWIFT) build --product numaflow-dev
-	@tmp=$$(mktemp -d) && $(BIN)/numaflow-dev init map my-udf --local-path $(CURDIR) --into $$tmp && \
-	  cd $$tmp/my-udf && $(SWIFT) test && rm -rf $$tmp
+	.ci/check-scaffold.sh $(BIN)/numaflow-dev $(SCAFFOLD_KINDS)
 
 _generate:
 	$(SWIFT) build --product protoc-gen-swift

@@ -50,27 +50,31 @@ extension NumaflowDev {
       guard !FileManager.default.fileExists(atPath: root) else {
         throw ValidationFailure("\(root) exists already: pick another name or --into")
       }
-      let dependency: (line: String, identity: String)
+      let dependency: (line: String, identity: String, sdkPath: String)
       if let localPath {
         let path = URL(fileURLWithPath: localPath).standardizedFileURL.path
         guard FileManager.default.fileExists(atPath: path + "/Package.swift") else {
           throw ValidationFailure("\(path) is not a checkout of this SDK (no Package.swift)")
         }
-        dependency = (".package(path: \"\(path)\")", (path as NSString).lastPathComponent.lowercased())
+        dependency = (".package(path: \"\(path)\")", (path as NSString).lastPathComponent.lowercased(), path)
       } else {
         let url = sdkURL!
         let identity = ((url as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
-        dependency = (".package(url: \"\(url)\", from: \"\(sdkVersion)\")", identity)
+        dependency = (
+          ".package(url: \"\(url)\", from: \"\(sdkVersion)\")", identity, ".build-image/checkouts/\(identity)"
+        )
       }
-      let files = Scaffold(name: name, template: template, dependency: dependency.line, identity: dependency.identity)
-        .files
+      let files = Scaffold(
+        name: name, template: template, dependency: dependency.line, identity: dependency.identity,
+        sdkPath: dependency.sdkPath
+      ).files
       for (path, contents) in files {
         let file = (root as NSString).appendingPathComponent(path)
         try FileManager.default.createDirectory(
           atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(contents.utf8).write(to: URL(fileURLWithPath: file))
       }
-      print("created \(root): a \(kind) UDF package (\(files.count) files); next: cd \(root) && swift test")
+      print("created \(root), a package for the \(kind) kind (\(files.count) files); next: cd \(root) && swift test")
     }
   }
 }
@@ -82,6 +86,9 @@ struct Scaffold {
   /// The `.package(...)` line for this SDK, and the identity products are named with.
   let dependency: String
   let identity: String
+  /// Where the SDK's checkout is, for its `Docker/` scripts: the local path, or where SwiftPM
+  /// checks it out under `.build-image`.
+  let sdkPath: String
 
   /// The library target's module name: `my-udf` becomes `MyUdf`.
   var module: String {
@@ -94,15 +101,28 @@ struct Scaffold {
     return [
       ("Package.swift", packageManifest),
       ("Sources/\(module)/Handler.swift", template.handler),
-      ("Sources/\(name)/main.swift", template.main.replacingOccurrences(of: "MODULE", with: module)),
-      ("Tests/\(module)Tests/HandlerTests.swift", template.test.replacingOccurrences(of: "MODULE", with: module)),
-      ("input.jsonl", template.input),
+      ("Sources/\(name)/main.swift", imports([module, template.product]) + template.main),
+      (
+        "Tests/\(module)Tests/HandlerTests.swift",
+        imports(["FoundationEssentials", module, template.product, "NumaflowTesting", "Testing"]) + template.test
+      ),
       ("Dockerfile", dockerfile),
+      (".dockerignore", ".build*/\n.git/\n"),
       ("Makefile", makefile),
       ("manifests/pipeline.yaml", manifest),
       ("README.md", readme),
       (".gitignore", ".build*/\nPackage.resolved\n/.swiftpm\n"),
-    ]
+    ] + (template.input.map { [("input.jsonl", $0)] } ?? [])
+  }
+
+  func imports(_ modules: [String]) -> String {
+    modules.map { "import \($0)\n" }.joined() + "\n"
+  }
+
+  /// How `numaflow-dev run` drives the server on the sample input.
+  var runCommand: String {
+    let options = [template.runOptions, template.input == nil ? "" : "--input input.jsonl"].filter { !$0.isEmpty }
+    return (["numaflow-dev run \(template.kind)"] + options + ["-- .build/debug/\(name)"]).joined(separator: " ")
   }
 
   var packageManifest: String {
@@ -143,18 +163,18 @@ struct Scaffold {
 
   var dockerfile: String {
     """
-    # make image (or docker/podman build -t \(name):latest .)
-    FROM swift:6.1-bookworm AS build
+    # Registry build: docker build -t \(name):latest . (or podman). It needs this package to
+    # depend on the SDK by URL; `make image` builds the same image on this machine, pulling nothing.
+    FROM swift:6.3-bookworm AS build
     WORKDIR /src
     COPY . .
-    RUN swift build -c release --product \(name) --static-swift-stdlib \\
-     && install -D "$(swift build -c release --show-bin-path)/\(name)" /out/udf
+    # The SDK's own script builds the binary and lays out the FROM scratch root filesystem: the
+    # binary, the libraries ldd finds it needs, and user 65532.
+    RUN swift package --scratch-path .build-image resolve \\
+     && .build-image/checkouts/\(identity)/Docker/build-rootfs.sh \(name) /rootfs
 
-    FROM debian:bookworm-slim
-    RUN apt-get update \\
-     && apt-get install -y --no-install-recommends libstdc++6 zlib1g \\
-     && rm -rf /var/lib/apt/lists/*
-    COPY --from=build /out/udf /usr/local/bin/udf
+    FROM scratch
+    COPY --from=build /rootfs/ /
     ENV MALLOC_ARENA_MAX=2
     USER 65532:65532
     ENTRYPOINT ["/usr/local/bin/udf"]
@@ -165,7 +185,10 @@ struct Scaffold {
   var makefile: String {
     """
     IMAGE ?= \(name):latest
-    ENGINE ?= $(shell command -v docker || command -v podman)
+    # The SDK's checkout: its Docker/ scripts build the image.
+    SDK ?= \(sdkPath)
+    # docker when its daemon answers, else podman.
+    ENGINE ?= $(shell $(SDK)/Docker/engine.sh)
 
     .PHONY: build test image
 
@@ -175,8 +198,12 @@ struct Scaffold {
     test:
     \tswift test
 
-    image: ## Needs docker or podman, and the SDK by URL (a --local-path checkout is outside the build context).
-    \t$(ENGINE) build -t $(IMAGE) .
+    .build-image/checkouts: Package.swift
+    \tswift package --scratch-path .build-image resolve
+
+    image: .build-image/checkouts ## A FROM scratch image from a release build here, pulling nothing.
+    \t$(SDK)/Docker/build-rootfs.sh \(name) .build-image/rootfs
+    \t$(ENGINE) build -f $(SDK)/Docker/Dockerfile.local -t $(IMAGE) .build-image/rootfs
 
     """
   }
@@ -185,13 +212,13 @@ struct Scaffold {
     """
     # Build and push the image first: make image IMAGE=<registry>/\(name):latest
     apiVersion: numaflow.numaproj.io/v1alpha1
-    kind: Pipeline
+    kind: \(template.manifestKind)
     metadata:
       name: \(name)
-    spec:
-      vertices:
 
-    """ + template.vertices.replacingOccurrences(of: "IMAGE", with: "\(name):latest")
+    """
+      + template.spec.replacingOccurrences(of: "IMAGE", with: "\(name):latest")
+      .replacingOccurrences(of: "NAME", with: name)
   }
 
   var readme: String {
@@ -204,12 +231,14 @@ struct Scaffold {
     ```sh
     swift test                     # the handler's test, with NumaflowTesting
     swift build                    # then drive the server locally, as numa would:
-    numaflow-dev run \(template.kind) --input input.jsonl -- .build/debug/\(name)
+    \(runCommand)
     ```
 
     `numaflow-dev` comes with the SDK (`swift build --product numaflow-dev` in its checkout).
-    `make image` builds a container image with docker or podman; `manifests/pipeline.yaml` runs it
-    in a pipeline once the image is pushed where your cluster pulls from.
+    `make image` builds a `FROM scratch` image from a release build here, with docker or podman
+    (the `Dockerfile` builds the same in Swift's image, once the SDK is a URL dependency);
+    `manifests/pipeline.yaml` runs it once the image is pushed where your cluster pulls from.
+    Import `FoundationEssentials` rather than `Foundation`: `Foundation` adds 34 MB to the image.
 
     """
   }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A new user's first steps, for each kind given: `numaflow-dev init KIND my-KIND --local-path
+# <this checkout>`, then `swift test` in the new package, then the `numaflow-dev run` line its
+# README gives, on its sample input. Fails on the first kind whose package does not build, whose
+# test fails, or whose server produces nothing.
+#
+# usage: .ci/check-scaffold.sh NUMAFLOW_DEV KIND...
+#   SCAFFOLD_BUILD_OPTIONS: options for the packages' swift commands. CI passes
+#   "--scratch-path $PWD/.build" so that they reuse this checkout's build of the dependencies
+#   (a package of its own builds them again: about 6 minutes each).
+set -euo pipefail
+
+numaflow_dev=$(realpath "$1")
+shift
+checkout=$(realpath "$(dirname "$0")/..")
+read -r -a build_options <<<"${SCAFFOLD_BUILD_OPTIONS:-}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+for kind in "$@"; do
+  echo "== $kind"
+  "$numaflow_dev" init "$kind" "my-$kind" --local-path "$checkout" --into "$work"
+  cd "$work/my-$kind"
+  swift test "${build_options[@]}"
+  bin=$(swift build "${build_options[@]}" --show-bin-path)
+  # The README's line, with this checkout's numaflow-dev and the package's binary.
+  command=$(grep -m 1 '^numaflow-dev run ' README.md)
+  command=${command/#numaflow-dev /\"$numaflow_dev\" }
+  command=${command/.build\/debug\//$bin/}
+  echo "\$ $command"
+  output=$(eval "$command" 2>"$work/stderr") || {
+    cat "$work/stderr" >&2
+    echo "✗ $kind: the README's numaflow-dev run line failed" >&2
+    exit 1
+  }
+  [ -n "$output" ] || {
+    cat "$work/stderr" >&2
+    echo "✗ $kind: the README's numaflow-dev run line printed nothing" >&2
+    exit 1
+  }
+  echo "$output"
+  cd "$checkout"
+done
+echo "✓ scaffolds: $*"
