@@ -8,9 +8,9 @@
 #   4. starts the entrypoint in it with chroot, as the image's user, under `numaflow-dev check`
 #      (server-info, readiness, handshake, exit status 0 on SIGTERM);
 #   5. runs it again under `numaflow-dev run` on the example's input.jsonl and compares the output
-#      with its expected.jsonl (run.args, when present, holds the options `run` needs), once
-#      per server mode in MODES (say MODES="async sync multiprocess"; by default, the
-#      entrypoint as it is);
+#      with its expected.jsonl, once per server mode in MODES (say MODES="async sync
+#      multiprocess"; by default, the entrypoint as it is). The example's run.args holds the
+#      kind and options `run` takes for it, such as `reduce --window fixed:60s`;
 #   6. prints the image's size and fails above SIZE_LIMIT_MB (default 40).
 #
 # usage: Docker/check-image.sh ENGINE IMAGE EXAMPLE NUMAFLOW_DEV   (as root: chroot and mount)
@@ -33,25 +33,15 @@ fail() {
 }
 
 [ "$(id -u)" -eq 0 ] || fail "chroot and mount need root: run as root, or in a root container"
-for file in Sources/main.swift input.jsonl expected.jsonl; do
+for file in run.args input.jsonl expected.jsonl; do
   [ -f "$directory/$file" ] || fail "$directory/$file is missing: image-check drives the example with it"
 done
-
-# The numaflow-dev kind, from the server the example's main.swift starts.
-kind=$(sed -n 's/.*\b\(MapStream\|BatchMap\|SourceTransform\|Source\|Sink\|ReduceStream\|SessionReduce\|Reduce\|Accumulator\|SideInput\|ServingStore\|Map\)Server\b.*/\1/p' \
-  "$directory/Sources/main.swift" | head -n 1)
-case $kind in
-  Map) kind=map ;; MapStream) kind=mapstream ;; BatchMap) kind=batchmap ;;
-  SourceTransform) kind=transformer ;; Source) kind=source ;; Sink) kind=sink ;;
-  Reduce) kind=reduce ;; ReduceStream) kind=reducestream ;; SessionReduce) kind=session ;;
-  Accumulator) kind=accumulator ;; SideInput) kind=sideinput ;; ServingStore) kind=serving ;;
-  *) fail "cannot tell the kind of $example: its main.swift starts no known server" ;;
-esac
+run_args=$(cat "$directory/run.args")
 
 user=$($engine image inspect --format '{{.Config.User}}' "$image")
 entrypoint=$($engine image inspect --format '{{join .Config.Entrypoint " "}}' "$image")
 bytes=$($engine image inspect --format '{{.Size}}' "$image")
-echo "$image: $kind, entrypoint $entrypoint, user $user"
+echo "$image: entrypoint $entrypoint, user $user"
 case $user in
   0 | 0:* | root | root:* | "") fail "the image runs as root: set USER to a numeric non-root uid:gid" ;;
   *[!0-9:]*) fail "the image's user $user is not numeric: Kubernetes cannot check a name is not root" ;;
@@ -91,12 +81,11 @@ set -- env -u NUMAFLOW_SWIFT_RUN_DIR chroot --userspec="$uid:$gid" "$rootfs" $en
 echo "numaflow-dev check:"
 "$numaflow_dev" check --run-dir "$run" -- "$@" || fail "numaflow-dev check failed inside the image"
 
-options=$(cat "$directory/run.args" 2>/dev/null || true)
 for mode in ${MODES:-entrypoint}; do
   [ "$mode" = entrypoint ] && mode_option="" || mode_option="--mode $mode"
-  echo "numaflow-dev run $kind $options --input $directory/input.jsonl -- <entrypoint> $mode_option:"
+  echo "numaflow-dev run $run_args --input $directory/input.jsonl -- <entrypoint> $mode_option:"
   # shellcheck disable=SC2086 # run.args and mode_option hold several words
-  "$numaflow_dev" run "$kind" $options --input "$directory/input.jsonl" --run-dir "$run" -- "$@" $mode_option \
+  "$numaflow_dev" run $run_args --input "$directory/input.jsonl" --run-dir "$run" -- "$@" $mode_option \
     >"$work/output.jsonl" || fail "numaflow-dev run failed inside the image ($mode)"
   if ! diff -u "$directory/expected.jsonl" "$work/output.jsonl"; then
     fail "the image's output ($mode) differs from $directory/expected.jsonl (- expected, + got)"

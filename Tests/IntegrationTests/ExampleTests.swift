@@ -211,6 +211,29 @@ struct ExampleTests {
       ])
   }
 
+  /// The examples that say how `numaflow-dev run` drives them (`run.args`) and what it prints
+  /// for their sample input (`expected.jsonl`): what `make image-check` holds their images to.
+  static let examplesWithExpectedOutput: [String] = {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory)) ?? []
+    return names.filter { FileManager.default.fileExists(atPath: "\(examplesDirectory)/\($0)/expected.jsonl") }.sorted()
+  }()
+
+  @Test(arguments: examplesWithExpectedOutput)
+  func sampleInputGivesTheExpectedOutput(example: String) async throws {
+    let directory = "\(Self.examplesDirectory)/\(example)"
+    let runArguments = try String(contentsOfFile: "\(directory)/run.args", encoding: .utf8)
+      .split(whereSeparator: \.isWhitespace).map(String.init)
+    let lines = try numaflowDev(
+      ["run"] + runArguments + ["--input", "\(directory)/input.jsonl", "--", ServerUnderTest.binary(example)])
+    let expected = try String(contentsOfFile: "\(directory)/expected.jsonl", encoding: .utf8)
+      .split(separator: "\n").map(String.init)
+    #expect(lines == expected)
+  }
+
+  @Test func examplesWithExpectedOutputAreFound() {
+    #expect(Self.examplesWithExpectedOutput.count >= 12)
+  }
+
   /// The repository's Examples folder, found from this source file.
   static let examplesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples").path
