@@ -93,8 +93,8 @@ for mode in ${MODES:-entrypoint}; do
   echo "✓ output ($mode): $(wc -l <"$work/output.jsonl") lines, as $directory/expected.jsonl"
 done
 
-megabytes=$(awk -v bytes="$bytes" 'BEGIN { printf "%.1f", bytes / 1000000 }')
-if awk -v mb="$megabytes" -v limit="$size_limit_mb" 'BEGIN { exit !(mb > limit) }'; then
-  fail "image size: $megabytes MB, above the $size_limit_mb MB limit"
+megabytes=$(awk -v bytes="$bytes" 'BEGIN { printf "%.2f", bytes / 1000000 }')
+if awk -v bytes="$bytes" -v limit="$size_limit_mb" 'BEGIN { exit !(bytes > limit * 1000000) }'; then
+  fail "image size: $megabytes MB ($bytes bytes), above the $size_limit_mb MB limit"
 fi
-echo "✓ image size: $megabytes MB (limit $size_limit_mb MB)"
+echo "✓ image size: $megabytes MB ($bytes bytes; limit $size_limit_mb MB)"
