@@ -58,7 +58,7 @@ cleanup() {
   umount "$rootfs/proc" 2>/dev/null || true
   umount "$rootfs/var/run/numaflow" 2>/dev/null || true
   umount "$rootfs/var/numaflow/runtime" 2>/dev/null || true
-  rm -rf "$work"
+  rm -rf --one-file-system "$work"   # never into a mount that would not come off
 }
 trap cleanup EXIT INT TERM
 
