@@ -34,35 +34,22 @@ extension ScaffoldTemplate {
 
       """,
     input: nil, runOptions: "--count 2",
-    spec: """
-      spec:
-        sideInputs:
-          - name: NAME
-            container:
-              image: IMAGE
-              imagePullPolicy: IfNotPresent
-            trigger:
-              schedule: "0 */2 * * * *"
-        vertices:
-          - name: in
-            source:
-              http: {}
-          - name: udf
-            udf:
-              builtin:
-                name: cat
-            sideInputs:
-              - NAME
-          - name: out
-            sink:
-              log: {}
-        edges:
-          - from: in
-            to: udf
-          - from: udf
-            to: out
-
-      """
+    spec: pipeline(
+      through: """
+              udf:
+                builtin:
+                  name: cat
+              sideInputs:
+                - NAME
+        """,
+      sideInputs: """
+            - name: NAME
+              container:
+                image: IMAGE
+                imagePullPolicy: IfNotPresent
+              trigger:
+                schedule: "0 */2 * * * *"
+        """)
   )
 
   static let serving = ScaffoldTemplate(

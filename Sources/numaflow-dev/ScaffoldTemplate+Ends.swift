@@ -64,23 +64,13 @@ extension ScaffoldTemplate {
 
       """,
     input: nil, runOptions: "--count 5",
-    spec: """
-      spec:
-        vertices:
-          - name: in
-            source:
-              udsource:
-                container:
-                  image: IMAGE
-                  imagePullPolicy: IfNotPresent
-          - name: out
-            sink:
-              log: {}
-        edges:
-          - from: in
-            to: out
-
-      """
+    spec: pipeline(
+      from: """
+                udsource:
+                  container:
+                    image: IMAGE
+                    imagePullPolicy: IfNotPresent
+        """)
   )
 
   static let sink = ScaffoldTemplate(

@@ -154,23 +154,13 @@ extension ScaffoldTemplate {
 
       """,
     runOptions: "",
-    spec: """
-      spec:
-        vertices:
-          - name: in
-            source:
-              http: {}
-              transformer:
-                container:
-                  image: IMAGE
-                  imagePullPolicy: IfNotPresent
-          - name: out
-            sink:
-              log: {}
-        edges:
-          - from: in
-            to: out
-
-      """
+    spec: pipeline(
+      from: """
+                http: {}
+                transformer:
+                  container:
+                    image: IMAGE
+                    imagePullPolicy: IfNotPresent
+        """)
   )
 }

@@ -26,23 +26,41 @@ struct ScaffoldTemplate {
     .sideinput, .serving,
   ]
 
-  /// A pipeline from an HTTP source through `vertex` to a log sink.
-  static func pipeline(through vertex: String) -> String {
+  /// A pipeline from an HTTP source through a vertex named udf (`vertex` is its body) to a log
+  /// sink; `sideInputs`, when given, is the list under `spec.sideInputs`.
+  static func pipeline(through vertex: String, sideInputs: String? = nil) -> String {
+    "spec:\n" + (sideInputs.map { "  sideInputs:\n\($0)\n" } ?? "") + """
+        vertices:
+          - name: in
+            source:
+              http: {}
+          - name: udf
+      \(vertex)
+          - name: out
+            sink:
+              log: {}
+        edges:
+          - from: in
+            to: udf
+          - from: udf
+            to: out
+
+      """
+  }
+
+  /// A pipeline from a source vertex (`source` is what goes under its `source:`) to a log sink.
+  static func pipeline(from source: String) -> String {
     """
     spec:
       vertices:
         - name: in
           source:
-            http: {}
-        - name: udf
-    \(vertex)
+    \(source)
         - name: out
           sink:
             log: {}
       edges:
         - from: in
-          to: udf
-        - from: udf
           to: out
 
     """
