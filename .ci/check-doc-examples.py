@@ -4,7 +4,8 @@ example into DIR/<name>/main.swift, for `make docs` to compile.
 
 The README's sections below each name a module; every ```swift block in such a section that
 starts with an import is a runnable example, and must appear verbatim in one of the articles in
-that module's Documentation.docc. Every module listed in DOCUMENTED must have one. Exits 1 with
+that module's Documentation.docc. Every module with a catalog must be named in SECTIONS and
+have one. Exits 1 with
 one line per problem.
 
 usage: python3 .ci/check-doc-examples.py [--extract DIR]
@@ -79,6 +80,9 @@ def main(arguments):
                 first = block.strip().splitlines()[-1][:60]
                 problems.append(
                     f"{module}: README section '{heading}' has an example its articles lack (ending: {first})")
+    catalogs = {path.parent.name for path in (ROOT / "Sources").glob("*/Documentation.docc")}
+    for module in sorted(catalogs - set(DOCUMENTED)):
+        problems.append(f"{module}: has a DocC catalog but no README section in SECTIONS to take its example from")
     for module, count in found.items():
         if count == 0:
             problems.append(f"{module}: the README has no runnable example for it (a ```swift block starting with import)")
