@@ -159,7 +159,7 @@ let package = Package(
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
         "NumaflowReduceStreamer", "NumaflowAccumulator", "NumaflowSessionReducer",
-        "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf,
+        "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf, nioPosix,
       ],
       swiftSettings: swiftSettings
     ),

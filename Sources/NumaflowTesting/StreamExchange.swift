@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2Posix
 import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
+import Synchronization
 
 /// What came back on one bidirectional stream.
 package struct StreamOutcome<Response: Sendable>: Sendable {
@@ -38,7 +39,11 @@ package func exchange<Request: Sendable, Response: Sendable>(
   afterSending: @escaping @Sendable () async -> Void,
   open: @escaping OpenStream<Request, Response>
 ) async throws -> StreamOutcome<Response> {
-  try await withTimeout(timeout) {
+  let progress = Mutex(0)
+  let waitingFor: @Sendable () -> String = {
+    "\(count) answers to \(requests.count) requests sent on one stream (\(progress.withLock { $0 }) came)"
+  }
+  return try await withTimeout(timeout, waitingFor: waitingFor) {
     let enough = OneShotEvent()
     let answered = OneShotEvent()
     let request = StreamingClientRequest<Request> { writer in
@@ -59,6 +64,7 @@ package func exchange<Request: Sendable, Response: Sendable>(
       do {
         for try await message in response.messages {
           received.append(message)
+          progress.withLock { $0 += 1 }
           answered.signal()
           if counting(message) { counted += 1 }
           if counted >= count { enough.signal() }
@@ -166,9 +172,11 @@ package func driveBatches<Request: Sendable, Response: Sendable>(
   }
 }
 
-/// Runs `body`, failing with a clear error if it takes longer than `timeout`.
+/// Runs `body`, failing with an error that names what it was waiting for if it takes longer
+/// than `timeout`: a test that hangs says on what, rather than hitting its suite's time limit.
 func withTimeout<Result: Sendable>(
   _ timeout: Duration,
+  waitingFor: @Sendable @escaping () -> String,
   _ body: @Sendable @escaping () async throws -> Result
 ) async throws -> Result {
   try await withThrowingTaskGroup(of: Result?.self) { group in
@@ -179,7 +187,7 @@ func withTimeout<Result: Sendable>(
     }
     defer { group.cancelAll() }
     guard let result = try await group.next()!, let value = result as Result? else {
-      throw ProtocolViolation("no answer within \(timeout)")
+      throw ProtocolViolation("no answer within \(timeout), waiting for \(waitingFor())")
     }
     return value
   }

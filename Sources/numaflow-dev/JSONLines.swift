@@ -53,16 +53,8 @@ struct InputRecord: Decodable {
   }
 
   /// Reads a JSON-lines file (or standard input for "-"), skipping blank lines.
-  static func read(_ path: String) throws -> [Fields] {
-    let data: Data
-    if path == "-" {
-      data = FileHandle.standardInput.readDataToEndOfFile()
-    } else {
-      guard let contents = FileManager.default.contents(atPath: path) else {
-        throw ValidationFailure("cannot read the input file \(path)")
-      }
-      data = contents
-    }
+  static func read(_ path: String) async throws -> [Fields] {
+    let data = try await InputFile.contents(of: path)
     var records: [Fields] = []
     for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
       guard line.contains(where: { !$0.isWhitespace }) else { continue }

@@ -52,8 +52,8 @@ extension NumaflowDev {
       runInput.sessionGap = window.window.sessionGap
       runInput.accumulatorTimeout = WindowSpec.duration(window.accumulatorTimeout) ?? .seconds(10)
       switch (kind.input, input) {
-      case (.records, let path?): runInput.records = try InputRecord.read(path)
-      case (.servingCalls, let path?): runInput.servingCalls = try ServingCall.read(path)
+      case (.records, let path?): runInput.records = try await InputRecord.read(path)
+      case (.servingCalls, let path?): runInput.servingCalls = try await ServingCall.read(path)
       default: break
       }
       let isSink = kind.name == UDFKind.sink.name

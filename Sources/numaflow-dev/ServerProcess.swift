@@ -1,4 +1,5 @@
 import Foundation
+import NumaflowTesting
 
 #if canImport(Glibc)
 import Glibc
@@ -6,8 +7,8 @@ import Glibc
 
 /// A UDF server binary started the way the platform starts a UD container, with its socket
 /// directory in a private temporary directory unless told otherwise.
-final class ServerProcess: @unchecked Sendable {
-  let process = Process()
+final class ServerProcess: Sendable {
+  let process: ChildProcess
   let runDirectory: String
   /// Whether the run directory is ours to remove when the server stops.
   private let ownsRunDirectory: Bool
@@ -35,15 +36,12 @@ final class ServerProcess: @unchecked Sendable {
     environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
     environment["NUMAFLOW_UD_CONTAINER_TYPE"] = environment["NUMAFLOW_UD_CONTAINER_TYPE"] ?? "udf"
     environment.merge(extra) { $1 }
-    process.executableURL = URL(fileURLWithPath: Self.resolve(executable))
-    process.arguments = Array(command.dropFirst())
-    process.environment = environment
-    process.standardOutput = FileHandle.standardError
-    process.standardError = FileHandle.standardError
-    try process.run()
+    process = try ChildProcess(
+      executable: Self.resolve(executable), arguments: Array(command.dropFirst()), environment: environment,
+      standardOutput: FileHandle.standardError, standardError: FileHandle.standardError)
   }
 
-  var pid: Int32 { process.processIdentifier }
+  var pid: Int32 { process.pid }
   var isRunning: Bool { process.isRunning }
 
   /// Waits for `name` to appear in the run directory, as numa polls for it: a socket, or a
@@ -57,28 +55,20 @@ final class ServerProcess: @unchecked Sendable {
       {
         return path
       }
-      guard process.isRunning else {
-        throw ValidationFailure("the server exited with status \(process.terminationStatus) before writing \(name)")
+      if let status = await process.exitStatus(within: .milliseconds(50)) {
+        throw ValidationFailure("the server exited with status \(status) before writing \(name)")
       }
-      try await Task.sleep(for: .milliseconds(50))
     }
     throw ValidationFailure(
       "the server wrote no \(name) within \(timeout) (numa would keep waiting, logging \"not ready\")")
   }
 
   /// Sends SIGTERM, as Kubernetes does, and waits for the exit status.
+  /// SIGKILL follows if it has not exited within `timeout`.
   func stop(timeout: Duration = .seconds(30)) async -> Int32 {
-    if process.isRunning { kill(pid, SIGTERM) }
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning && ContinuousClock.now < deadline {
-      try? await Task.sleep(for: .milliseconds(20))
-    }
-    if process.isRunning {
-      kill(pid, SIGKILL)
-      process.waitUntilExit()
-    }
+    let status = await process.stop(grace: timeout)
     if ownsRunDirectory { try? FileManager.default.removeItem(atPath: runDirectory) }
-    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    return status
   }
 
   /// CPU time (user + system) used so far by the server and all its descendants, in seconds.

@@ -1,5 +1,6 @@
 import Foundation
 import NumaflowCore
+import NumaflowTesting
 
 /// A started server that has passed numa's start-up sequence: server-info read and checked,
 /// socket present, IsReady answered.
@@ -68,11 +69,9 @@ struct ServerSession {
       if let name = names.first(where: { $0.hasSuffix("-server-info") }) {
         return try await process.waitForFile(named: name, timeout: timeout)
       }
-      guard process.isRunning else {
-        throw ValidationFailure(
-          "the server exited with status \(process.process.terminationStatus) before writing server-info")
+      if let status = await process.process.exitStatus(within: .milliseconds(50)) {
+        throw ValidationFailure("the server exited with status \(status) before writing server-info")
       }
-      try await Task.sleep(for: .milliseconds(50))
     }
     throw ValidationFailure("the server wrote no server-info file within \(timeout)")
   }

@@ -24,11 +24,8 @@ enum ServingCall: Sendable {
   }
 
   /// Reads a JSON-lines file (or standard input for "-"), skipping blank lines.
-  static func read(_ path: String) throws -> [ServingCall] {
-    guard
-      let data = path == "-"
-        ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
-    else { throw ValidationFailure("cannot read the input file \(path)") }
+  static func read(_ path: String) async throws -> [ServingCall] {
+    let data = try await InputFile.contents(of: path)
     var calls: [ServingCall] = []
     for (index, text) in data.split(separator: UInt8(ascii: "\n")).enumerated()
     where text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {

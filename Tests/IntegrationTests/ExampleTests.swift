@@ -1,4 +1,5 @@
 import Foundation
+import NumaflowTesting
 import Testing
 
 /// The examples, driven by `numaflow-dev run` exactly as the README shows, in every mode.
@@ -133,7 +134,7 @@ struct ExampleTests {
 
   @Test(arguments: [("udsink", "sink.sock"), ("fb-udsink", "fb-sink.sock"), ("ons-udsink", "ons-sink.sock")])
   func checkKnowsEverySinkRole(containerType: String, socket: String) async throws {
-    let lines = try numaflowDev(
+    let lines = try await numaflowDev(
       ["check", "--container-type", containerType, "--", ServerUnderTest.binary("sink-log"), "--mode", "sync"])
     #expect(lines.contains("✓ socket: \(socket)"))
     #expect(lines.contains("✓ handshake: the server answered sot=true first"))
@@ -142,7 +143,7 @@ struct ExampleTests {
   /// 25 records, 5 s apart, keys alternating a and b: byte for byte what pynumaflow 0.14.0's
   /// reduce counter gives through the same command.
   @Test func reduceCounter() async throws {
-    let lines = try numaflowDev([
+    let lines = try await numaflowDev([
       "run", "reduce", "--window", "fixed:60s", "--input", Self.examplesDirectory + "/reduce-counter/input.jsonl", "--",
       ServerUnderTest.binary("reduce-counter"),
     ])
@@ -158,7 +159,7 @@ struct ExampleTests {
   /// The same records in sliding windows of 60 s every 30 s, through the streaming counter:
   /// what pynumaflow 0.14.0's reducestream counter gives.
   @Test func reducestreamCounter() async throws {
-    let lines = try numaflowDev([
+    let lines = try await numaflowDev([
       "run", "reducestream", "--window", "sliding:60s/30s", "--input",
       Self.examplesDirectory + "/reducestream-counter/input.jsonl", "--",
       ServerUnderTest.binary("reducestream-counter"),
@@ -178,7 +179,7 @@ struct ExampleTests {
   /// Out-of-order records with lagging watermarks: each key sorted as far as its watermark
   /// allows, byte for byte what pynumaflow 0.14.0's stream sorter gives.
   @Test func accumulatorStreamSorter() async throws {
-    let lines = try numaflowDev([
+    let lines = try await numaflowDev([
       "run", "accumulator", "--accumulator-timeout", "10s", "--input",
       Self.examplesDirectory + "/accumulator-stream-sorter/input.jsonl", "--",
       ServerUnderTest.binary("accumulator-stream-sorter"),
@@ -199,7 +200,7 @@ struct ExampleTests {
 
   /// Open, expand, merge and close, through numaflow-go's session counter's behaviour.
   @Test func sessionCounter() async throws {
-    let lines = try numaflowDev([
+    let lines = try await numaflowDev([
       "run", "session", "--window", "session:30s", "--input", Self.examplesDirectory + "/session-counter/input.jsonl",
       "--", ServerUnderTest.binary("session-counter"),
     ])
@@ -223,7 +224,7 @@ struct ExampleTests {
     let directory = "\(Self.examplesDirectory)/\(example)"
     let runArguments = try String(contentsOfFile: "\(directory)/run.args", encoding: .utf8)
       .split(whereSeparator: \.isWhitespace).map(String.init)
-    let lines = try numaflowDev(
+    let lines = try await numaflowDev(
       ["run"] + runArguments + ["--input", "\(directory)/input.jsonl", "--", ServerUnderTest.binary(example)])
     let expected = try String(contentsOfFile: "\(directory)/expected.jsonl", encoding: .utf8)
       .split(separator: "\n").map(String.init)
@@ -240,7 +241,7 @@ struct ExampleTests {
 
   @Test(arguments: ["sync", "async"])
   func sideinputSimple(mode: String) async throws {
-    let lines = try numaflowDev(
+    let lines = try await numaflowDev(
       ["run", "sideinput", "--count", "4", "--", ServerUnderTest.binary("sideinput-simple"), "--mode", mode])
     #expect(lines.count == 4)
     #expect(lines[1] == #"{"input":1,"status":"no_broadcast"}"#)
@@ -266,7 +267,7 @@ struct ExampleTests {
       before == [
         #"{"input":0,"keys":["k"],"tags":[],"user_metadata":{"side-inputs":{"myticker":"bm9fdmFsdWU="}},"value":"a"}"#
       ])
-    _ = try numaflowDev(["sideinput", "set", "myticker", "tick-7", "--dir", directory])
+    _ = try await numaflowDev(["sideinput", "set", "myticker", "tick-7", "--dir", directory])
     let after = try await runExample(
       "sideinput-map-consumer", mode: mode, environment: ["NUMAFLOW_SWIFT_SIDE_INPUT_DIR": directory], input: input)
     #expect(
@@ -287,7 +288,7 @@ struct ExampleTests {
       {"get": "req-2"}
       """.utf8
     ).write(to: URL(fileURLWithPath: inputPath))
-    let lines = try numaflowDev(
+    let lines = try await numaflowDev(
       ["run", "serving", "--input", inputPath, "--", ServerUnderTest.binary("serving-in-memory")])
     #expect(
       lines == [
@@ -300,7 +301,7 @@ struct ExampleTests {
   /// The reference's output for `--count 10 --batch-size 4 --nack-every 3`, with event times
   /// left out and the random `x-txn-id` header values blanked.
   @Test func sourceSimple() async throws {
-    let lines = try numaflowDev(
+    let lines = try await numaflowDev(
       [
         "run", "source", "--count", "10", "--batch-size", "4", "--nack-every", "3", "--",
         ServerUnderTest.binary("source-simple"),
@@ -319,7 +320,7 @@ struct ExampleTests {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/input.log"
     try Data("alpha\nbeta\ngamma\n".utf8).write(to: URL(fileURLWithPath: path))
-    let lines = try numaflowDev(
+    let lines = try await numaflowDev(
       ["run", "source", "--count", "3", "--", ServerUnderTest.binary("source-async-sequence"), "--file", path])
     #expect(
       try lines.map(withoutTimes)
@@ -361,25 +362,31 @@ struct ExampleTests {
     let inputPath = directory + "/input.jsonl"
     try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
 
-    return try numaflowDev(
+    return try await numaflowDev(
       ["run", kind, "--input", inputPath] + (runDirectory.map { ["--run-dir", $0] } ?? []) + options
         + ["--", ServerUnderTest.binary(example), "--mode", mode],
       environment: environment)
   }
 
-  /// Runs numaflow-dev with `arguments` and returns its stdout lines; it must exit 0.
-  func numaflowDev(_ arguments: [String], environment: [String: String] = [:]) throws -> [String] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: ServerUnderTest.binary("numaflow-dev"))
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "numaflow-dev \(arguments) failed")
+  /// Runs numaflow-dev with `arguments` and returns its stdout lines; it must exit 0. Its
+  /// output goes to a file, read once it has exited: nothing blocks a thread meanwhile.
+  func numaflowDev(_ arguments: [String], environment: [String: String] = [:]) async throws -> [String] {
+    let directory = try makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let outputPath = directory + "/stdout"
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    let process = try ChildProcess(
+      executable: ServerUnderTest.binary("numaflow-dev"), arguments: arguments,
+      environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+      standardOutput: output, standardError: FileHandle.nullDevice)
+    try output.close()
+    guard let status = await process.exitStatus(within: .seconds(120)) else {
+      _ = await process.stop(grace: .seconds(5))
+      throw TestFailure("numaflow-dev \(arguments) did not finish within 120 s")
+    }
+    #expect(status == 0, "numaflow-dev \(arguments) failed")
+    let data = FileManager.default.contents(atPath: outputPath) ?? Data()
     return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
   }
 

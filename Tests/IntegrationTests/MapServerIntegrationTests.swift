@@ -64,7 +64,7 @@ struct MapServerIntegrationTests {
   func largePayloads(mode: String, size: Int) async throws {
     let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
     defer { server.stop() }
-    let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) })
+    let payload = Data.patterned(count: size)
     let output = try await server.client.map(Datum(value: payload))
     #expect(output.first?.value == payload)
   }

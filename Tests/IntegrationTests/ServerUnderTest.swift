@@ -8,8 +8,8 @@ import Glibc
 
 /// A server binary from this package, started in a private run directory the way the platform
 /// starts a UD container, and stopped by its pid.
-final class ServerUnderTest: @unchecked Sendable {
-  let process = Process()
+final class ServerUnderTest: Sendable {
+  let process: ChildProcess
   let runDirectory: String
   let socketPath: String
   let serverInfoPath: String
@@ -21,7 +21,7 @@ final class ServerUnderTest: @unchecked Sendable {
   var client: MapTestClient { MapTestClient(socketPath: socketPath) }
   var transformClient: SourceTransformTestClient { SourceTransformTestClient(socketPath: socketPath) }
   var sinkClient: SinkTestClient { SinkTestClient(socketPath: socketPath) }
-  var pid: Int32 { process.processIdentifier }
+  var pid: Int32 { process.pid }
 
   /// Starts `product` and waits until its server-info and socket exist (a map server's unless
   /// told otherwise).
@@ -36,45 +36,42 @@ final class ServerUnderTest: @unchecked Sendable {
     runDirectory = try makeTemporaryDirectory(prefix: "numaflow-it")
     socketPath = runDirectory + "/" + socket
     serverInfoPath = runDirectory + "/" + serverInfo
-    process.executableURL = URL(fileURLWithPath: Self.binary(product))
-    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
     environment["NUMAFLOW_UD_CONTAINER_TYPE"] = "udf"
     environment["SWIFT_BACKTRACE"] = "enable=no"
     environment.merge(extra) { $1 }
     containerType = environment["NUMAFLOW_UD_CONTAINER_TYPE"] ?? "udf"
-    process.environment = environment
-    try process.run()
+    process = try ChildProcess(executable: Self.binary(product), arguments: arguments, environment: environment)
     guard waitUntilServing else { return }
+    // numa polls for the files too; between looks, wait for the server's exit instead of sleeping.
     let deadline = ContinuousClock.now + .seconds(60)
     while !(FileManager.default.fileExists(atPath: serverInfoPath)
       && FileManager.default.fileExists(atPath: socketPath))
     {
-      guard process.isRunning, ContinuousClock.now < deadline else {
+      if let status = await process.exitStatus(within: .milliseconds(20)) {
         stop()
-        throw TestFailure("\(product) \(arguments) did not start serving (status \(process.terminationStatus))")
+        throw TestFailure("\(process.commandLine) exited with status \(status) before it served")
       }
-      try await Task.sleep(for: .milliseconds(20))
+      guard ContinuousClock.now < deadline else {
+        stop()
+        throw TestFailure("\(process.commandLine) wrote no server-info and socket within 60 s")
+      }
     }
   }
 
   /// Sends SIGTERM, as Kubernetes does.
   func terminate() {
-    kill(pid, SIGTERM)
+    process.send(SIGTERM)
   }
 
   /// Waits for the process to exit and returns its status (128 + signal when killed).
   func exitStatus(within timeout: Duration = .seconds(60)) async throws -> Int32 {
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-      guard ContinuousClock.now < deadline else {
-        stop()
-        throw TestFailure("the server did not exit within \(timeout)")
-      }
-      try await Task.sleep(for: .milliseconds(20))
+    guard let status = await process.exitStatus(within: timeout) else {
+      stop()
+      throw TestFailure("\(process.commandLine) did not exit within \(timeout)")
     }
-    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    return status
   }
 
   /// The server's child processes (its workers, in multiprocess mode).
@@ -94,12 +91,10 @@ final class ServerUnderTest: @unchecked Sendable {
     return try #require(try JSONSerialization.jsonObject(with: contents) as? [String: Any])
   }
 
-  /// Ends the server whatever its state, and removes its directory.
+  /// Ends the server whatever its state (SIGKILL, reaped by Foundation's monitor thread, so
+  /// nothing here waits), and removes its directory.
   func stop() {
-    if process.isRunning {
-      kill(pid, SIGKILL)
-      process.waitUntilExit()
-    }
+    process.send(SIGKILL)
     // Worker processes exit by themselves once their server is gone.
     try? FileManager.default.removeItem(atPath: runDirectory)
   }

@@ -42,10 +42,23 @@ import Testing
 }
 
 /// Runs `body`; its result, or `nil` when it has not finished within `limit` (it is then
-/// cancelled). A test of something that must finish can thus fail rather than hang.
+/// cancelled, and the test records an issue naming `waitingFor`, when given). A test of
+/// something that must finish can thus fail, saying on what, rather than hang.
 func finishes<Value: Sendable>(
   within limit: Duration,
+  waitingFor: String? = nil,
+  sourceLocation: SourceLocation = #_sourceLocation,
   _ body: @escaping @Sendable () async -> Value
+) async throws -> Value? {
+  let value = try await race(limit, body)
+  if value == nil, let waitingFor {
+    Issue.record("nothing within \(limit) while waiting for \(waitingFor)", sourceLocation: sourceLocation)
+  }
+  return value
+}
+
+private func race<Value: Sendable>(
+  _ limit: Duration, _ body: @escaping @Sendable () async -> Value
 ) async throws -> Value? {
   try await withThrowingTaskGroup(of: Value?.self) { group in
     group.addTask { await body() }

@@ -152,7 +152,7 @@ enum Flavour: String, CaseIterable, Sendable {
 
   @Test(arguments: [1 << 20, 60 << 20])
   func largePayloadsRoundTrip(size: Int) async throws {
-    let payload = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    let payload = Data.patterned(count: size)
     let output = try await MapTestClient(server: Flavour.async.server()).map(Datum(value: payload))
     #expect(output.first?.value == payload)
   }
