@@ -25,19 +25,24 @@ struct SideInputConsumerTests {
     // A value is its number repeated: a half-written one would not be.
     func value(_ index: Int) -> String { String(repeating: "\(index);", count: 2_000) }
     try directory.set("ticker", to: value(0))
+    // The swaps start once the watch has its first value, so that value is surely 0.
+    let (started, start) = AsyncStream<Void>.makeStream()
     let seen = try await withThrowingTaskGroup(of: [Int].self) { group in
       group.addTask {
+        defer { start.finish() }
         var seen: [Int] = []
         for try await text in directory.sideInputs(pollInterval: .milliseconds(1)).watch("ticker", as: String.self) {
           let parts = text.split(separator: ";")
           let index = try #require(Int(parts[0]))
           #expect(parts.count == 2_000 && parts.allSatisfy { $0 == parts[0] }, "a torn value")
           seen.append(index)
+          start.finish()
           if index == 1_000 { break }
         }
         return seen
       }
       group.addTask {
+        for await _ in started {}
         for index in 1...1_000 { try directory.set("ticker", to: value(index)) }
         return []
       }
