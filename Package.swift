@@ -150,6 +150,7 @@ let package = Package(
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
         "NumaflowReduceStreamer", "NumaflowAccumulator", "NumaflowSessionReducer",
         "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging,
+        .product(name: "DequeModule", package: "swift-collections"),
       ],
       swiftSettings: swiftSettings
     ),

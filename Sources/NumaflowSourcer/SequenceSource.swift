@@ -3,16 +3,17 @@ import Logging
 import NumaflowCore
 import Synchronization
 
-/// The bookkeeping behind `SourceServer(publishing:)`, which hand-written sources get wrong:
+/// `SourceServer(publishing:)`: an `AsyncSequence` of records served as a source, with the
+/// bookkeeping hand-written sources get wrong.
 ///
 /// - It assigns offsets: a running number, as text, on this replica's partition.
-/// - It keeps every record until numa acks it, and redelivers nacked records before new ones.
-///   An offset still in flight (read, not yet acked or nacked) is never sent again: numa
-///   drops such a duplicate without acking it (numaproj/numaflow#3429).
+/// - It keeps every record until numa acks it, in a ``DeliveryLedger``: nacked records, those
+///   out on a read stream that ended and those unacked past the ack timeout are read again
+///   before new ones, and an offset is never out twice at once.
 /// - It holds at most `maxUnacked` records; at the bound it stops pulling from the sequence,
 ///   so a fast sequence is held back instead of filling memory.
-/// - An ack or nack of an offset it does not hold in flight (a retried ack, a stranger) is
-///   logged and otherwise ignored: acks must be idempotent, since numa retries them.
+/// - An ack or nack of an offset it does not hold (a retried ack, a late ack of a record read
+///   again since, a stranger) is logged and otherwise ignored.
 ///
 /// At least once: a record leaves the server's memory only when numa acks it. Records held
 /// when the process ends (read or not) are gone with it; after a restart they come again only
@@ -20,14 +21,7 @@ import Synchronization
 /// unacknowledged messages, a file read from a saved position).
 final class SequenceSource: Sourcer {
   private struct State {
-    /// Every record held: pulled and not yet acked.
-    var records: [UInt64: SourceRecord] = [:]
-    /// New records, in order, not yet read.
-    var ready = Deque<UInt64>()
-    /// Nacked (or unsent) records, read before new ones.
-    var redeliver = Deque<UInt64>()
-    /// Read and neither acked nor nacked yet.
-    var inFlight = Set<UInt64>()
+    var ledger: DeliveryLedger<UInt64, SourceRecord>
     var nextOffset: UInt64 = 0
     /// The sequence has ended.
     var finished = false
@@ -36,25 +30,26 @@ final class SequenceSource: Sourcer {
     /// The pump waiting for room.
     var pump: CheckedContinuation<Void, Never>?
 
-    var available: Int { ready.count + redeliver.count }
+    /// Whether a read would find something now (after giving back what timed out).
+    mutating func hasWaiting(now: ContinuousClock.Instant) -> Bool {
+      ledger.expire(now: now)
+      return ledger.waitingCount > 0
+    }
 
-    mutating func take(_ count: Int) -> [UInt64] {
-      var taken: [UInt64] = []
-      while taken.count < count, let next = redeliver.popFirst() ?? ready.popFirst() {
-        taken.append(next)
-        inFlight.insert(next)
-      }
-      return taken
+    mutating func takeReader() -> CheckedContinuation<Void, Never>? {
+      defer { reader = nil }
+      return reader
     }
   }
 
-  private let state = Mutex(State())
+  private let state: Mutex<State>
   private let maxUnacked: Int
   private let upstreamPending: (@Sendable () -> Int?)?
   private let logger: Logger
   private let partition = Partitions.replica
 
-  init(maxUnacked: Int, upstreamPending: (@Sendable () -> Int?)?, logger: Logger) {
+  init(maxUnacked: Int, ackTimeout: Duration?, upstreamPending: (@Sendable () -> Int?)?, logger: Logger) {
+    state = Mutex(State(ledger: DeliveryLedger(ackTimeout: ackTimeout)))
     self.maxUnacked = max(1, maxUnacked)
     self.upstreamPending = upstreamPending
     self.logger = logger
@@ -70,11 +65,9 @@ final class SequenceSource: Sourcer {
         await waitForRoom()
         if Task.isCancelled { break }
         let reader = state.withLock { state in
-          state.records[state.nextOffset] = record
-          state.ready.append(state.nextOffset)
+          state.ledger.append(record, key: state.nextOffset)
           state.nextOffset += 1
-          defer { state.reader = nil }
-          return state.reader
+          return state.takeReader()
         }
         reader?.resume()
       }
@@ -88,44 +81,45 @@ final class SequenceSource: Sourcer {
     }
     let reader = state.withLock { state in
       state.finished = true
-      defer { state.reader = nil }
-      return state.reader
+      return state.takeReader()
     }
     reader?.resume()
   }
 
   func read(_ request: ReadRequest, output: MessageWriter) async throws {
     await waitForRecords()
-    let (offsets, records) = state.withLock { state in
-      let offsets = state.take(request.count)
-      return (offsets, offsets.map { state.records[$0]! })
+    let taken = state.withLock { state in
+      let now = ContinuousClock.now
+      state.ledger.expire(now: now)
+      return state.ledger.take(request.count, on: request.stream, now: now)
     }
-    for (index, offset) in offsets.enumerated() {
+    for (index, (offset, record)) in taken.enumerated() {
       do {
-        try await output.write(Message(records[index], offset: Offset(String(offset), partitionID: partition)))
+        try await output.write(Message(record, offset: Offset(String(offset), partitionID: partition)))
       } catch {
-        // Not sent: out of flight, and first in line for the next read.
-        let unsent = offsets[index...]
-        state.withLock { state in
-          for offset in unsent.reversed() {
-            state.inFlight.remove(offset)
-            state.redeliver.prepend(offset)
-          }
-        }
+        // Not sent: first in line for the next read.
+        state.withLock { state in state.ledger.unsent(taken[index...].map(\.key)) }
         throw error
       }
     }
+  }
+
+  func readStreamEnded(_ stream: ReadStream) async {
+    let reader = state.withLock { state in
+      state.ledger.readStreamEnded(stream)
+      return state.takeReader()
+    }
+    reader?.resume()
   }
 
   func ack(_ offsets: [Offset]) async throws {
     let (pump, strangers) = state.withLock { state in
       var strangers: [Offset] = []
       for offset in offsets {
-        guard let number = number(of: offset), state.inFlight.remove(number) != nil else {
+        guard let number = number(of: offset), state.ledger.ack(number) else {
           strangers.append(offset)
           continue
         }
-        state.records[number] = nil
       }
       defer { state.pump = nil }
       return (state.pump, strangers)
@@ -133,7 +127,7 @@ final class SequenceSource: Sourcer {
     pump?.resume()
     if !strangers.isEmpty {
       logger.warning(
-        "ignoring acks of offsets not in flight: acked twice, or never read from this server",
+        "ignoring acks of offsets not held: acked twice, or never read from this server",
         metadata: ["offsets": "\(strangers.map(\.description))"])
     }
   }
@@ -142,24 +136,22 @@ final class SequenceSource: Sourcer {
     let (reader, strangers) = state.withLock { state in
       var strangers: [Offset] = []
       for offset in offsets {
-        guard let number = number(of: offset), state.inFlight.remove(number) != nil else {
+        guard let number = number(of: offset), state.ledger.nack(number) else {
           strangers.append(offset)
           continue
         }
-        state.redeliver.append(number)
       }
-      defer { state.reader = nil }
-      return (state.reader, strangers)
+      return (state.takeReader(), strangers)
     }
     reader?.resume()
     if !strangers.isEmpty {
       logger.warning(
-        "ignoring nacks of offsets not in flight", metadata: ["offsets": "\(strangers.map(\.description))"])
+        "ignoring nacks of offsets not out for reading", metadata: ["offsets": "\(strangers.map(\.description))"])
     }
   }
 
   func pending() async throws -> Int? {
-    let (available, finished) = state.withLock { ($0.available, $0.finished) }
+    let (available, finished) = state.withLock { ($0.ledger.waitingCount, $0.finished) }
     if finished { return available }
     return upstreamPending?().map { $0 + available }
   }
@@ -175,24 +167,20 @@ final class SequenceSource: Sourcer {
     await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
         let resumeNow = state.withLock { state -> Bool in
-          guard state.available == 0, !state.finished, !Task.isCancelled else { return true }
+          guard !state.hasWaiting(now: .now), !state.finished, !Task.isCancelled else { return true }
           state.reader = continuation
           return false
         }
         if resumeNow { continuation.resume() }
       }
     } onCancel: {
-      let reader = state.withLock { state in
-        defer { state.reader = nil }
-        return state.reader
-      }
-      reader?.resume()
+      state.withLock { $0.takeReader() }?.resume()
     }
   }
 
   /// Suspends while `maxUnacked` records are held, or until the pump is cancelled.
   private func waitForRoom() async {
-    while !Task.isCancelled, state.withLock({ $0.records.count >= maxUnacked }) {
+    while !Task.isCancelled, state.withLock({ $0.ledger.heldCount >= maxUnacked }) {
       await parkPump()
     }
   }
@@ -201,7 +189,7 @@ final class SequenceSource: Sourcer {
     await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
         let resumeNow = state.withLock { state -> Bool in
-          guard state.records.count >= maxUnacked, !Task.isCancelled else { return true }
+          guard state.ledger.heldCount >= maxUnacked, !Task.isCancelled else { return true }
           state.pump = continuation
           return false
         }

@@ -21,8 +21,8 @@ import Foundation
 /// try await SourceServer(publishing: lines.map { SourceRecord($0) }).run()
 /// ```
 ///
-/// A source has one mode: numa calls it one method at a time. Entry points:
-/// `NumaflowServer`.
+/// A source has one mode, async: numa reads one batch at a time per stream, and acks beside
+/// its reads. Entry points: `NumaflowServer`.
 public struct SourceServer: NumaflowServer {
   public let host: ServerHost
 
@@ -42,15 +42,23 @@ public struct SourceServer: NumaflowServer {
   ///     when it throws, that is a UDF failure.
   ///   - maxUnacked: How many records the server holds at most: read from the sequence but
   ///     not yet acked. At the bound it stops pulling from the sequence.
+  ///   - ackTimeout: How long a record read by numa may go unacked before it is read again
+  ///     (`nil`: never). numa acks a batch once it is written downstream (in a pipeline, to the
+  ///     inter-step buffer; in a MonoVertex, through the sink, retries included), and drops a
+  ///     record it reads again while it still holds it, so a timeout shorter than that costs
+  ///     reads, not duplicates. What it protects against is a record numa let go of without a
+  ///     word: a nack, which numa does not send to a `swift` source.
   ///   - pending: How many records the sequence still has, when it can tell.
   public init<Records: AsyncSequence & Sendable>(
     configuration: ServerConfiguration = .defaults,
     publishing records: Records,
     maxUnacked: Int = 10_000,
+    ackTimeout: Duration? = .seconds(60),
     pending: (@Sendable () -> Int?)? = nil
   ) where Records.Element == SourceRecord {
     host = ServerHost(endpoint: .source, configuration: configuration) { lifecycle, body in
-      let source = SequenceSource(maxUnacked: maxUnacked, upstreamPending: pending, logger: lifecycle.logger)
+      let source = SequenceSource(
+        maxUnacked: maxUnacked, ackTimeout: ackTimeout, upstreamPending: pending, logger: lifecycle.logger)
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await source.pump(records, lifecycle: lifecycle) }
         try await body([SourceService(sourcer: source, lifecycle: lifecycle)])

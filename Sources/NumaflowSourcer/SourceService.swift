@@ -2,17 +2,37 @@ import GRPCCore
 import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
+import Synchronization
 
 /// Adapts the generated `source.v1.Source` service to a ``Sourcer``: five RPCs on one host.
 struct SourceService: Source_V1_Source.SimpleServiceProtocol {
   let sourcer: any Sourcer
   let lifecycle: ServerLifecycle
 
+  /// Numbers every `ReadFn` stream of the process, so that a source can tell them apart.
+  private static let streams = Atomic<UInt64>(0)
+
   /// A handshake, then one read at a time: its messages as they are written, then an EOT.
+  /// When the stream ends, however it ends, the source hears of it.
   func readFn(
     request: RPCAsyncSequence<Source_V1_ReadRequest, any Error>,
     response: RPCWriter<Source_V1_ReadResponse>,
     context: ServerContext
+  ) async throws {
+    let stream = ReadStream(number: Self.streams.add(1, ordering: .relaxed).newValue)
+    do {
+      try await serveReads(on: stream, request: request, response: response)
+    } catch {
+      await sourcer.readStreamEnded(stream)
+      throw error
+    }
+    await sourcer.readStreamEnded(stream)
+  }
+
+  private func serveReads(
+    on stream: ReadStream,
+    request: RPCAsyncSequence<Source_V1_ReadRequest, any Error>,
+    response: RPCWriter<Source_V1_ReadResponse>
   ) async throws {
     try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: \.result.payload.count) {
       outbound in
@@ -23,7 +43,8 @@ struct SourceService: Source_V1_Source.SimpleServiceProtocol {
           guard case .request(_, let wire) = event, session.begin() else { break }
           defer { session.end() }
           let read = ReadRequest(
-            count: Int(clamping: wire.request.numRecords), timeout: .milliseconds(wire.request.timeoutInMs))
+            count: Int(clamping: wire.request.numRecords), timeout: .milliseconds(wire.request.timeoutInMs),
+            stream: stream)
           do {
             try await withDeadline(read.timeout) { [sourcer] in
               try await sourcer.read(read, output: MessageWriter(count: read.count, outbound: outbound))

@@ -21,10 +21,15 @@
 /// try await SourceServer(sourcer: Counter()).run()
 /// ```
 ///
-/// numa calls one method at a time: a read, then an ack of what it read, and so on; pending
-/// and partitions are polled in between. Acks are retried until they succeed, so ``ack(_:)``
-/// must accept an offset twice. A thrown error is a UDF failure (reported, persisted, exit
-/// status 1).
+/// numa reads on one `ReadFn` stream, one read at a time, and acks on another stream, by batch
+/// or (on main, streaming) message by message; with read-ahead it reads the next batch before
+/// it acks the last, so a read and an ack may run at once. Pending and partitions are polled
+/// in between. Acks are retried until they succeed, so ``ack(_:)`` must accept an offset
+/// twice. A thrown error is a UDF failure (reported, persisted, exit status 1).
+///
+/// numa does not always say what it let go of: it never calls ``nack(_:options:)`` for a
+/// `swift` source, and its restarts end ``ReadRequest/stream`` with records unacked. This
+/// counter loses them; a source that must not keeps its records in a ``DeliveryLedger``.
 ///
 /// To publish an existing `AsyncSequence` (a socket reader, a file tail, a vendor SDK's
 /// callbacks), use `SourceServer(publishing:)` instead: it does this bookkeeping for you.
@@ -45,6 +50,11 @@ public protocol Sourcer: Sendable {
   /// numa's request. The method is served all the same, and tested.
   func nack(_ offsets: [Offset], options: NackOptions?) async throws
 
+  /// numa's `ReadFn` stream `stream` ended: numa restarted (its container, or its connection to
+  /// this one) and let go of every message it read on that stream without acking it. Deliver
+  /// them again in a later read (``DeliveryLedger/readStreamEnded(_:)`` does). Default: nothing.
+  func readStreamEnded(_ stream: ReadStream) async
+
   /// How many messages are waiting to be read, or `nil` when the source cannot tell.
   func pending() async throws -> Int?
 
@@ -56,6 +66,8 @@ public protocol Sourcer: Sendable {
 }
 
 extension Sourcer {
+  public func readStreamEnded(_ stream: ReadStream) async {}
+
   public func pending() async throws -> Int? { nil }
 
   public func partitions() async throws -> [Int32] { [Partitions.replica] }

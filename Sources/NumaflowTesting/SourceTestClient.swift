@@ -108,46 +108,23 @@ public struct SourceTestClient: Sendable {
     }
   }
 
-  /// Reads and acks as numa does, on one `ReadFn` and one `AckFn` stream, until `total`
-  /// messages were read or `timeLimit` is over: reads of `batchSize` within `readTimeout`,
-  /// each followed by an ack of what it read, except every `nackEvery`-th message, which is
-  /// nacked instead. Calls `onMessage` for each message as it is read, with whether it was
-  /// nacked; returns how many were read.
-  public func run(
-    batchSize: Int = 500,
-    readTimeout: Duration = .seconds(1),
-    total: Int,
-    timeLimit: Duration = .seconds(60),
-    nackEvery: Int? = nil,
-    onMessage: @escaping @Sendable (NumaflowSourcer.Message, _ nacked: Bool) -> Void = { _, _ in }
-  ) async throws -> Int {
-    let deadline = ContinuousClock.now + timeLimit
-    return try await session { client in
-      try await client.drive(batchSize, readTimeout, total, deadline, nackEvery, onMessage)
-    }
-  }
-
-  private func drive(
-    _ batchSize: Int, _ readTimeout: Duration, _ total: Int, _ deadline: ContinuousClock.Instant, _ nackEvery: Int?,
-    _ onMessage: @escaping @Sendable (NumaflowSourcer.Message, _ nacked: Bool) -> Void
-  ) async throws -> Int {
-    try await withReadStream { reads in
-      try await withAckStream { acks in
-        var read = 0
-        while read < total, ContinuousClock.now < deadline {
-          let messages = try await reads.read(count: min(batchSize, total - read), timeout: readTimeout)
-          var toAck: [Offset] = []
-          var toNack: [Offset] = []
-          for message in messages {
-            read += 1
-            let nacked = nackEvery.map { read % $0 == 0 } ?? false
-            if nacked { toNack.append(message.offset) } else { toAck.append(message.offset) }
-            onMessage(message, nacked)
-          }
-          if !toAck.isEmpty { try await acks.ack(toAck) }
-          if !toNack.isEmpty { try await nack(toNack) }
-        }
-        return read
+  /// Opens a `ReadFn` and an `AckFn` stream, with their handshakes, as numa does when it
+  /// starts; runs `body` on them; then ends both, as numa does when it restarts (whatever was
+  /// read on them and not acked is numa's no longer). Call it inside ``session(_:)`` to restart
+  /// the streams of one server:
+  ///
+  /// ```swift
+  /// try await client.session { client in
+  ///   let first = try await client.streams { try await $0.read(count: 5) }   // not acked
+  ///   let again = try await client.streams { try await $0.read(count: 5) }   // the same 5
+  /// }
+  /// ```
+  public func streams<Result: Sendable>(_ body: @Sendable @escaping (SourceStreams) async throws -> Result)
+    async throws -> Result
+  {
+    try await session { client in
+      try await client.withReadStream { reads in
+        try await client.withAckStream { acks in try await body(SourceStreams(reads: reads, acks: acks)) }
       }
     }
   }
@@ -161,7 +138,7 @@ public struct SourceTestClient: Sendable {
 
   /// Opens a `ReadFn` stream, does the handshake and runs `body` on it.
   private func withReadStream<Result: Sendable>(
-    _ body: @Sendable @escaping (ReadStream) async throws -> Result
+    _ body: @Sendable @escaping (ReadConversation) async throws -> Result
   ) async throws -> Result {
     try await withSourceClient { client in
       var handshake = Source_V1_ReadRequest()
@@ -171,14 +148,14 @@ public struct SourceTestClient: Sendable {
         guard let reply = try await conversation.receive(), reply.hasHandshake, reply.handshake.sot else {
           throw ProtocolViolation("ReadFn: the server's first message was not a handshake with sot=true")
         }
-        return try await body(ReadStream(conversation: conversation))
+        return try await body(ReadConversation(conversation: conversation))
       }
     }
   }
 
   /// Opens an `AckFn` stream, does the handshake and runs `body` on it.
   private func withAckStream<Result: Sendable>(
-    _ body: @Sendable @escaping (AckStream) async throws -> Result
+    _ body: @Sendable @escaping (AckConversation) async throws -> Result
   ) async throws -> Result {
     try await withSourceClient { client in
       var handshake = Source_V1_AckRequest()
@@ -188,18 +165,41 @@ public struct SourceTestClient: Sendable {
         guard let reply = try await conversation.receive(), reply.hasHandshake, reply.handshake.sot else {
           throw ProtocolViolation("AckFn: the server's first message was not a handshake with sot=true")
         }
-        return try await body(AckStream(conversation: conversation))
+        return try await body(AckConversation(conversation: conversation))
       }
     }
   }
 }
 
+/// A `ReadFn` and an `AckFn` stream of one source, open for the duration of
+/// ``SourceTestClient/streams(_:)``. Use one from one task at a time, as numa does.
+public struct SourceStreams: Sendable {
+  fileprivate let reads: ReadConversation
+  fileprivate let acks: AckConversation
+
+  /// One read of at most `count` messages. With `stopAfter`, it returns as soon as that many
+  /// came, leaving the read unfinished: ending the streams then cuts it, as a restart of numa
+  /// in the middle of a read does.
+  public func read(count: Int, timeout: Duration = .seconds(1), stopAfter: Int? = nil) async throws
+    -> [NumaflowSourcer.Message]
+  {
+    try await reads.read(count: count, timeout: timeout, stopAfter: stopAfter)
+  }
+
+  /// Acks `offsets` as one request, and waits for its answer.
+  public func ack(_ offsets: [Offset]) async throws {
+    try await acks.ack(offsets)
+  }
+}
+
 /// A `ReadFn` stream past its handshake. Unchecked: it is used only inside the stream's own
 /// `converse` scope, one call at a time, as numa reads one batch at a time.
-private struct ReadStream: @unchecked Sendable {
+private struct ReadConversation: @unchecked Sendable {
   let conversation: Conversation<Source_V1_ReadRequest, Source_V1_ReadResponse>
 
-  func read(count: Int, timeout: Duration) async throws -> [NumaflowSourcer.Message] {
+  /// One read; with `stopAfter`, returns once that many messages came, leaving the read
+  /// unfinished (the stream then ends in the middle of it, as when numa restarts).
+  func read(count: Int, timeout: Duration, stopAfter: Int? = nil) async throws -> [NumaflowSourcer.Message] {
     var request = Source_V1_ReadRequest()
     request.request.numRecords = UInt64(count)
     request.request.timeoutInMs = UInt32(max(0, min(Double(UInt32.max), (timeout / .milliseconds(1)).rounded())))
@@ -216,13 +216,14 @@ private struct ReadStream: @unchecked Sendable {
       guard messages.count <= count else {
         throw ProtocolViolation("ReadFn: more than the \(count) messages asked for")
       }
+      if let stopAfter, messages.count >= stopAfter { return messages }
     }
     throw ProtocolViolation("ReadFn: the stream ended before the read's EOT")
   }
 }
 
-/// An `AckFn` stream past its handshake. Unchecked for the same reason as ``ReadStream``.
-private struct AckStream: @unchecked Sendable {
+/// An `AckFn` stream past its handshake. Unchecked for the same reason as ``ReadConversation``.
+private struct AckConversation: @unchecked Sendable {
   let conversation: Conversation<Source_V1_AckRequest, Source_V1_AckResponse>
 
   func ack(_ offsets: [Offset]) async throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumaflowTesting
 
 extension NumaflowDev {
   struct Run: AsyncParsableCommand {
@@ -63,6 +64,14 @@ extension NumaflowDev {
       let outputs: [OutputRecord]
       do {
         outputs = try await kind.run(runInput, session.socketPath)
+      } catch let lost as LostOffsets {
+        for output in lost.lines { print(output.line) }
+        let status = await session.process.stop()
+        log(
+          "the source lost \(lost.report.lost.count) offsets: numa would never see them again "
+            + "(a hand-written Sourcer must deliver again what numa let go of: see DeliveryLedger)")
+        log("server exited with status \(status)")
+        throw ExitCode.failure
       } catch {
         let status = await session.process.stop()
         log("the server failed: \(error)")

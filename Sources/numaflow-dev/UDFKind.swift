@@ -159,9 +159,8 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     },
     run: { input, socket in
       let lines = LineCollector()
-      _ = try await SourceTestClient(socketPath: socket).run(
-        batchSize: input.batchSize, readTimeout: input.readTimeout, total: input.count, timeLimit: input.timeLimit,
-        nackEvery: input.nackEvery
+      let report = try await SourceTestClient(socketPath: socket).run(
+        input.reading, total: input.count, timeLimit: input.timeLimit
       ) { message, nacked in
         var line = OutputRecord(
           input: nil, value: message.value, keys: message.keys, tags: nil, userMetadata: message.userMetadata,
@@ -172,10 +171,14 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
         line.nacked = nacked
         lines.append(line)
       }
+      log("at-least-once check: \(report)")
+      guard report.lost.isEmpty else { throw LostOffsets(lines: lines.all, report: report) }
       return lines.all
     },
     drive: { socket, total, window, _, _ in
-      try await SourceTestClient(socketPath: socket).run(batchSize: window, total: total, timeLimit: .seconds(600))
+      var reading = SourceReading()
+      reading.batchSize = window
+      return try await SourceTestClient(socketPath: socket).run(reading, total: total, timeLimit: .seconds(600)).read
     }
   )
 

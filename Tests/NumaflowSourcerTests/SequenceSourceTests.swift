@@ -27,8 +27,13 @@ struct SequenceSourceTests {
     }
   }
 
-  func server(_ numbers: Numbers, maxUnacked: Int = 10_000, pending: (@Sendable () -> Int?)? = nil) -> SourceServer {
-    SourceServer(configuration: .testDefaults, publishing: numbers.records, maxUnacked: maxUnacked, pending: pending)
+  func server(
+    _ numbers: Numbers, maxUnacked: Int = 10_000, ackTimeout: Duration? = .seconds(60),
+    pending: (@Sendable () -> Int?)? = nil
+  ) -> SourceServer {
+    SourceServer(
+      configuration: .testDefaults, publishing: numbers.records, maxUnacked: maxUnacked, ackTimeout: ackTimeout,
+      pending: pending)
   }
 
   func texts(_ messages: [Message]) -> [String] {
@@ -36,14 +41,14 @@ struct SequenceSourceTests {
   }
 
   @Test func recordsAreReadInOrderWithTheOffsetsTheServerAssigns() async throws {
-    try await SourceTestClient(server: server(Numbers(count: 10))).session { client in
-      let first = try await client.read(count: 4)
+    try await SourceTestClient(server: server(Numbers(count: 10))).streams { numa in
+      let first = try await numa.read(count: 4)
       #expect(self.texts(first) == ["0", "1", "2", "3"])
       #expect(first.map(\.offset) == (0..<4).map { Offset("\($0)") })
       #expect(first.allSatisfy { $0.keys == ["n"] })
-      #expect(self.texts(try await client.read(count: 4)) == ["4", "5", "6", "7"])
-      #expect(self.texts(try await client.read(count: 4)) == ["8", "9"])
-      #expect(try await client.read(count: 4, timeout: .milliseconds(100)).isEmpty, "the sequence has ended")
+      #expect(self.texts(try await numa.read(count: 4)) == ["4", "5", "6", "7"])
+      #expect(self.texts(try await numa.read(count: 4)) == ["8", "9"])
+      #expect(try await numa.read(count: 4, timeout: .milliseconds(100)).isEmpty, "the sequence has ended")
     }
   }
 
@@ -109,19 +114,107 @@ struct SequenceSourceTests {
 
   @Test func pendingCountsWhatIsLeftWhenTheSequenceCanTell() async throws {
     try await SourceTestClient(server: server(Numbers(count: 4))).session { client in
-      _ = try await client.read(count: 1)
-      try await Task.sleep(for: .milliseconds(50))
-      #expect(try await client.pending() == 3, "the sequence ended: what is held and unread")
+      try await client.streams { numa in
+        _ = try await numa.read(count: 1)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await client.pending() == 3, "the sequence ended: what is held and unread")
+      }
+      #expect(try await client.pending() == 4, "numa's stream ended: the record it read is due again")
     }
     try await SourceTestClient(server: server(Numbers(), maxUnacked: 10, pending: { 100 })).session { client in
-      _ = try await client.read(count: 1)
-      try await Task.sleep(for: .milliseconds(50))
-      #expect(try await client.pending() == 109, "100 upstream, 9 pulled and unread")
+      try await client.streams { numa in
+        _ = try await numa.read(count: 1)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await client.pending() == 109, "100 upstream, 9 pulled and unread")
+      }
     }
     try await SourceTestClient(server: server(Numbers(), maxUnacked: 10)).session { client in
       let pending = try await client.pending()
       #expect(pending == nil, "an endless sequence that cannot tell")
     }
+  }
+
+  // numa as it really runs (rust/numaflow-core, v1.8.3 and main): it restarts its streams, reads
+  // ahead, acks message by message out of order, and drops every nack for a `swift` source.
+
+  @Test func whatWasReadOnAStreamThatEndedIsReadAgainBeforeNewRecords() async throws {
+    try await SourceTestClient(server: server(Numbers(count: 20))).session { client in
+      let first = try await client.streams { numa in try await numa.read(count: 5) }
+      let again = try await client.streams { numa in
+        let again = try await numa.read(count: 8)
+        try await numa.ack(again.map(\.offset))
+        return again
+      }
+      #expect(self.texts(again) == self.texts(first) + ["5", "6", "7"], "numa restarted: its unacked five are due")
+    }
+  }
+
+  @Test func aRestartInTheMiddleOfAReadLosesNothingOfIt() async throws {
+    try await SourceTestClient(server: server(Numbers(count: 20))).session { client in
+      let part = try await client.streams { numa in try await numa.read(count: 10, stopAfter: 3) }
+      #expect(self.texts(part) == ["0", "1", "2"])
+      let next = try await client.streams { numa in try await numa.read(count: 10) }
+      #expect(self.texts(next) == (0..<10).map(String.init), "the whole cut read comes again, in order")
+    }
+  }
+
+  @Test func aRecordUnackedPastTheAckTimeoutIsReadAgainOnTheSameStream() async throws {
+    try await SourceTestClient(server: server(Numbers(count: 3), ackTimeout: .milliseconds(100))).streams { numa in
+      let first = try await numa.read(count: 2)
+      // The time that passes is what is tested: the timeout, not an event to wait for.
+      try await Task.sleep(for: .milliseconds(150))
+      let again = try await numa.read(count: 5)
+      #expect(self.texts(again) == self.texts(first) + ["2"])
+    }
+  }
+
+  @Test func aLateAckOfARecordReadAgainClearsIt() async throws {
+    try await SourceTestClient(server: server(Numbers(count: 4))).session { client in
+      let first = try await client.streams { numa in try await numa.read(count: 2) }
+      try await client.streams { numa in
+        try await numa.ack(first.map(\.offset))  // numa's ack arrives after its stream ended
+        #expect(self.texts(try await numa.read(count: 5)) == ["2", "3"], "acked late: not read again")
+        #expect(try await numa.read(count: 5, timeout: .milliseconds(50)).isEmpty)
+      }
+    }
+  }
+
+  /// numa's read-ahead (reads before the oldest ack), and per-message acks in shuffled order.
+  @Test(arguments: [(3, false), (1, true), (2, true)])
+  func numaReadingAheadAndAckingOutOfOrderGetsEveryRecordOnce(readAhead: Int, acksPerMessage: Bool) async throws {
+    var reading = SourceReading()
+    reading.batchSize = 50
+    reading.readAhead = readAhead
+    reading.acksPerMessage = acksPerMessage
+    let report = try await SourceTestClient(server: server(Numbers(count: 1_000))).run(reading, total: 1_000)
+    #expect(report.read == 1_000 && report.acked == 1_000, "\(report)")
+    #expect(report.lost.isEmpty && report.duplicates.isEmpty && report.redelivered == 0, "\(report)")
+  }
+
+  @Test func restartsAndDroppedNacksLoseNothing() async throws {
+    var reading = SourceReading()
+    reading.batchSize = 40
+    reading.readAhead = 2
+    reading.restartEvery = 3
+    reading.nackEvery = 7
+    reading.sendsNacks = false
+    let numbers = Numbers(count: 600)
+    let report = try await SourceTestClient(server: server(numbers, ackTimeout: .milliseconds(200))).run(
+      reading, total: 600)
+    #expect(report.restarts > 0 && report.nacksDropped > 0 && report.redelivered > 0, "\(report)")
+    #expect(report.lost.isEmpty, "\(report)")
+    #expect(report.duplicates.isEmpty, "nothing acked is read again: \(report)")
+  }
+
+  @Test func aSourceThatForgetsWhatNumaLetGoOfIsReportedLosingIt() async throws {
+    var reading = SourceReading()
+    reading.batchSize = 10
+    reading.restartEvery = 2
+    reading.readAhead = 2
+    reading.settle = .milliseconds(300)
+    let report = try await SourceTestClient(server: SourceServer(configuration: .testDefaults, sourcer: Forgetful()))
+      .run(reading, total: 60)
+    #expect(!report.lost.isEmpty, "records read on a restarted stream and never acked: \(report)")
   }
 
   @Test func aSequenceThatThrowsIsAUDFFailure() async throws {
@@ -139,4 +232,23 @@ struct SequenceSourceTests {
     let failures = try FileManager.default.contentsOfDirectory(atPath: runtime + "/application-errors/udf")
     #expect(failures.count == 1)
   }
+}
+
+/// Counts up and never gives anything back: what a hand-written source without a ledger does.
+final class Forgetful: Sourcer {
+  let next = Mutex(0)
+
+  func read(_ request: ReadRequest, output: MessageWriter) async throws {
+    for _ in 0..<request.count {
+      let index = next.withLock { next in
+        defer { next += 1 }
+        return next
+      }
+      try await output.write(Message("\(index)", offset: Offset("\(index)"), eventTime: .now))
+    }
+  }
+
+  func ack(_ offsets: [Offset]) async throws {}
+
+  func nack(_ offsets: [Offset], options: NackOptions?) async throws {}
 }

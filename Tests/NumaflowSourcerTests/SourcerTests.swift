@@ -93,10 +93,11 @@ struct SourcerTests {
     let source = Counting()
     let client = SourceTestClient(server: SourceServer(configuration: .testDefaults, sourcer: source))
     let values = Mutex<[String]>([])
-    let read = try await client.run(batchSize: 500, total: 20_000) { message, _ in
+    let report = try await client.run(total: 20_000) { message, _ in
       values.withLock { $0.append(String(decoding: message.value, as: UTF8.self)) }
     }
-    #expect(read == 20_000)
+    #expect(report.read == 20_000)
+    #expect(report.acked == 20_000 && report.lost.isEmpty && report.duplicates.isEmpty)
     #expect(values.withLock { $0 } == (0..<20_000).map(String.init))
     #expect(try await client.pending() == 0, "every read message was acked")
   }

@@ -1,9 +1,10 @@
 // Publishes the lines of a file as a Numaflow source, following the file as it grows:
 // `SourceServer(publishing:)` assigns offsets, keeps every line until numa acks it, sends
-// nacked lines again before new ones, and stops reading the file while 10,000 lines wait
-// for their acks.
+// again before new ones the lines numa let go of (nacked, read on a stream that ended, or
+// unacked for --ack-timeout seconds, 60 by default), and stops reading the file while 10,000
+// lines wait for their acks.
 //
-//   source-async-sequence --file /var/log/app.log [--no-follow]
+//   source-async-sequence --file /var/log/app.log [--no-follow] [--ack-timeout SECONDS]
 import FoundationEssentials
 import Glibc
 import NumaflowSourcer
@@ -16,5 +17,8 @@ guard FileManager.default.isReadableFile(atPath: path) else {
   exit(1)
 }
 let lines = FileLines(path: path, follow: !arguments.contains("--no-follow"))
+let ackTimeout = arguments.firstIndex(of: "--ack-timeout").flatMap { Double(arguments[$0 + 1]) } ?? 60
 
-try await SourceServer(publishing: lines.map { SourceRecord($0, keys: ["line"]) }).run()
+try await SourceServer(
+  publishing: lines.map { SourceRecord($0, keys: ["line"]) }, ackTimeout: .seconds(ackTimeout)
+).run()
