@@ -191,17 +191,21 @@ struct SequenceSourceTests {
     #expect(report.lost.isEmpty && report.duplicates.isEmpty && report.redelivered == 0, "\(report)")
   }
 
-  @Test func restartsAndDroppedNacksLoseNothing() async throws {
+  /// Dropped nacks come back through restarts when numa restarts, through the ack timeout
+  /// when it does not.
+  @Test(arguments: [3, nil])
+  func restartsAndDroppedNacksLoseNothing(restartEvery: Int?) async throws {
     var reading = SourceReading()
     reading.batchSize = 40
     reading.readAhead = 2
-    reading.restartEvery = 3
+    reading.restartEvery = restartEvery
     reading.nackEvery = 7
     reading.sendsNacks = false
     let numbers = Numbers(count: 600)
     let report = try await SourceTestClient(server: server(numbers, ackTimeout: .milliseconds(200))).run(
       reading, total: 600)
-    #expect(report.restarts > 0 && report.nacksDropped > 0 && report.redelivered > 0, "\(report)")
+    #expect(report.nacksDropped > 0 && report.redelivered > 0, "\(report)")
+    #expect(report.restarts > 0 || restartEvery == nil, "\(report)")
     #expect(report.lost.isEmpty, "\(report)")
     #expect(report.duplicates.isEmpty, "nothing acked is read again: \(report)")
   }
