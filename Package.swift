@@ -175,6 +175,7 @@ let package = Package(
     example("source-async-sequence", module: "NumaflowSourcer"),
     example("sink-log", module: "NumaflowSinker", also: [logging]),
     example("sink-all-sinks", module: "NumaflowSinker", also: [logging]),
+    example("sink-retry-backoff", module: "NumaflowSinker", also: [logging]),
     example("reduce-counter", module: "NumaflowReducer"),
     example("reducestream-counter", module: "NumaflowReduceStreamer"),
     example("accumulator-stream-sorter", module: "NumaflowAccumulator"),

@@ -45,5 +45,5 @@ public struct ContainerType: Sendable, Hashable, CustomStringConvertible {
   public static let serving = ContainerType(name: "serving", minimumNumaflowVersion: minimumVersion)
 
   /// Numaflow 1.8.0 is the first release that accepts a language it does not know ("swift").
-  static let minimumVersion = "1.8.0-z"
+  static let minimumVersion = NumaflowVersion.sdkMinimum.serverInfoValue
 }

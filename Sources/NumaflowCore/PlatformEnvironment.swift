@@ -4,9 +4,17 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The environment variables the Numaflow controller sets on a UDF container, read once.
+/// The environment variables the Numaflow controller sets on a UDF container, read once: who
+/// and where the UDF is, and the container's resources.
 ///
-/// Explicit ``ServerConfiguration`` values always win over what is read here.
+/// ```swift
+/// let pod = PlatformEnvironment.current
+/// logger.info("starting", metadata: ["vertex": "\(pod.vertex ?? "local")", "replica": "\(pod.replica ?? 0)"])
+/// ```
+///
+/// Every field is `nil` when its variable is unset or empty, as in a local run. Explicit
+/// ``ServerConfiguration`` values always win over what is read here; the CPU limit sets the
+/// default `workerCount`.
 public struct PlatformEnvironment: Sendable {
   /// `NUMAFLOW_UD_CONTAINER_TYPE` (`udf`, `udsink`, `transformer`, ...): the name error
   /// messages and persisted error files carry. `unknown-container` when unset, as in the
@@ -18,8 +26,31 @@ public struct PlatformEnvironment: Sendable {
   /// `/var/run/numaflow`) for local runs and tests; the runtime error directory moves to
   /// `<dir>/runtime` with it, so a local run writes nothing under `/var`.
   public var runDirectory: String?
-  /// `NUMAFLOW_CPU_LIMIT`: the container's CPU limit in cores, when set.
+  /// `NUMAFLOW_CPU_LIMIT`: the container's CPU limit in cores, when set. Kubernetes rounds it
+  /// up to whole cores, and reports the node's capacity when the container sets no limit.
   public var cpuLimit: Double?
+  /// `NUMAFLOW_CPU_REQUEST`: the container's CPU request in cores (rounded up).
+  public var cpuRequest: Double?
+  /// `NUMAFLOW_MEMORY_LIMIT`: the container's memory limit in bytes (the node's capacity when
+  /// the container sets no limit).
+  public var memoryLimit: Int?
+  /// `NUMAFLOW_MEMORY_REQUEST`: the container's memory request in bytes.
+  public var memoryRequest: Int?
+  /// `NUMAFLOW_NAMESPACE`: the pod's namespace.
+  public var namespace: String?
+  /// `NUMAFLOW_PIPELINE_NAME`: the pipeline, for a vertex of one (`nil` in a MonoVertex).
+  public var pipelineName: String?
+  /// `NUMAFLOW_VERTEX_NAME`: the vertex's name in its pipeline.
+  public var vertexName: String?
+  /// `NUMAFLOW_MONO_VERTEX_NAME`: the MonoVertex, for a UDF of one.
+  public var monoVertexName: String?
+  /// `NUMAFLOW_POD`: the pod's name.
+  public var pod: String?
+  /// `NUMAFLOW_REPLICA`: the replica's index among the vertex's pods, from 0.
+  public var replica: Int?
+
+  /// The vertex this UDF serves: the pipeline vertex's name, or the MonoVertex's.
+  public var vertex: String? { vertexName ?? monoVertexName }
 
   /// Reads a set of variables, such as `ProcessInfo.processInfo.environment`.
   public init(_ variables: [String: String]) {
@@ -28,7 +59,18 @@ public struct PlatformEnvironment: Sendable {
     self.debug = ["true", "1", "yes"].contains(variables["NUMAFLOW_DEBUG"]?.lowercased() ?? "")
     let runDirectory = variables[Self.runDirectoryVariable] ?? ""
     self.runDirectory = runDirectory.isEmpty ? nil : runDirectory
-    self.cpuLimit = variables["NUMAFLOW_CPU_LIMIT"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+    func text(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
+    func positive(_ name: String) -> Double? { text(name).flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } }
+    self.cpuLimit = positive("NUMAFLOW_CPU_LIMIT")
+    self.cpuRequest = positive("NUMAFLOW_CPU_REQUEST")
+    self.memoryLimit = positive("NUMAFLOW_MEMORY_LIMIT").map { Int($0) }
+    self.memoryRequest = positive("NUMAFLOW_MEMORY_REQUEST").map { Int($0) }
+    self.namespace = text("NUMAFLOW_NAMESPACE")
+    self.pipelineName = text("NUMAFLOW_PIPELINE_NAME")
+    self.vertexName = text("NUMAFLOW_VERTEX_NAME")
+    self.monoVertexName = text("NUMAFLOW_MONO_VERTEX_NAME")
+    self.pod = text("NUMAFLOW_POD")
+    self.replica = text("NUMAFLOW_REPLICA").flatMap(Int.init)
   }
 
   /// This process's environment, read the first time it is used.

@@ -42,6 +42,11 @@ public struct ServerConfiguration: Sendable {
   public var udContainerType: String
   /// Where the server logs. Its level is raised to `debug` when `NUMAFLOW_DEBUG=true`.
   public var logger: Logger
+  /// The lowest Numaflow release this UDF runs on, written into server-info: numa refuses the
+  /// container when it is older. Default ``NumaflowVersion/sdkMinimum``; raise it to the
+  /// release of the newest feature the UDF uses (``NumaflowVersion`` lists them). It cannot
+  /// be lower than ``NumaflowVersion/sdkMinimum``.
+  public var minimumNumaflowVersion: NumaflowVersion
 
   /// The platform's paths and limits, adjusted by the environment (``PlatformEnvironment``).
   public static var defaults: ServerConfiguration { ServerConfiguration(environment: .current) }
@@ -68,6 +73,7 @@ public struct ServerConfiguration: Sendable {
     var logger = Logger(label: "numaflow")
     logger.logLevel = environment.debug ? .debug : .info
     self.logger = logger
+    minimumNumaflowVersion = .sdkMinimum
   }
 
   /// Checks the values, naming the one to fix.
@@ -80,6 +86,12 @@ public struct ServerConfiguration: Sendable {
     }
     guard maxMessageSize >= 1024 else {
       throw ConfigurationError(.invalidValue, "maxMessageSize must be at least 1 KiB (got \(maxMessageSize) bytes)")
+    }
+    guard minimumNumaflowVersion >= .sdkMinimum else {
+      throw ConfigurationError(
+        .invalidValue,
+        "minimumNumaflowVersion must be at least \(NumaflowVersion.sdkMinimum), the first Numaflow release that "
+          + "runs a Swift UDF (got \(minimumNumaflowVersion))")
     }
     guard (65_535...Int(Int32.max)).contains(http2TargetWindowSize) else {
       throw ConfigurationError(

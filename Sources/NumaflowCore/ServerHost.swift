@@ -145,8 +145,10 @@ public struct ServerHost: Sendable {
       group.addTask { try await server.serve() }
       group.addTask {
         _ = try await transport.listeningAddress
-        let path = try ServerInfo(containerType: endpoint.containerType, metadata: endpoint.serverInfoMetadata)
-          .write(toDirectory: configuration.socketDirectory)
+        let path = try ServerInfo(
+          containerType: endpoint.containerType, metadata: endpoint.serverInfoMetadata,
+          minimumNumaflowVersion: configuration.minimumNumaflowVersion
+        ).write(toDirectory: configuration.socketDirectory)
         configuration.logger.info(
           "serving",
           metadata: [

@@ -19,10 +19,15 @@ package struct ServerInfo: Sendable, Equatable {
   package var containerType: ContainerType
   /// Keys numa reads, such as `MAP_MODE`.
   package var metadata: [String: String]
+  /// `minimum_numaflow_version`: the container type's, unless the configuration raised it.
+  package var minimumNumaflowVersion: String
 
-  package init(containerType: ContainerType, metadata: [String: String] = [:]) {
+  package init(
+    containerType: ContainerType, metadata: [String: String] = [:], minimumNumaflowVersion: NumaflowVersion? = nil
+  ) {
     self.containerType = containerType
     self.metadata = metadata
+    self.minimumNumaflowVersion = minimumNumaflowVersion?.serverInfoValue ?? containerType.minimumNumaflowVersion
   }
 
   /// The literal end marker numa looks for (the text `U+005C`, not a backslash).
@@ -41,7 +46,7 @@ package struct ServerInfo: Sendable, Equatable {
     let body = Body(
       protocol: "uds",
       language: NumaflowSDK.language,
-      minimum_numaflow_version: containerType.minimumNumaflowVersion,
+      minimum_numaflow_version: minimumNumaflowVersion,
       version: NumaflowSDK.version,
       metadata: metadata
     )

@@ -47,17 +47,7 @@ package final class ServerLifecycle: Sendable {
       "UDF failure: the server will shut down and exit non-zero",
       metadata: ["error": "\(failure.message)", "details": "\(failure.details)"]
     )
-    do {
-      if let path = try RuntimeErrorFile.persist(
-        failure,
-        containerType: configuration.udContainerType,
-        runtimeDirectory: configuration.runtimeDirectory
-      ) {
-        logger.info("persisted the UDF failure for the Numaflow UI", metadata: ["path": "\(path)"])
-      }
-    } catch {
-      logger.error("could not persist the UDF failure", metadata: ["error": "\(error)"])
-    }
+    failure.persist(configuration: configuration)
     failed.signal()
   }
 }

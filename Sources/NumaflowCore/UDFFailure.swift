@@ -18,17 +18,17 @@ public struct UDFFailure: Error, Sendable, CustomStringConvertible {
     /// The code's name, such as `handler-error`.
     public let name: String
 
-    private init(_ name: String) { self.name = name }
+    init(name: String) { self.name = name }
 
     public var description: String { name }
 
     /// The handler threw an error.
-    public static let handlerError = Code("handler-error")
+    public static let handlerError = Code(name: "handler-error")
     /// The handler's answers broke the protocol: a batch answered with a missing, repeated or
     /// unknown id, or more messages than were asked for.
-    public static let wrongAnswer = Code("wrong-answer")
+    public static let wrongAnswer = Code(name: "wrong-answer")
     /// A worker process died, closed its connection or never started (multiprocess mode).
-    public static let workerDied = Code("worker-died")
+    public static let workerDied = Code(name: "worker-died")
   }
 
   /// Which kind of failure it is.

@@ -12,6 +12,7 @@ import Foundation
 /// Message(datum.value, keys: ["even"], tags: ["even-tag"])   // routed by tag
 /// Message.drop()                                              // no output; the input is acked
 /// Message.nack(NackOptions(delay: .seconds(30)))               // redeliver the input (Numaflow ≥ 1.8.2)
+/// Message.fail()                                              // call the UDF again with it (Numaflow ≥ 1.9)
 /// ```
 public struct Message: Sendable, Hashable {
   /// The payload.
@@ -59,6 +60,18 @@ public struct Message: Sendable, Hashable {
 
   /// Whether this is ``nack(_:)``'s message.
   public var isNack: Bool { tags.contains(Tags.nack) }
+
+  /// Fails the input: numa calls the UDF again with it, as the vertex's `retryStrategy` says
+  /// (backoff, then drop or nack it; with no strategy, again and again). One failed message
+  /// fails the whole input, whatever else was returned for it. Needs Numaflow 1.9 (set
+  /// `ServerConfiguration.minimumNumaflowVersion` to `.failAndRetry` so that an older numa
+  /// refuses the container rather than forward the tag as data).
+  public static func fail() -> Message {
+    Message(Data(), tags: [Tags.fail])
+  }
+
+  /// Whether this is ``fail()``'s message.
+  public var isFail: Bool { tags.contains(Tags.fail) }
 
   package var result: Map_V1_MapResponse.Result {
     .init(value: value, keys: keys, tags: tags, userMetadata: userMetadata, nackOptions: nackOptions)

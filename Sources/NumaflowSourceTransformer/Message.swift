@@ -13,6 +13,7 @@ import Foundation
 /// Message(datum.value, eventTime: parsed, keys: ["sensor-7"])
 /// Message.drop(eventTime: datum.eventTime)   // filtered out; the input is acked
 /// Message.nack(eventTime: datum.eventTime)   // redelivered later (Numaflow ≥ 1.8.2)
+/// Message.fail(eventTime: datum.eventTime)   // transformed again (Numaflow ≥ 1.9)
 /// ```
 public struct Message: Sendable, Hashable {
   /// The payload.
@@ -73,6 +74,16 @@ public struct Message: Sendable, Hashable {
 
   /// Whether this is ``nack(eventTime:options:)``'s message.
   public var isNack: Bool { tags.contains(Tags.nack) }
+
+  /// Fails the input: numa calls the transformer again with it, as the source vertex's
+  /// `retryStrategy` says (backoff, then drop or nack it; with no strategy, again and again).
+  /// Needs Numaflow 1.9 (see `NumaflowVersion.failAndRetry`).
+  public static func fail(eventTime: Date) -> Message {
+    Message(Data(), eventTime: eventTime, tags: [Tags.fail])
+  }
+
+  /// Whether this is ``fail(eventTime:)``'s message.
+  public var isFail: Bool { tags.contains(Tags.fail) }
 
   var result: Sourcetransformer_V1_SourceTransformResponse.Result {
     var result = Sourcetransformer_V1_SourceTransformResponse.Result(

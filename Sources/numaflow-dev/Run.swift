@@ -36,6 +36,8 @@ extension NumaflowDev {
 
     @OptionGroup var window: WindowOptions
 
+    @OptionGroup var retry: RetryOptions
+
     @OptionGroup var runDirectory: RunDirectoryOption
 
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
@@ -52,6 +54,8 @@ extension NumaflowDev {
       runInput.windowing = window.window.windowing
       runInput.sessionGap = window.window.sessionGap
       runInput.accumulatorTimeout = WindowSpec.duration(window.accumulatorTimeout) ?? .seconds(10)
+      runInput.retry = try retry.strategy
+      runInput.maxAttempts = retry.maxAttempts
       switch (kind.input, input) {
       case (.records, let path?): runInput.records = try await InputRecord.read(path)
       case (.servingCalls, let path?): runInput.servingCalls = try await ServingCall.read(path)

@@ -101,7 +101,7 @@ struct Scaffold {
     return [
       ("Package.swift", packageManifest),
       ("Sources/\(module)/Handler.swift", template.handler),
-      ("Sources/\(name)/main.swift", imports([module, template.product]) + template.main),
+      ("Sources/\(name)/main.swift", imports([module, template.product]) + Self.startUp + template.main),
       (
         "Tests/\(module)Tests/HandlerTests.swift",
         imports(["FoundationEssentials", module, template.product, "NumaflowTesting", "Testing"]) + template.test
@@ -114,6 +114,16 @@ struct Scaffold {
       (".gitignore", ".build*/\nPackage.resolved\n/.swiftpm\n"),
     ] + (template.input.map { [("input.jsonl", $0)] } ?? [])
   }
+
+  /// The start of every scaffold's `main.swift`: where start-up work goes, so that its failure
+  /// reaches the Numaflow UI.
+  static let startUp = """
+    // Start-up work (loading a model, opening a connection) goes in here: if it throws, the error
+    // is shown in the Numaflow UI as a handler's would be, and the container exits with status 1.
+    await UDFFailure.reportingCritical(while: "starting up") {
+    }
+
+    """
 
   func imports(_ modules: [String]) -> String {
     modules.map { "import \($0)\n" }.joined() + "\n"

@@ -53,7 +53,9 @@ struct ServerInfoCheck {
     }
     if minimumNumaflowVersion.isEmpty {
       notes.append("minimum_numaflow_version is empty: numa skips the platform version check")
-    } else if Self.semver(minimumNumaflowVersion) == nil {
+    } else if let (major, minor, patch) = Self.semver(minimumNumaflowVersion) {
+      notes.append(Self.meaning(of: NumaflowVersion(major, minor, patch)))
+    } else {
       throw ValidationFailure("\(path): minimum_numaflow_version '\(minimumNumaflowVersion)' is not a semantic version")
     }
     if !Self.knownLanguages.contains(language) && !version.isEmpty {
@@ -64,6 +66,17 @@ struct ServerInfoCheck {
     if let mode = metadata["MAP_MODE"], !["unary-map", "stream-map", "batch-map"].contains(mode) {
       notes.append("MAP_MODE '\(mode)' is unknown: numa falls back to unary map (map.sock)")
     }
+  }
+
+  /// What a minimum version means on the platform: which releases refuse the container, and
+  /// which of the SDK's features it allows.
+  static func meaning(of minimum: NumaflowVersion) -> String {
+    let features: [(NumaflowVersion, String)] = [
+      (.sdkMinimum, "a Swift UDF"), (.nackTags, "nack outputs and sink nacks"), (.failAndRetry, "fail and retry"),
+    ]
+    let allowed = features.filter { $0.0 <= minimum }.map(\.1).joined(separator: ", ")
+    return "minimum_numaflow_version \(minimum): Numaflow older than \(minimum) refuses this container; "
+      + "every release that runs it supports \(allowed.isEmpty ? "none of the SDK's features" : allowed)"
   }
 
   /// Major, minor, patch of "1.8.0-z" or "v0.1.0".

@@ -69,6 +69,9 @@ struct RunInput: Sendable {
   var batchSize: Int
   var timeLimit: Duration
   var reading: SourceReading
+  /// The vertex's retryStrategy for failed map and transformer inputs; `nil`: none.
+  var retry: RetryStrategy?
+  var maxAttempts = 100
 
   init(records: [InputRecord.Fields], source: SourceOptions) {
     self.records = records

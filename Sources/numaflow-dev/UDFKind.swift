@@ -91,7 +91,11 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     "map", runs: "all records in flight on one stream", endpoints: [.map],
     isReady: { try await MapTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
-    run: { input, socket in try await MapTestClient(socketPath: socket).map(input.datums).outputRecords },
+    run: { input, socket in
+      let client = MapTestClient(socketPath: socket)
+      return try await input.retryingFailures(isFailure: \.isFail) { datums, _ in try await client.map(datums) }
+        .outputRecords
+    },
     drive: { socket, total, window, payload, _ in
       try await MapTestClient(socketPath: socket).drive(total: total, window: window, makeRequest: mapRequest(payload))
     }
@@ -101,7 +105,11 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     "mapstream", runs: "outputs in the order written", endpoints: [.mapStream],
     isReady: { try await MapStreamTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
-    run: { input, socket in try await MapStreamTestClient(socketPath: socket).mapStream(input.datums).outputRecords },
+    run: { input, socket in
+      let client = MapStreamTestClient(socketPath: socket)
+      return try await input.retryingFailures(isFailure: \.isFail) { datums, _ in try await client.mapStream(datums) }
+        .outputRecords
+    },
     drive: { socket, total, window, payload, _ in
       try await MapStreamTestClient(socketPath: socket).drive(
         total: total, window: window, makeRequest: mapRequest(payload))
@@ -112,7 +120,12 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     "batchmap", runs: "all records form one batch", endpoints: [.batchMap],
     isReady: { try await BatchMapTestClient(socketPath: $0).isReady() },
     answersHandshake: answersMapHandshake,
-    run: { input, socket in try await BatchMapTestClient(socketPath: socket).mapBatch(input.datums).outputRecords },
+    run: { input, socket in
+      // numa retries a batch map's failed inputs as a batch of their own.
+      let client = BatchMapTestClient(socketPath: socket)
+      return try await input.retryingFailures(isFailure: \.isFail) { datums, _ in try await client.mapBatch(datums) }
+        .outputRecords
+    },
     // numa reads and sends batches of its read batch size, one at a time.
     drive: { socket, total, window, payload, _ in
       try await BatchMapTestClient(socketPath: socket).drive(
@@ -130,14 +143,16 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
     },
     run: { input, socket in
-      try await SourceTransformTestClient(socketPath: socket).transform(input.datums).enumerated().flatMap {
-        index, messages in
-        messages.map {
-          OutputRecord(
-            input: index, value: $0.value, keys: $0.keys, tags: $0.tags, userMetadata: $0.userMetadata,
-            eventTime: $0.eventTime)
+      let client = SourceTransformTestClient(socketPath: socket)
+      return try await input.retryingFailures(isFailure: \.isFail) { datums, _ in try await client.transform(datums) }
+        .enumerated()
+        .flatMap { index, messages in
+          messages.map {
+            OutputRecord(
+              input: index, value: $0.value, keys: $0.keys, tags: $0.tags, userMetadata: $0.userMetadata,
+              eventTime: $0.eventTime)
+          }
         }
-      }
     },
     drive: { socket, total, window, payload, _ in
       let template = Datum(keys: ["key"], value: payload).transformRequest(id: "")
@@ -194,11 +209,23 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       return outcome.responses.first.map { $0.hasHandshake && $0.handshake.sot } ?? false
     },
     run: { input, socket in
-      let batches = stride(from: 0, to: input.records.count, by: input.batchSize).map {
-        Array(input.datums[$0..<min(input.records.count, $0 + input.batchSize)])
+      // numa writes each datum's attempt into its system metadata (Numaflow 1.8.3), and
+      // retries failed datums only under a retryStrategy (--retry-*).
+      let client = SinkTestClient(socketPath: socket)
+      let write = { (datums: [Datum], retryCount: Int) in
+        let batches = stride(from: 0, to: datums.count, by: input.batchSize).map {
+          datums[$0..<min(datums.count, $0 + input.batchSize)].map { $0.retrying(retryCount) }
+        }
+        return try await client.sink(batches: batches).flatMap { $0 }.map { [$0] }
       }
-      let responses = try await SinkTestClient(socketPath: socket).sink(batches: batches).flatMap { $0 }
-      return responses.enumerated().map { OutputRecord(input: $0, response: $1) }
+      let responses =
+        input.retry == nil
+        ? try await write(input.datums, 0)
+        : try await input.retryingFailures(
+          isFailure: { if case .failure = $0.status { true } else { false } }, call: write)
+      return responses.enumerated().flatMap { index, responses in
+        responses.map { OutputRecord(input: index, response: $0) }
+      }
     },
     drive: { socket, total, window, payload, _ in
       let template = Datum(keys: ["key"], value: payload).sinkRequest(id: "")

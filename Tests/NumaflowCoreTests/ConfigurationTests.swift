@@ -75,4 +75,40 @@ import Testing
     #expect(ServerMode<AnyMode>.sync.placement(synchronousHandler: true) == .threads)
     #expect(ServerMode<AnyMode>.multiprocess.placement(synchronousHandler: true) == .processes)
   }
+
+  @Test func whoAndWhereTheUDFIsAreRead() {
+    let pipeline = PlatformEnvironment([
+      "NUMAFLOW_NAMESPACE": "team-a", "NUMAFLOW_PIPELINE_NAME": "orders", "NUMAFLOW_VERTEX_NAME": "enrich",
+      "NUMAFLOW_POD": "orders-enrich-0-abcde", "NUMAFLOW_REPLICA": "3", "NUMAFLOW_CPU_REQUEST": "1",
+      "NUMAFLOW_CPU_LIMIT": "2", "NUMAFLOW_MEMORY_REQUEST": "134217728", "NUMAFLOW_MEMORY_LIMIT": "268435456",
+    ])
+    #expect(pipeline.namespace == "team-a" && pipeline.pipelineName == "orders" && pipeline.vertex == "enrich")
+    #expect(pipeline.pod == "orders-enrich-0-abcde" && pipeline.replica == 3 && pipeline.monoVertexName == nil)
+    #expect(pipeline.cpuRequest == 1 && pipeline.cpuLimit == 2)
+    #expect(pipeline.memoryRequest == 128 << 20 && pipeline.memoryLimit == 256 << 20)
+    #expect(ServerConfiguration(environment: pipeline).workerCount == 2, "the CPU limit still sets the workers")
+
+    let monoVertex = PlatformEnvironment(["NUMAFLOW_MONO_VERTEX_NAME": "simple", "NUMAFLOW_REPLICA": ""])
+    #expect(monoVertex.vertex == "simple" && monoVertex.pipelineName == nil && monoVertex.replica == nil)
+    let local = PlatformEnvironment([:])
+    #expect(local.namespace == nil && local.pod == nil && local.memoryLimit == nil && local.vertex == nil)
+  }
+
+  @Test func theMinimumNumaflowVersionCanBeRaisedButNotLowered() throws {
+    var configuration = ServerConfiguration(environment: PlatformEnvironment([:]))
+    #expect(configuration.minimumNumaflowVersion == .sdkMinimum)
+    configuration.minimumNumaflowVersion = .failAndRetry
+    #expect(try configuration.validated().minimumNumaflowVersion == NumaflowVersion(1, 9, 0))
+    configuration.minimumNumaflowVersion = NumaflowVersion(1, 7, 9)
+    #expect(throws: ConfigurationError.self) { try configuration.validated() }
+    #expect(NumaflowVersion.sdkMinimum < .nackTags && NumaflowVersion.nackTags < .failAndRetry)
+  }
+
+  @Test func aStartUpFailureSaysWhatFailedWhile() {
+    struct NoModel: Error, CustomStringConvertible { var description: String { "no model at /models" } }
+    let failure = UDFFailure(startingUp: "loading the model", error: NoModel(), containerType: "udf")
+    #expect(failure.code == .startUpFailed)
+    #expect(failure.message == "UDF_EXECUTION_ERROR(udf): start-up failed while loading the model: no model at /models")
+    #expect(failure.details.contains("error type: NoModel"))
+  }
 }

@@ -13,6 +13,11 @@ import Testing
     )
   }
 
+  @Test func aRaisedMinimumVersionIsWhatServerInfoCarries() throws {
+    let info = ServerInfo(containerType: .sinker, minimumNumaflowVersion: .failAndRetry)
+    #expect(String(decoding: try info.encoded(), as: UTF8.self).contains(#""minimum_numaflow_version":"1.9.0-z""#))
+  }
+
   @Test func nonMapServersPublishAnEmptyMetadataObject() throws {
     let text = String(decoding: try ServerInfo(containerType: .sourceTransformer).encoded(), as: UTF8.self)
     #expect(text.contains(#""metadata":{}"#))

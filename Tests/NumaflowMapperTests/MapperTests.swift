@@ -80,6 +80,19 @@ enum Flavour: String, CaseIterable, Sendable {
     #expect(outputs[2] == [Message("a", keys: ["x", "y"], tags: ["t1", "t2"]), Message("b")])
   }
 
+  @Test(arguments: Flavour.allCases)
+  func aFailedInputCarriesNumasFailTagAlone(flavour: Flavour) async throws {
+    let server =
+      switch flavour {
+      case .async: MapServer(mode: .async, configuration: .testDefaults) { _, datum in [.fail()] }
+      case .sync: MapServer(mode: .sync, configuration: .testDefaults, mapper: SyncFailing())
+      }
+    let outputs = try await MapTestClient(server: server).map([Datum(value: Data("x".utf8))])
+    #expect(outputs == [[Message(Data(), tags: ["U+005C__FAIL__"])]])
+    #expect(outputs[0][0].isFail && !outputs[0][0].isDrop && !outputs[0][0].isNack)
+    #expect(Tags.fail == "U+005C__FAIL__")
+  }
+
   @Test func aNackCarriesItsTagAndOptionsOnTheWire() async throws {
     let options = NackOptions(reason: "busy", maxDeliveries: 5, delay: .milliseconds(1500), values: ["k": "v"])
     let server = MapServer { _, datum in datum.value.isEmpty ? [.nack(options)] : [Message(datum.value)] }
@@ -264,6 +277,10 @@ struct GaugedSync: SyncMapper {
     usleep(20_000)
     return [NumaflowMapper.Message(datum.value)]
   }
+}
+
+struct SyncFailing: SyncMapper {
+  func map(keys: [String], datum: Datum) throws -> [NumaflowMapper.Message] { [.fail()] }
 }
 
 struct ThrowingSync: SyncMapper {

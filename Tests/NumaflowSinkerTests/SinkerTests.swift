@@ -28,6 +28,7 @@ struct Verdicts: Sinker {
       )
     case "onsuccess-original": .onSuccess(datum.id)
     case "nack": .nack(datum.id, NackOptions(reason: "later", maxDeliveries: 2, delay: .seconds(3), values: ["x": "y"]))
+    case "retry-count": .failure(datum.id, reason: "retry_count=\(datum.retryCount.map(String.init) ?? "none")")
     default: .ok(datum.id)
     }
   }
@@ -66,6 +67,18 @@ struct Refused: Error, CustomStringConvertible {
         .onSuccess(nil), .nack(NackOptions(reason: "later", maxDeliveries: 2, delay: .seconds(3), values: ["x": "y"])),
       ])
     #expect(responses.map(\.id) == values.indices.map { "request-\($0)" })
+  }
+
+  @Test(arguments: modes)
+  func aDatumCarriesNumasRetryCountTyped(mode: String) async throws {
+    let datum = Datum(value: Data("retry-count".utf8))
+    let responses = try await SinkTestClient(server: Self.server(mode)).sink([
+      datum.retrying(2), datum, datum.retrying(0),
+    ])
+    #expect(
+      responses.map(\.status) == [
+        .failure(reason: "retry_count=2"), .failure(reason: "retry_count=none"), .failure(reason: "retry_count=0"),
+      ])
   }
 
   @Test func theWireCarriesNumasStatusNumbers() async throws {

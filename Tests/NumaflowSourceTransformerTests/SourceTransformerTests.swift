@@ -79,6 +79,14 @@ enum Flavour: String, CaseIterable, Sendable {
     #expect(result.eventTime.date == Self.eventTime)
   }
 
+  @Test func aFailKeepsAnEventTimeAndCarriesOnlyItsTag() async throws {
+    let server = SourceTransformServer { _, datum in [.fail(eventTime: datum.eventTime)] }
+    let result = try await soleResult(from: server, eventTime: Self.eventTime)
+    #expect(result.tags == ["U+005C__FAIL__"])
+    #expect(result.eventTime.date == Self.eventTime)
+    #expect(!result.hasNackOptions)
+  }
+
   @Test func aNackKeepsAnEventTimeAndCarriesItsOptions() async throws {
     let server = SourceTransformServer { _, datum in
       [.nack(eventTime: datum.eventTime, options: NackOptions(reason: "later", delay: .seconds(2)))]

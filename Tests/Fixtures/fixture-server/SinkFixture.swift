@@ -7,6 +7,7 @@
 //   "onsuccess" / "onsuccess:V"  .onSuccess, with a message of value V and key "on_success"
 //   "nack"              .nack, reason "fixture", delay 1.5 s, max 3 deliveries, value a=b
 //   "pid"               .serve with the answering process's pid as payload
+//   "flaky:N"           .failure(reason: "retry_count=C") while numa's retry count C < N, then .ok
 //   "forget"            no response at all
 //   "twice"             two responses "ok"
 //   "invent"            "ok", and another "ok" for the id "stranger"
@@ -31,6 +32,12 @@ enum SinkBehaviour {
           datum.id, NackOptions(reason: "fixture", maxDeliveries: 3, delay: .milliseconds(1500), values: ["a": "b"]))
       ]
     case "pid": return [.serve(datum.id, payload: Data(String(getpid()).utf8))]
+    case "flaky":
+      let count = datum.retryCount.map(String.init) ?? "none"
+      guard let needed = argument.flatMap(Int.init), let attempt = datum.retryCount, attempt >= needed else {
+        return [.failure(datum.id, reason: "retry_count=\(count)")]
+      }
+      return [.ok(datum.id)]
     case "forget": return []
     case "twice": return [.ok(datum.id), .ok(datum.id)]
     case "invent": return [.ok(datum.id), .ok("stranger")]

@@ -3,13 +3,16 @@
 // Flags: --kind map|mapstream|batchmap|transformer|sink (default map),
 // --mode async|sync|multiprocess, --handler async|sync (default: sync in sync mode, async
 // otherwise; a sink also takes noop, which answers ok without looking), --grace-ms N, --max-concurrent N, --worker-exit STATUS (each worker process
-// exits at once), --entry run|serve|service-group (see the end of this file). Transformer
+// exits at once), --minimum-numaflow X.Y.Z, --fail-at-start TEXT, --entry run|serve|service-group (see the end of this file). Transformer
 // outputs keep the input's event time.
 //
 //   "throw:TEXT"   the handler throws FixtureError(TEXT)
 //   "trap"         the handler traps (fatalError)
 //   "sleep:MS"     waits MS milliseconds, then echoes
 //   "drop"         returns Message.drop()
+//   "fail"         returns Message.fail(): numa calls the UDF again with it
+//   "fail-once:PATH"  fails unless the file PATH exists, which it then creates: the first call
+//                  fails and a retry succeeds (echoes), whichever worker process answers it
 //   "fanout:N"     returns N messages "0" ... "N-1"
 //   "fanout:N:S"   returns N messages of S bytes each
 //   anything else  echoes: same value and keys, tag "echo", the input's user metadata, and
@@ -35,6 +38,7 @@ enum Behaviour {
   case trap
   case sleep(milliseconds: Int)
   case drop
+  case failOutput
   case fanout(Int, size: Int?)
   case echo
 
@@ -48,6 +52,14 @@ enum Behaviour {
       self = .sleep(milliseconds: milliseconds)
     } else if text == "drop" {
       self = .drop
+    } else if text == "fail" {
+      self = .failOutput
+    } else if text.hasPrefix("fail-once:") {
+      let path = String(text.dropFirst(10))
+      // O_EXCL: exactly one call creates it, and that call fails.
+      let created = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
+      if created >= 0 { close(created) }
+      self = created >= 0 ? .failOutput : .echo
     } else if text.hasPrefix("fanout:") {
       let fields = text.dropFirst(7).split(separator: ":").compactMap { Int($0) }
       self = .fanout(fields.first ?? 0, size: fields.count > 1 ? fields[1] : nil)
@@ -85,6 +97,7 @@ enum Behaviour {
   func mapOutputs(keys: [String], datum: NumaflowMapper.Datum) -> [NumaflowMapper.Message] {
     switch self {
     case .drop: return [.drop()]
+    case .failOutput: return [.fail()]
     case .fanout(let count, let size):
       return (0..<count).map { index in
         NumaflowMapper.Message(size.map { Data(repeating: 0x61, count: $0) } ?? Data(String(index).utf8), keys: keys)
@@ -98,6 +111,7 @@ enum Behaviour {
   func transformOutputs(keys: [String], datum: NumaflowSourceTransformer.Datum) -> [NumaflowSourceTransformer.Message] {
     switch self {
     case .drop: return [.drop(eventTime: datum.eventTime)]
+    case .failOutput: return [.fail(eventTime: datum.eventTime)]
     case .fanout(let count, _):
       return (0..<count).map { NumaflowSourceTransformer.Message(String($0), eventTime: datum.eventTime, keys: keys) }
     default:
@@ -195,6 +209,11 @@ if let status = flag("--worker-exit").flatMap(Int32.init),
   exit(status)
 }
 
+// --fail-at-start TEXT: start-up work that throws, reported as the SDK tells users to.
+if let text = flag("--fail-at-start") {
+  await UDFFailure.reportingCritical(while: "loading the fixture's model") { throw FixtureError(text: text) }
+}
+
 // --grace-ms N: the shutdown grace period; --max-concurrent N: the in-flight bound.
 var configuration = ServerConfiguration.defaults
 if let milliseconds = flag("--grace-ms").flatMap(Int.init) {
@@ -202,6 +221,10 @@ if let milliseconds = flag("--grace-ms").flatMap(Int.init) {
 }
 if let bound = flag("--max-concurrent").flatMap(Int.init) {
   configuration.maxConcurrentRequests = bound
+}
+// --minimum-numaflow MAJOR.MINOR.PATCH: raises server-info's minimum_numaflow_version.
+if let parts = flag("--minimum-numaflow")?.split(separator: ".").compactMap({ Int($0) }), parts.count == 3 {
+  configuration.minimumNumaflowVersion = NumaflowVersion(parts[0], parts[1], parts[2])
 }
 
 let server: any NumaflowServer =
