@@ -40,6 +40,9 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     var workers: [Worker]
     var pending: [UInt64: Pending] = [:]
     var nextSequence: UInt64 = 0
+    /// The worker chosen last: among equally loaded workers the next one after it is chosen,
+    /// so that work spreads over all of them even when each call ends before the next starts.
+    var lastChosen = -1
     var settled = 0
     var closing = false
   }
@@ -122,11 +125,19 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
           summary: "the worker processes are stopping; request '\(id)' was not handled", details: "", died: true)
       }
       let candidates = state.workers.indices.filter { state.workers[$0].alive && state.workers[$0].outbound != nil }
-      guard let chosen = candidates.min(by: { state.workers[$0].load < state.workers[$1].load }) else {
+      let (count, last) = (state.workers.count, state.lastChosen)
+      // Least loaded first; among equals, the next after the last chosen.
+      guard
+        let chosen = candidates.min(by: {
+          (state.workers[$0].load, ($0 - last - 1 + count) % count)
+            < (state.workers[$1].load, ($1 - last - 1 + count) % count)
+        })
+      else {
         throw WorkerError(summary: "no worker process is alive to handle request '\(id)'", details: "", died: true)
       }
       let sequence = state.nextSequence
       state.nextSequence += 1
+      state.lastChosen = chosen
       state.workers[chosen].load += 1
       state.pending[sequence] = Pending(worker: chosen, requestID: id)
       return (sequence, state.workers[chosen].outbound!)
