@@ -42,7 +42,6 @@ final class ServerProcess: Sendable {
   }
 
   var pid: Int32 { process.pid }
-  var isRunning: Bool { process.isRunning }
 
   /// Waits for `name` to appear in the run directory, as numa polls for it: a socket, or a
   /// file with content.
