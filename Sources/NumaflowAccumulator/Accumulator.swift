@@ -14,7 +14,7 @@ public typealias Datums = DatumStream
 ///     }
 ///   }
 /// }
-/// try await AccumulatorServer { Dedupe() }.run()
+/// await AccumulatorServer { Dedupe() }.runService()
 /// ```
 ///
 /// The factory makes a fresh accumulator per key combination. `datums` ends when numa closes

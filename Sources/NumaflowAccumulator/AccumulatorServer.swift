@@ -4,7 +4,7 @@
 /// ```swift
 /// import NumaflowAccumulator
 ///
-/// try await AccumulatorServer { StreamSorter() }.run()
+/// await AccumulatorServer { StreamSorter() }.runService()
 /// ```
 ///
 /// The factory makes a fresh accumulator per key combination. One mode: async. A CLOSE for

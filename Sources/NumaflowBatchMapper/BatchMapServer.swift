@@ -11,7 +11,7 @@ import Foundation
 /// ```swift
 /// import NumaflowBatchMapper
 ///
-/// try await BatchMapServer { datums in datums.map { BatchResponse(id: $0.id, messages: [Message($0.value)]) } }.run()
+/// await BatchMapServer { datums in datums.map { BatchResponse(id: $0.id, messages: [Message($0.value)]) } }.runService()
 /// ```
 ///
 /// An async ``BatchMapper`` has one mode, so there is no `mode` to choose; a blocking

@@ -14,7 +14,7 @@
 ///     }
 ///   }
 /// }
-/// try await BatchMapServer(batchMapper: Flatmap()).run()
+/// await BatchMapServer(batchMapper: Flatmap()).runService()
 /// ```
 public protocol BatchMapper: Sendable {
   func mapBatch(_ datums: [Datum]) async throws -> [BatchResponse]

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// do {
-///   try await MapServer(mapper: Uppercase(), mode: .commandLine()).run()
+///   try await MapServer(mode: .commandLine(), mapper: Uppercase()).runService()
 /// } catch let error as ConfigurationError where error.code == .unknownMode {
 ///   print(error.message)  // "unknown server mode 'fast': use one of async, multiprocess"
 /// }

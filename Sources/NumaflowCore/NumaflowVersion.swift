@@ -7,7 +7,7 @@
 /// ```swift
 /// var configuration = ServerConfiguration.defaults
 /// configuration.minimumNumaflowVersion = .failAndRetry   // this mapper returns Message.fail()
-/// try await MapServer(configuration: configuration, mapper: Retrying()).run()
+/// await MapServer(configuration: configuration, mapper: Retrying()).runService()
 /// ```
 ///
 /// | feature | needs |

@@ -11,7 +11,7 @@ import Foundation
 /// ```swift
 /// var configuration = ServerConfiguration.defaults
 /// configuration.maxConcurrentRequests = 64
-/// try await MapServer(configuration: configuration) { keys, datum in [Message(datum.value)] }.run()
+/// await MapServer(configuration: configuration) { keys, datum in [Message(datum.value)] }.runService()
 /// ```
 ///
 /// Where the handler runs is not part of the configuration: each server takes its `mode`

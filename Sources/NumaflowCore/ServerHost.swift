@@ -3,7 +3,6 @@ import GRPCNIOTransportHTTP2Posix
 import Logging
 import NIOPosix
 import ServiceLifecycle
-import UnixSignals
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -70,32 +69,11 @@ public struct ServerHost: Sendable {
     joinPath(configuration.socketDirectory, endpoint.containerType.serverInfoFileName)
   }
 
-  /// Runs as the process's main job: serves until SIGTERM/SIGINT or a graceful shutdown
-  /// (returns; exit status 0 is the caller's) or a UDF failure (reported, then the process
-  /// exits with status 1). In a worker process, serves the server process, then exits 0.
-  ///
-  /// A server that cannot start (a configuration error, an unwritable socket directory) logs
-  /// why and exits with status 1 too, rather than trapping on an error thrown from `main`.
-  package func runAsMain() async {
-    do {
-      let isWorker = WorkerProcess.descriptor != nil
-      let failure = try await serve(stopOnSignals: true)
-      if isWorker { exit(0) }
-      if let failure {
-        configuration.logger.critical(
-          "exiting with status 1 after a UDF failure", metadata: ["error": "\(failure.message)"])
-        exit(1)
-      }
-    } catch {
-      configuration.logger.critical("the server could not run: \(error)")
-      exit(1)
-    }
-  }
-
-  /// Binds, writes server-info, serves until shutdown, and cleans up. Returns the UDF failure
-  /// that stopped the server, or `nil` after a graceful shutdown. In a worker process, serves
-  /// the server process instead, until it says stop, and returns `nil`.
-  package func serve(stopOnSignals: Bool) async throws -> UDFFailure? {
+  /// Binds, writes server-info, serves until a graceful shutdown, a cancellation or a UDF
+  /// failure, and cleans up. Returns the UDF failure that stopped the server, or `nil`. In a
+  /// worker process, serves the server process instead, until it says stop, and returns `nil`.
+  /// Signals are not its business: whoever runs the server turns them into a graceful shutdown.
+  package func serve() async throws -> UDFFailure? {
     if let descriptor = WorkerProcess.descriptor {
       guard let worker else {
         throw ConfigurationError(
@@ -116,7 +94,7 @@ public struct ServerHost: Sendable {
     let shutdownRequested = OneShotEvent()
     try await withGracefulShutdownHandler {
       try await withServices(lifecycle) { services in
-        try await serve(services, lifecycle: lifecycle, stopOn: stopOnSignals, shutdownRequested: shutdownRequested)
+        try await serve(services, lifecycle: lifecycle, shutdownRequested: shutdownRequested)
       }
     } onGracefulShutdown: {
       shutdownRequested.signal()
@@ -130,7 +108,6 @@ public struct ServerHost: Sendable {
   private func serve(
     _ services: [any RegistrableRPCService],
     lifecycle: ServerLifecycle,
-    stopOn signals: Bool,
     shutdownRequested: OneShotEvent
   ) async throws {
     let configuration = lifecycle.configuration
@@ -156,7 +133,7 @@ public struct ServerHost: Sendable {
             "sdk": "\(NumaflowSDK.language) \(NumaflowSDK.version)",
           ]
         )
-        try await superviseShutdown(of: server, lifecycle: lifecycle, signals: signals, requested: shutdownRequested)
+        try await superviseShutdown(of: server, lifecycle: lifecycle, requested: shutdownRequested)
       }
       // serve() returns once shutdown has drained every connection.
       try await group.next()
@@ -164,12 +141,11 @@ public struct ServerHost: Sendable {
     }
   }
 
-  /// Waits for SIGTERM/SIGINT, a graceful shutdown or a UDF failure; then stops accepting,
+  /// Waits for a graceful shutdown or a UDF failure; then stops accepting,
   /// lets streams drain for the grace period, and finally stops whatever is left.
   private func superviseShutdown(
     of server: GRPCServer<HTTP2ServerTransport.Posix>,
     lifecycle: ServerLifecycle,
-    signals: Bool,
     requested: OneShotEvent
   ) async throws {
     let logger = lifecycle.logger
@@ -181,14 +157,6 @@ public struct ServerHost: Sendable {
         if requested.isSignalled {
           logger.info(
             "graceful shutdown requested: draining in-flight work", metadata: ["grace-period": "\(gracePeriod)"])
-        }
-      }
-      if signals {
-        group.addTask {
-          for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
-            logger.info("received \(signal): draining in-flight work", metadata: ["grace-period": "\(gracePeriod)"])
-            return
-          }
         }
       }
       await group.next()

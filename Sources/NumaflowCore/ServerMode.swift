@@ -12,10 +12,10 @@
 /// mode that set does not offer is not a member of the type.
 ///
 /// ```swift
-/// try await MapServer(mapper: Uppercase(), mode: .multiprocess).run()   // compiles
-/// try await MapServer(mapper: Uppercase(), mode: .sync).run()           // does not: an async
+/// await MapServer(mode: .multiprocess, mapper: Uppercase()).runService()   // compiles
+/// await MapServer(mode: .sync, mapper: Uppercase()).runService()           // does not: an async
 ///                                                                        // mapper has no sync mode
-/// try await MapServer(mapper: Uppercase(), mode: .commandLine()).run()  // --mode NAME, checked
+/// try await MapServer(mode: .commandLine(), mapper: Uppercase()).runService()  // --mode NAME, checked
 /// ```
 public struct ServerMode<Modes: ModeSet>: Sendable, Hashable, CustomStringConvertible {
   /// The mode's name, as `--mode` spells it: `async`, `sync` or `multiprocess`.
@@ -38,7 +38,7 @@ public struct ServerMode<Modes: ModeSet>: Sendable, Hashable, CustomStringConver
   /// there is none. For small binaries such as the examples:
   ///
   /// ```swift
-  /// try await MapServer(mapper: EvenOdd(), mode: .commandLine()).run()
+  /// try await MapServer(mode: .commandLine(), mapper: EvenOdd()).runService()
   /// ```
   /// - Throws: ``ConfigurationError`` with code ``ConfigurationError/Code/unknownMode`` naming
   ///   the modes this server offers, when the value is missing or not one of them.

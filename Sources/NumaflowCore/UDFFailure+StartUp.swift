@@ -56,7 +56,7 @@ extension UDFFailure {
   /// let model = await UDFFailure.reportingCritical(while: "loading the model") {
   ///   try await Model.load(from: "/models/current")
   /// }
-  /// try await MapServer(mapper: Classifier(model: model)).run()
+  /// await MapServer(mapper: Classifier(model: model)).runService()
   /// ```
   public static func reportingCritical<Value>(
     while activity: String, configuration: ServerConfiguration = .defaults,

@@ -5,11 +5,15 @@ import GRPCProtobuf
 ///
 /// The server ends the RPC with this as gRPC `INTERNAL`, persists it for numa's UI, shuts down
 /// and exits non-zero, as every Numaflow SDK does; numa then re-drives the unanswered messages.
-/// ``code`` says which kind of failure it is, so tests and callers of `serve()` can match on it:
+/// ``code`` says which kind of failure it is, so tests and code that runs the server as a
+/// `Service` can match on it:
 ///
 /// ```swift
-/// let failure = try await MapServer(mapper: Flaky()).serve()
-/// #expect(failure?.code == .handlerError)
+/// do {
+///   try await MapServer(mapper: Flaky()).run()
+/// } catch let failure as UDFFailure where failure.code == .handlerError {
+///   // numa has it, and the Numaflow UI shows it
+/// }
 /// ```
 public struct UDFFailure: Error, Sendable, CustomStringConvertible {
   /// What kind of failure it is. A struct with static members rather than an enum, so that

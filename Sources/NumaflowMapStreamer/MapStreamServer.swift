@@ -11,9 +11,9 @@ import Foundation
 /// ```swift
 /// import NumaflowMapStreamer
 ///
-/// try await MapStreamServer { keys, datum, output in
+/// await MapStreamServer { keys, datum, output in
 ///   try await output.write(Message(datum.value, keys: keys))
-/// }.run()
+/// }.runService()
 /// ```
 ///
 /// There is one mode, so there is no `mode` to choose: requests run concurrently as child

@@ -9,7 +9,7 @@
 ///     }
 ///   }
 /// }
-/// try await MapStreamServer(mapStreamer: Split()).run()
+/// await MapStreamServer(mapStreamer: Split()).runService()
 /// ```
 ///
 /// `write` suspends while numa is not reading (HTTP/2 flow control), so a handler that writes a

@@ -12,7 +12,7 @@ import Foundation
 /// ```swift
 /// import NumaflowMapper
 ///
-/// try await MapServer { keys, datum in [Message(datum.value, keys: keys)] }.run()
+/// await MapServer { keys, datum in [Message(datum.value, keys: keys)] }.runService()
 /// ```
 ///
 /// Where the handler runs (see `ServerMode`): an async ``Mapper`` in `.async`

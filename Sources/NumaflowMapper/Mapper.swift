@@ -10,7 +10,7 @@
 ///     [Message(Data(String(decoding: datum.value, as: UTF8.self).uppercased().utf8), keys: keys)]
 ///   }
 /// }
-/// try await MapServer(mapper: Uppercase()).run()
+/// await MapServer(mapper: Uppercase()).runService()
 /// ```
 ///
 /// A thrown error is a UDF failure: the server reports it to numa as
@@ -32,7 +32,7 @@ public protocol Mapper: Sendable {
 ///     [Message(Data(String(datum.value.reduce(0) { $0 &+ Int($1) }).utf8), keys: keys)]
 ///   }
 /// }
-/// try await MapServer(mapper: Checksum()).run()
+/// await MapServer(mapper: Checksum()).runService()
 /// ```
 public protocol SyncMapper: Sendable {
   func map(keys: [String], datum: Datum) throws -> [Message]

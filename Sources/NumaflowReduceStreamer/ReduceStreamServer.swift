@@ -7,7 +7,7 @@ import NumaflowReducer
 /// ```swift
 /// import NumaflowReduceStreamer
 ///
-/// try await ReduceStreamServer { RunningCount() }.run()
+/// await ReduceStreamServer { RunningCount() }.runService()
 /// ```
 ///
 /// The factory makes a fresh streamer for every keyed window. One mode: async. Entry points:

@@ -13,7 +13,7 @@
 ///     try await output.write(Message(String(count), keys: keys))
 ///   }
 /// }
-/// try await ReduceStreamServer { RunningCount() }.run()
+/// await ReduceStreamServer { RunningCount() }.runService()
 /// ```
 public protocol ReduceStreamer: Sendable {
   /// Writes results for one keyed window while its `datums` arrive; `keys` are the first

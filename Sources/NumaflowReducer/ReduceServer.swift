@@ -13,7 +13,7 @@ import Foundation
 /// ```swift
 /// import NumaflowReducer
 ///
-/// try await ReduceServer { Counter() }.run()
+/// await ReduceServer { Counter() }.runService()
 /// ```
 ///
 /// The factory makes a fresh reducer for every keyed window. An async ``Reducer`` has one mode;

@@ -12,7 +12,7 @@
 ///     return [Message(String(count), keys: keys)]
 ///   }
 /// }
-/// try await ReduceServer { Counter() }.run()
+/// await ReduceServer { Counter() }.runService()
 /// ```
 public protocol Reducer: Sendable {
   /// The results for one keyed window: `keys` are the first datum's; `datums` ends when numa

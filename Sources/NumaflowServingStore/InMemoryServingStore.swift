@@ -13,7 +13,7 @@ import Foundation
 ///
 /// ```swift
 /// let store = InMemoryServingStore(maxIDs: 10_000, maxBytes: 256 << 20, timeToLive: .seconds(300))
-/// try await ServingStoreServer(store: store).run()
+/// await ServingStoreServer(store: store).runService()
 /// ```
 ///
 /// Results live in one replica's memory: with several replicas of the store, run a shared

@@ -6,7 +6,7 @@
 /// **append**, never overwrite.
 ///
 /// ```swift
-/// try await ServingStoreServer(store: InMemoryServingStore(maxIDs: 100_000, timeToLive: .seconds(600))).run()
+/// await ServingStoreServer(store: InMemoryServingStore(maxIDs: 100_000, timeToLive: .seconds(600))).runService()
 /// ```
 public protocol ServingStore: Sendable {
   /// Appends `payloads` to what is stored for `id`.

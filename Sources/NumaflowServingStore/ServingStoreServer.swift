@@ -12,7 +12,7 @@ import Foundation
 /// ```swift
 /// import NumaflowServingStore
 ///
-/// try await ServingStoreServer(store: InMemoryServingStore()).run()
+/// await ServingStoreServer(store: InMemoryServingStore()).runService()
 /// ```
 ///
 /// Puts and gets run concurrently, in the store's own async code: one mode. An error the store

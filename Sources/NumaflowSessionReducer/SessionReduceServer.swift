@@ -4,7 +4,7 @@
 /// ```swift
 /// import NumaflowSessionReducer
 ///
-/// try await SessionReduceServer { Counter() }.run()
+/// await SessionReduceServer { Counter() }.runService()
 /// ```
 ///
 /// The factory makes a fresh reducer per session, and one for each merged session. One mode:

@@ -26,7 +26,7 @@ public typealias Datums = DatumStream
 ///     count.withLock { $0 += Int(String(decoding: accumulator, as: UTF8.self)) ?? 0 }
 ///   }
 /// }
-/// try await SessionReduceServer { Counter() }.run()
+/// await SessionReduceServer { Counter() }.runService()
 /// ```
 ///
 /// A session merged into another emits nothing: what it writes is dropped, and its state goes

@@ -8,7 +8,7 @@
 ///     .broadcast(Data(try await registry.latestVersion().utf8))
 ///   }
 /// }
-/// try await SideInputServer(retriever: ModelVersion()).run()
+/// await SideInputServer(retriever: ModelVersion()).runService()
 /// ```
 public protocol SideInputRetriever: Sendable {
   /// The side input's value now, or ``SideInputValue/noBroadcast`` to leave the current one.

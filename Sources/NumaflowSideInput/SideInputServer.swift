@@ -12,7 +12,7 @@ import Foundation
 /// ```swift
 /// import NumaflowSideInput
 ///
-/// try await SideInputServer { .broadcast(Data("feature-x=on".utf8)) }.run()
+/// await SideInputServer { .broadcast(Data("feature-x=on".utf8)) }.runService()
 /// ```
 ///
 /// An async ``SideInputRetriever`` has one mode; a blocking ``SyncSideInputRetriever`` runs in

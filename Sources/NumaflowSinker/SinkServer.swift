@@ -15,11 +15,11 @@ import Foundation
 /// ```swift
 /// import NumaflowSinker
 ///
-/// try await SinkServer { datums in
+/// await SinkServer { datums in
 ///   var responses: [Response] = []
 ///   for await datum in datums { responses.append(.ok(datum.id)) }
 ///   return responses
-/// }.run()
+/// }.runService()
 /// ```
 ///
 /// Modes:

@@ -17,7 +17,7 @@
 ///     return responses
 ///   }
 /// }
-/// try await SinkServer(sinker: Log()).run()
+/// await SinkServer(sinker: Log()).runService()
 /// ```
 ///
 /// Served in `.async` mode (the default) or `.multiprocess` mode, where a batch is shared

@@ -11,9 +11,9 @@ import Foundation
 /// ```swift
 /// import NumaflowSourceTransformer
 ///
-/// try await SourceTransformServer { keys, datum in
+/// await SourceTransformServer { keys, datum in
 ///   [Message(datum.value, eventTime: Date(), keys: keys)]
-/// }.run()
+/// }.runService()
 /// ```
 ///
 /// Where the handler runs (see `ServerMode`): an async ``SourceTransformer`` in

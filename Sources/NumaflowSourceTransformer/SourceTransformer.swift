@@ -10,7 +10,7 @@
 ///     [Message(datum.value, eventTime: parseTime(datum.value) ?? datum.eventTime, keys: keys)]
 ///   }
 /// }
-/// try await SourceTransformServer(transformer: StampFromPayload()).run()
+/// await SourceTransformServer(transformer: StampFromPayload()).runService()
 /// ```
 ///
 /// Every output carries an event time: ``Message`` cannot be built without one, because numa

@@ -11,14 +11,14 @@ import Foundation
 /// ```swift
 /// import NumaflowSourcer
 ///
-/// try await SourceServer(sourcer: Counter()).run()
+/// await SourceServer(sourcer: Counter()).runService()
 /// ```
 ///
 /// or, for an `AsyncSequence` of ``SourceRecord``s, with the bookkeeping done for you
 /// (offsets, unacked messages, redelivery, back-pressure):
 ///
 /// ```swift
-/// try await SourceServer(publishing: lines.map { SourceRecord($0) }).run()
+/// await SourceServer(publishing: lines.map { SourceRecord($0) }).runService()
 /// ```
 ///
 /// A source has one mode, async: numa reads one batch at a time per stream, and acks beside

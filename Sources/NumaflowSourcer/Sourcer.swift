@@ -18,7 +18,7 @@
 ///
 ///   func nack(_ offsets: [Offset], options: NackOptions?) async throws {}
 /// }
-/// try await SourceServer(sourcer: Counter()).run()
+/// await SourceServer(sourcer: Counter()).runService()
 /// ```
 ///
 /// numa reads on one `ReadFn` stream, one read at a time, and acks on another stream, by batch

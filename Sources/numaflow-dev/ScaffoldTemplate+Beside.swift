@@ -19,7 +19,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await SideInputServer(retriever: Handler()).run()
+      await SideInputServer(retriever: Handler()).runService()
 
       """,
     test: """
@@ -78,7 +78,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await ServingStoreServer(store: Handler()).run()
+      await ServingStoreServer(store: Handler()).runService()
 
       """,
     test: """

@@ -50,7 +50,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await SourceServer(sourcer: Handler()).run()
+      await SourceServer(sourcer: Handler()).runService()
 
       """,
     test: """
@@ -102,7 +102,7 @@ extension ScaffoldTemplate {
       """,
     main: """
       // `--mode async|multiprocess` picks where the handler runs (default async).
-      try await SinkServer(mode: .commandLine(), sinker: Handler()).run()
+      try await SinkServer(mode: .commandLine(), sinker: Handler()).runService()
 
       """,
     test: """

@@ -24,7 +24,7 @@ extension ScaffoldTemplate {
       """,
     main: """
       // `--mode async|multiprocess` picks where the handler runs (default async).
-      try await MapServer(mode: .commandLine(), mapper: Handler()).run()
+      try await MapServer(mode: .commandLine(), mapper: Handler()).runService()
 
       """,
     test: """
@@ -59,7 +59,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await MapStreamServer(mapStreamer: Handler()).run()
+      await MapStreamServer(mapStreamer: Handler()).runService()
 
       """,
     test: """
@@ -100,7 +100,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await BatchMapServer(batchMapper: Handler()).run()
+      await BatchMapServer(batchMapper: Handler()).runService()
 
       """,
     test: """
@@ -136,7 +136,7 @@ extension ScaffoldTemplate {
       """,
     main: """
       // `--mode async|multiprocess` picks where the handler runs (default async).
-      try await SourceTransformServer(mode: .commandLine(), transformer: Handler()).run()
+      try await SourceTransformServer(mode: .commandLine(), transformer: Handler()).runService()
 
       """,
     test: """

@@ -45,7 +45,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await ReduceServer { Handler() }.run()
+      await ReduceServer { Handler() }.runService()
 
       """,
     test: """
@@ -85,7 +85,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await ReduceStreamServer { Handler() }.run()
+      await ReduceStreamServer { Handler() }.runService()
 
       """,
     test: """
@@ -130,7 +130,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await SessionReduceServer { Handler() }.run()
+      await SessionReduceServer { Handler() }.runService()
 
       """,
     test: """
@@ -168,7 +168,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      try await AccumulatorServer { Handler() }.run()
+      await AccumulatorServer { Handler() }.runService()
 
       """,
     test: """

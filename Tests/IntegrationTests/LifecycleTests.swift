@@ -11,7 +11,7 @@ import Glibc
 
 /// The paths between start and exit that no happy-path test walks: numa cancelling a stream,
 /// a grace period that runs out, many streams at once, worker processes that die or never
-/// start, and the server embedded through `serve()`.
+/// start, and the server embedded through `run()`.
 @Suite(.timeLimit(.minutes(5)))
 struct LifecycleTests {
   static let modes = ["async", "sync", "multiprocess"]
@@ -107,12 +107,12 @@ struct LifecycleTests {
 
   @Test func serveInMultiprocessModeStartsItsWorkersOnce() async throws {
     let server = try await ServerUnderTest(
-      "fixture-server", arguments: ["--mode", "multiprocess", "--entry", "serve"],
+      "fixture-server", arguments: ["--mode", "multiprocess", "--entry", "run"],
       environment: ["NUMAFLOW_CPU_LIMIT": "2"])
     defer { server.stop() }
     let outputs = try await server.client.map((0..<200).map { Datum(value: Data("v\($0)".utf8)) })
     #expect(outputs.count == 200)
-    // Each worker runs `main` again, which calls serve() again: it must serve its server
+    // Each worker runs `main` again, which calls run() again: it must serve its server
     // process, not bind the socket (deleting the server's) and start workers of its own.
     let workers = server.childPIDs
     #expect(workers.count == 2)

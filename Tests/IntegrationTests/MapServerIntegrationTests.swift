@@ -94,9 +94,12 @@ struct MapServerIntegrationTests {
     #expect(server.process.isRunning)
   }
 
-  @Test(arguments: modes)
-  func aThrowingHandlerIsReportedPersistedAndEndsTheProcess(mode: String) async throws {
-    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
+  /// Every mode through the container entry point (exit 1); the same failure thrown from the
+  /// `Service`'s `run()` (the fixture catches it and exits 3), and beside another service.
+  @Test(
+    arguments: modes.map { (["--mode", $0], Int32(1)) } + [(["--entry", "run"], 3), (["--entry", "alongside"], 1)])
+  func aThrowingHandlerIsReportedPersistedAndEndsTheProcess(arguments: [String], exitStatus: Int32) async throws {
+    let server = try await ServerUnderTest("fixture-server", arguments: arguments)
     defer { server.stop() }
     let requests = [
       Map_V1_MapRequest.handshakeRequest, Datum(value: Data("ok".utf8)).mapRequest(id: "fine-1"),
@@ -113,7 +116,7 @@ struct MapServerIntegrationTests {
     // The request that succeeded was answered before the stream failed.
     #expect(outcome.responses.contains { $0.id == "fine-1" })
 
-    #expect(try await server.exitStatus() == 1)
+    #expect(try await server.exitStatus() == exitStatus)
     let files = try FileManager.default.contentsOfDirectory(atPath: server.errorDirectory)
     let file = try #require(files.first { $0.hasSuffix("-udf.json") })
     let contents = try #require(FileManager.default.contents(atPath: server.errorDirectory + "/" + file))
@@ -125,7 +128,7 @@ struct MapServerIntegrationTests {
 
   /// Every mode, and the server run by a swift-service-lifecycle `ServiceGroup` that stops on
   /// SIGTERM.
-  @Test(arguments: modes.map { ["--mode", $0] } + [["--entry", "service-group"]])
+  @Test(arguments: modes.map { ["--mode", $0] } + [["--entry", "service-group"], ["--entry", "alongside"]])
   func sigtermMidBatchAnswersEverythingInFlightAndExitsZero(arguments: [String]) async throws {
     let server = try await ServerUnderTest("fixture-server", arguments: arguments)
     defer { server.stop() }

@@ -36,4 +36,4 @@ struct StreamSorter: Accumulator {
   }
 }
 
-try await AccumulatorServer { StreamSorter() }.run()
+await AccumulatorServer { StreamSorter() }.runService()

@@ -20,4 +20,4 @@ struct Flatmap: SyncBatchMapper {
 }
 
 // `--mode sync|async` picks where the handler runs (default async: inline, as it never blocks).
-try await BatchMapServer(mode: .commandLine(default: .async), batchMapper: Flatmap()).run()
+try await BatchMapServer(mode: .commandLine(default: .async), batchMapper: Flatmap()).runService()

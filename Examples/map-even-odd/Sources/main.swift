@@ -16,4 +16,4 @@ struct EvenOdd: SyncMapper {
 }
 
 // `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
-try await MapServer(mode: .commandLine(default: .async), mapper: EvenOdd()).run()
+try await MapServer(mode: .commandLine(default: .async), mapper: EvenOdd()).runService()

@@ -19,4 +19,4 @@ struct Flatmap: SyncMapper {
 }
 
 // `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
-try await MapServer(mode: .commandLine(default: .async), mapper: Flatmap()).run()
+try await MapServer(mode: .commandLine(default: .async), mapper: Flatmap()).runService()

@@ -9,4 +9,4 @@ struct ForwardMessage: SyncMapper {
 }
 
 // `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
-try await MapServer(mode: .commandLine(default: .async), mapper: ForwardMessage()).run()
+try await MapServer(mode: .commandLine(default: .async), mapper: ForwardMessage()).runService()

@@ -19,4 +19,4 @@ struct FlatMapStream: MapStreamer {
 }
 
 // A stream map has one mode, async: there is nothing to choose.
-try await MapStreamServer(mapStreamer: FlatMapStream()).run()
+await MapStreamServer(mapStreamer: FlatMapStream()).runService()

@@ -17,4 +17,4 @@ struct StreamingCounter: ReduceStreamer {
   }
 }
 
-try await ReduceStreamServer { StreamingCounter() }.run()
+await ReduceStreamServer { StreamingCounter() }.runService()

@@ -22,4 +22,4 @@ final class Counter: SessionReducer {
   }
 }
 
-try await SessionReduceServer { Counter() }.run()
+await SessionReduceServer { Counter() }.runService()

@@ -19,4 +19,4 @@ struct TagWithTicker: SyncMapper {
 }
 
 // `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
-try await MapServer(mode: .commandLine(default: .async), mapper: TagWithTicker()).run()
+try await MapServer(mode: .commandLine(default: .async), mapper: TagWithTicker()).runService()

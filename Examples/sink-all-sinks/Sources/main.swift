@@ -27,4 +27,4 @@ struct AllSinks: SyncSinker {
 
 let successRate = ProcessInfo.processInfo.environment["ALL_SINKS_SUCCESS_RATE"].flatMap(Double.init) ?? 0.5
 // `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
-try await SinkServer(mode: .commandLine(default: .async), sinker: AllSinks(successRate: successRate)).run()
+try await SinkServer(mode: .commandLine(default: .async), sinker: AllSinks(successRate: successRate)).runService()

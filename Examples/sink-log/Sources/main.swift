@@ -16,4 +16,4 @@ struct LogSink: SyncSinker {
 }
 
 // `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
-try await SinkServer(mode: .commandLine(default: .async), sinker: LogSink()).run()
+try await SinkServer(mode: .commandLine(default: .async), sinker: LogSink()).runService()

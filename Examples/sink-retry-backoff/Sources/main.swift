@@ -43,4 +43,4 @@ struct BackoffSink: Sinker {
 }
 
 let busyAttempts = ProcessInfo.processInfo.environment["BUSY_ATTEMPTS"].flatMap(Int.init) ?? 2
-try await SinkServer(sinker: BackoffSink(busyAttempts: busyAttempts)).run()
+await SinkServer(sinker: BackoffSink(busyAttempts: busyAttempts)).runService()

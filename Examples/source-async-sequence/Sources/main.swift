@@ -19,6 +19,6 @@ guard FileManager.default.isReadableFile(atPath: path) else {
 let lines = FileLines(path: path, follow: !arguments.contains("--no-follow"))
 let ackTimeout = arguments.firstIndex(of: "--ack-timeout").flatMap { Double(arguments[$0 + 1]) } ?? 60
 
-try await SourceServer(
+await SourceServer(
   publishing: lines.map { SourceRecord($0, keys: ["line"]) }, ackTimeout: .seconds(ackTimeout)
-).run()
+).runService()

@@ -66,4 +66,4 @@ final class SimpleSource: Sourcer {
   func pending() async throws -> Int? { 0 }
 }
 
-try await SourceServer(sourcer: SimpleSource()).run()
+await SourceServer(sourcer: SimpleSource()).runService()

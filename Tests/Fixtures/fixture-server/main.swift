@@ -27,6 +27,14 @@ import NumaflowSourceTransformer
 import ServiceLifecycle
 import UnixSignals
 
+/// A service beside the server, as a cache or a metrics endpoint would be: runs until the
+/// group shuts it down.
+struct Companion: Service {
+  func run() async throws {
+    try await gracefulShutdown()
+  }
+}
+
 struct FixtureError: Error, CustomStringConvertible {
   let text: String
   var description: String { "fixture error: \(text)" }
@@ -247,17 +255,23 @@ let server: any NumaflowServer =
   case (_, false): MapServer(mode: try .commandLine(), configuration: configuration, mapper: AsyncMapFixture())
   }
 
-// --entry run (default): the container entry point. serve: embedded, signals not trapped, the
-// failure returned. service-group: beside nothing else in a ServiceGroup that stops on SIGTERM.
-switch flag("--entry") ?? "run" {
-case "serve":
-  if let failure = try await server.serve() {
-    print("serve() returned a UDF failure: \(failure.code)")
+// --entry main (default): the container entry point, runService(). alongside: the same with a
+// companion service. run: the Service's run(), embedded, its UDF failure caught. service-group:
+// the README's ServiceGroup example, a companion and the server, stopped by SIGTERM.
+switch flag("--entry") ?? "main" {
+case "run":
+  do {
+    try await server.run()
+  } catch let failure as UDFFailure {
+    print("run() threw a UDF failure: \(failure.code)")
     exit(3)
   }
+case "alongside":
+  await server.runService(alongside: [Companion()])
 case "service-group":
-  let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm], logger: Logger(label: "fixture"))
+  let group = ServiceGroup(
+    services: [Companion(), server], gracefulShutdownSignals: [.sigterm], logger: Logger(label: "fixture"))
   try await group.run()
 default:
-  try await server.run()
+  await server.runService()
 }
