@@ -1,6 +1,3 @@
-/// One key's data, in arrival order; it ends when numa closes the key's window.
-public typealias Datums = DatumStream
-
 /// An accumulator UDF: one long-lived task per key combination, fed that key's messages in
 /// order, with the watermark on each, that writes outputs whenever it likes: a stream sorter,
 /// a deduplicator, a join that waits for its other half.
@@ -14,7 +11,7 @@ public typealias Datums = DatumStream
 ///     }
 ///   }
 /// }
-/// await AccumulatorServer { Dedupe() }.runService()
+/// await AccumulatorServer(accumulator: Dedupe.init).runService()
 /// ```
 ///
 /// The factory makes a fresh accumulator per key combination. `datums` ends when numa closes
@@ -22,4 +19,17 @@ public typealias Datums = DatumStream
 /// is left, then return.
 public protocol Accumulator: Sendable {
   func accumulate(keys: [String], datums: Datums, output: MessageWriter) async throws
+}
+
+/// A ``Accumulator`` made of a closure (see the core's `HandlerClosure`): what
+/// `AccumulatorServer { keys, datums, output in ... }` serves, and a value to pass wherever a `Accumulator` goes. It is called once per key combination, so its local variables
+/// are that key's state.
+public typealias ClosureAccumulator = HandlerClosure<
+  @Sendable (_ keys: [String], _ datums: Datums, _ output: MessageWriter) async throws -> Void
+>
+
+extension HandlerClosure: Accumulator where Function == ClosureAccumulator.Body {
+  public func accumulate(keys: [String], datums: Datums, output: MessageWriter) async throws {
+    try await body(keys, datums, output)
+  }
 }

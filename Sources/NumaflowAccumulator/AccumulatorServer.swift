@@ -4,15 +4,23 @@
 /// ```swift
 /// import NumaflowAccumulator
 ///
-/// await AccumulatorServer { StreamSorter() }.runService()
+/// await AccumulatorServer(accumulator: StreamSorter.init).runService()
 /// ```
 ///
-/// The factory makes a fresh accumulator per key combination. One mode: async. A CLOSE for
+/// An accumulator holds one key combination's state, so the server takes a factory
+/// (`accumulator:`) and makes a fresh one per key combination; a closure (`handler:`) is called
+/// once per key combination. One mode: async. A CLOSE for
 /// keys with no open task is logged and ignored; the other keys go on. Entry points:
 /// `NumaflowServer`.
 public struct AccumulatorServer: NumaflowServer {
   public let host: ServerHost
 
+  /// A server for an async closure, the accumulator's `accumulate` (see ``ClosureAccumulator``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureAccumulator.Body) {
+    self.init(configuration: configuration, accumulator: { ClosureAccumulator(handler) })
+  }
+
+  /// A server that makes an accumulator per key combination.
   public init(
     configuration: ServerConfiguration = .defaults,
     accumulator makeAccumulator: @escaping @Sendable () -> some Accumulator

@@ -69,10 +69,11 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
     makeAccumulator: @escaping @Sendable () -> any Accumulator
   ) -> KeyedTasks<Datum>.Run {
     { stream in
-      let writer = MessageWriter(keys: keys, outbound: outbound)
-      try await makeAccumulator().accumulate(keys: keys, datums: DatumStream(stream), output: writer)
+      let progress = KeyProgress(keys: keys)
+      try await makeAccumulator().accumulate(
+        keys: keys, datums: Datums(stream), output: progress.writer(through: outbound))
       var eof = Response()
-      eof.window = close.window ?? writer.progress
+      eof.window = close.window ?? progress.window
       eof.eof = true
       try await outbound.send(eof)
     }

@@ -12,9 +12,10 @@ import Foundation
 ///
 /// ```swift
 /// Message(forwarding: datum)                                        // the input, as it was
+/// Message.drop(datum)                                               // nothing goes on
 /// Message(Data("sum=10".utf8), eventTime: datum.eventTime, id: datum.id, keys: keys)
 /// ```
-public struct Message: Sendable, Hashable {
+public struct Message: ForwardedMessage, Hashable {
   public var value: Data
   /// The output's event time.
   public var eventTime: Date
@@ -44,6 +45,13 @@ public struct Message: Sendable, Hashable {
     self.init(
       datum.value, eventTime: datum.eventTime, id: datum.id, keys: datum.keys, tags: tags,
       watermark: datum.watermark, headers: datum.headers)
+  }
+
+  /// Drops `datum`: nothing goes downstream, but its watermark still moves the key's window
+  /// on, as an output would.
+  public static func drop(_ datum: Datum) -> Message {
+    Message(
+      Data(), eventTime: datum.eventTime, id: datum.id, keys: datum.keys, tags: [Tags.drop], watermark: datum.watermark)
   }
 
   package var payload: Accumulator_V1_Payload {

@@ -3,59 +3,52 @@ import NumaflowProtos
 import SwiftProtobuf
 import Synchronization
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+/// Where an accumulator writes its outputs, whenever it likes (see the core's `OutputWriter`).
+/// Each output goes out with the key's window, whose end is the latest watermark written so far.
+public typealias MessageWriter = OutputWriter<Message>
 
-/// Where an ``Accumulator`` writes the outputs of one key combination.
-///
-/// Each output goes out with the window numa tracks the key by: from the epoch to the latest
-/// watermark written so far, which tells numa how far it may clean up.
-public final class MessageWriter: Sendable {
+/// One key's outputs and how far they have got: the window every response carries ends at the
+/// latest watermark an output carried.
+final class KeyProgress: Sendable {
   private let keys: [String]
-  private let outbound: OutboundQueue<Accumulator_V1_AccumulatorResponse>
-  /// The latest watermark of the outputs written; numa's "unknown" (-1 ms) before any.
   private let latest = Mutex(Google_Protobuf_Timestamp(seconds: -1, nanos: 999_000_000))
 
-  package init(keys: [String], outbound: OutboundQueue<Accumulator_V1_AccumulatorResponse>) {
+  init(keys: [String]) {
     self.keys = keys
-    self.outbound = outbound
   }
 
-  /// Sends `message` to numa; suspends while numa is not reading.
-  /// - Throws: when the stream to numa has ended.
-  public func write(_ message: Message) async throws {
-    let payload = message.payload
+  /// A writer that sends each output with the window as far as it has got.
+  func writer(through outbound: OutboundQueue<Accumulator_V1_AccumulatorResponse>) -> MessageWriter {
+    MessageWriter { message in
+      var response = Accumulator_V1_AccumulatorResponse()
+      response.payload = message.payload
+      response.tags = message.tags
+      response.window = self.advance(to: response.payload)
+      try await outbound.send(response)
+    }
+  }
+
+  /// The window as far as the outputs have got.
+  var window: Accumulator_V1_KeyedWindow { Self.window(end: latest.withLock { $0 }, keys: keys) }
+
+  private func advance(to payload: Accumulator_V1_Payload) -> Accumulator_V1_KeyedWindow {
     let end = latest.withLock { latest in
       if payload.hasWatermark, Self.isLater(payload.watermark, than: latest) { latest = payload.watermark }
       return latest
     }
-    var response = Accumulator_V1_AccumulatorResponse()
-    response.payload = payload
-    response.tags = message.tags
-    response.window = Self.window(start: Google_Protobuf_Timestamp(seconds: 0, nanos: 0), end: end, keys: keys)
-    try await outbound.send(response)
+    return Self.window(end: end, keys: keys)
   }
 
-  /// The window numa is told the key is done with when the stream ends without a CLOSE.
-  package var progress: Accumulator_V1_KeyedWindow {
-    Self.window(start: Google_Protobuf_Timestamp(seconds: 0, nanos: 0), end: latest.withLock { $0 }, keys: keys)
-  }
-
-  static func window(start: Google_Protobuf_Timestamp, end: Google_Protobuf_Timestamp, keys: [String])
-    -> Accumulator_V1_KeyedWindow
-  {
+  private static func window(end: Google_Protobuf_Timestamp, keys: [String]) -> Accumulator_V1_KeyedWindow {
     var window = Accumulator_V1_KeyedWindow()
-    window.start = start
+    window.start = Google_Protobuf_Timestamp(seconds: 0, nanos: 0)
     window.end = end
     window.slot = "slot-0"
     window.keys = keys
     return window
   }
 
-  static func isLater(_ lhs: Google_Protobuf_Timestamp, than rhs: Google_Protobuf_Timestamp) -> Bool {
+  private static func isLater(_ lhs: Google_Protobuf_Timestamp, than rhs: Google_Protobuf_Timestamp) -> Bool {
     (lhs.seconds, lhs.nanos) > (rhs.seconds, rhs.nanos)
   }
 }

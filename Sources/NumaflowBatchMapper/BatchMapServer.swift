@@ -37,19 +37,8 @@ public struct BatchMapServer: NumaflowServer {
       service: BatchMapService.init)
   }
 
-  /// A server for an async closure.
-  public init(
-    configuration: ServerConfiguration = .defaults,
-    handler: @escaping @Sendable (_ datums: [Datum]) async throws -> [BatchResponse]
-  ) {
-    self.init(configuration: configuration, batchMapper: ClosureBatchMapper(body: handler))
-  }
-}
-
-private struct ClosureBatchMapper: BatchMapper {
-  let body: @Sendable ([Datum]) async throws -> [BatchResponse]
-
-  func mapBatch(_ datums: [Datum]) async throws -> [BatchResponse] {
-    try await body(datums)
+  /// A server for an async closure, the batch mapper's `mapBatch` (see ``ClosureBatchMapper``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureBatchMapper.Body) {
+    self.init(configuration: configuration, batchMapper: ClosureBatchMapper(handler))
   }
 }

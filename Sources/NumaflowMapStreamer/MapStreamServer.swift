@@ -29,19 +29,8 @@ public struct MapStreamServer: NumaflowServer {
       service: MapStreamService.init)
   }
 
-  /// A server for an async closure that writes its outputs.
-  public init(
-    configuration: ServerConfiguration = .defaults,
-    handler: @escaping @Sendable (_ keys: [String], _ datum: Datum, _ output: MessageWriter) async throws -> Void
-  ) {
-    self.init(configuration: configuration, mapStreamer: ClosureMapStreamer(body: handler))
-  }
-}
-
-private struct ClosureMapStreamer: MapStreamer {
-  let body: @Sendable ([String], Datum, MessageWriter) async throws -> Void
-
-  func mapStream(keys: [String], datum: Datum, output: MessageWriter) async throws {
-    try await body(keys, datum, output)
+  /// A server for an async closure, the streamer's `mapStream` (see ``ClosureMapStreamer``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureMapStreamer.Body) {
+    self.init(configuration: configuration, mapStreamer: ClosureMapStreamer(handler))
   }
 }

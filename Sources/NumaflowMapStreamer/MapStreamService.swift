@@ -24,7 +24,7 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>.map(rpc: "MapFn (stream map)")
     try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
       let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { [handler] in
-        try await handler.call(MapStreamCall(request: $0, output: MessageWriter(id: $0.id, outbound: outbound)))
+        try await handler.call(MapStreamCall(request: $0, output: .responding(to: $0.id, through: outbound)))
       }
       try await serveOneResponsePerRequest(
         requests: request, outbound: outbound, shape: shape, handler: perRequest, lifecycle: lifecycle)

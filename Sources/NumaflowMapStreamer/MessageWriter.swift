@@ -2,18 +2,18 @@ import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
 
-/// Where a ``MapStreamer`` writes the outputs of one request.
-public struct MessageWriter: Sendable {
-  let id: String
-  let outbound: OutboundQueue<Map_V1_MapResponse>
+/// Where a map streamer writes a request's outputs, one at a time, while it runs (see the
+/// core's `OutputWriter`).
+public typealias MessageWriter = OutputWriter<Message>
 
-  /// Sends `message` to numa; suspends while numa is not reading, so a handler that writes
-  /// faster than numa reads is held back instead of piling outputs up in memory.
-  /// - Throws: when the stream to numa has ended (numa then re-sends the request).
-  public func write(_ message: Message) async throws {
-    var response = Map_V1_MapResponse()
-    response.id = id
-    response.results = [message.result]
-    try await outbound.send(response)
+extension OutputWriter<Message> {
+  /// Writes each output as its own response to request `id`, ahead of the request's EOT.
+  static func responding(to id: String, through outbound: OutboundQueue<Map_V1_MapResponse>) -> Self {
+    Self { message in
+      var response = Map_V1_MapResponse()
+      response.id = id
+      response.results = [message.result]
+      try await outbound.send(response)
+    }
   }
 }

@@ -41,14 +41,13 @@ public struct MapServer: NumaflowServer {
       service: MapService.init)
   }
 
-  /// A server for an async closure: `MapServer { keys, datum in [Message(datum.value)] }`.
+  /// A server for an async closure, the mapper's `map`:
+  /// `MapServer { keys, datum in [Message(datum.value)] }`.
   public init(
     mode: ServerMode<AsyncOrMultiprocess> = .async,
     configuration: ServerConfiguration = .defaults,
-    handler: @escaping @Sendable (_ keys: [String], _ datum: Datum) async throws -> [Message]
+    handler: @escaping ClosureMapper.Body
   ) {
-    host = ServerHost(
-      endpoint: .map, configuration: configuration, mode: mode, handler: MapService.handler(handler),
-      service: MapService.init)
+    self.init(mode: mode, configuration: configuration, mapper: ClosureMapper(handler))
   }
 }

@@ -18,14 +18,8 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
 
   /// The user's mapper adapted to wire messages.
   static func handler(_ mapper: some Mapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
-    handler(mapper.map)
-  }
-
-  static func handler(
-    _ map: @escaping @Sendable (_ keys: [String], _ datum: Datum) async throws -> [Message]
-  ) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
     LocalHandler(name: "map handler", codec: .protobuf(requestID: \.id)) { request async throws in
-      .answering(request, with: try await map(request.request.keys, Datum(request)))
+      .answering(request, with: try await mapper.map(keys: request.request.keys, datum: Datum(request)))
     }
   }
 

@@ -14,7 +14,7 @@ import Foundation
 /// Message.nack(NackOptions(delay: .seconds(30)))               // redeliver the input (Numaflow ≥ 1.8.2)
 /// Message.fail()                                              // call the UDF again with it (Numaflow ≥ 1.9)
 /// ```
-public struct Message: Sendable, Hashable {
+public struct Message: ForwardedMessage, Hashable {
   /// The payload.
   public var value: Data
   /// Keys for partitioning and grouping downstream.
@@ -46,9 +46,6 @@ public struct Message: Sendable, Hashable {
   public static func drop() -> Message {
     Message(Data(), tags: [Tags.drop])
   }
-
-  /// Whether this is ``drop()``'s message.
-  public var isDrop: Bool { tags.contains(Tags.drop) }
 
   /// Refuses the input: it is not acknowledged, and the source delivers it again as `options`
   /// say. Needs Numaflow 1.8.2 or later (see `NackOptions`).

@@ -7,16 +7,26 @@ import NumaflowReducer
 /// ```swift
 /// import NumaflowReduceStreamer
 ///
-/// await ReduceStreamServer { RunningCount() }.runService()
+/// await ReduceStreamServer(reduceStreamer: RunningCount.init).runService()
 /// ```
 ///
-/// The factory makes a fresh streamer for every keyed window. One mode: async. Entry points:
+/// A stream reducer holds one keyed window's state, so the server takes a factory
+/// (`reduceStreamer:`) and makes a fresh one for every keyed window; a closure (`handler:`) is
+/// called once per keyed window. One mode: async. Entry points:
 /// `NumaflowServer`.
 public struct ReduceStreamServer: NumaflowServer {
   public let host: ServerHost
 
+  /// A server for an async closure, the stream reducer's `reduceStream` (see
+  /// ``ClosureReduceStreamer``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureReduceStreamer.Body) {
+    self.init(configuration: configuration, reduceStreamer: { ClosureReduceStreamer(handler) })
+  }
+
+  /// A server that makes a stream reducer per keyed window.
   public init(
-    configuration: ServerConfiguration = .defaults, streamer makeStreamer: @escaping @Sendable () -> some ReduceStreamer
+    configuration: ServerConfiguration = .defaults,
+    reduceStreamer makeStreamer: @escaping @Sendable () -> some ReduceStreamer
   ) {
     host = ServerHost(endpoint: .reduceStream, configuration: configuration) { lifecycle in
       [
@@ -24,7 +34,7 @@ public struct ReduceStreamServer: NumaflowServer {
           keys, window, output in
           { stream in
             try await makeStreamer().reduceStream(
-              keys: keys, datums: Datums(stream), window: window, output: MessageWriter(output: output))
+              keys: keys, datums: Datums(stream), window: window, output: MessageWriter { try await output.send([$0]) })
           }
         }
       ]

@@ -13,7 +13,7 @@ import Foundation
 /// Message(String(count), keys: keys)          // the window's result for these keys
 /// Message.drop()                               // nothing goes on
 /// ```
-public struct Message: Sendable, Hashable {
+public struct Message: ForwardedMessage, Hashable {
   /// The payload.
   public var value: Data
   /// Keys for partitioning and grouping downstream.

@@ -13,14 +13,21 @@ import Foundation
 /// ```swift
 /// import NumaflowReducer
 ///
-/// await ReduceServer { Counter() }.runService()
+/// await ReduceServer(reducer: Counter.init).runService()
 /// ```
 ///
-/// The factory makes a fresh reducer for every keyed window. An async ``Reducer`` has one mode;
+/// A reducer holds one keyed window's state, so the server takes a factory (`reducer:`) and
+/// makes a fresh reducer for every keyed window; a closure (`handler:`) is called once per
+/// keyed window. An async ``Reducer`` has one mode;
 /// a blocking ``SyncReducer`` runs in `.sync` (default, a pool thread per keyed window at a
 /// time) or `.async` (inline). Entry points: `NumaflowServer`.
 public struct ReduceServer: NumaflowServer {
   public let host: ServerHost
+
+  /// A server for an async closure, the reducer's `reduce` (see ``ClosureReducer``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureReducer.Body) {
+    self.init(configuration: configuration, reducer: { ClosureReducer(handler) })
+  }
 
   /// A server that makes an async reducer per keyed window.
   public init(

@@ -13,7 +13,7 @@ import Foundation
 ///
 /// ```swift
 /// let store = InMemoryServingStore(maxIDs: 10_000, maxBytes: 256 << 20, timeToLive: .seconds(300))
-/// await ServingStoreServer(store: store).runService()
+/// await ServingStoreServer(servingStore: store).runService()
 /// ```
 ///
 /// Results live in one replica's memory: with several replicas of the store, run a shared

@@ -6,7 +6,7 @@
 /// **append**, never overwrite.
 ///
 /// ```swift
-/// await ServingStoreServer(store: InMemoryServingStore(maxIDs: 100_000, timeToLive: .seconds(600))).runService()
+/// await ServingStoreServer(servingStore: InMemoryServingStore(maxIDs: 100_000, timeToLive: .seconds(600))).runService()
 /// ```
 public protocol ServingStore: Sendable {
   /// Appends `payloads` to what is stored for `id`.

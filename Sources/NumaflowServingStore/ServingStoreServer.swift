@@ -12,7 +12,7 @@ import Foundation
 /// ```swift
 /// import NumaflowServingStore
 ///
-/// await ServingStoreServer(store: InMemoryServingStore()).runService()
+/// await ServingStoreServer(servingStore: InMemoryServingStore()).runService()
 /// ```
 ///
 /// Puts and gets run concurrently, in the store's own async code: one mode. An error the store
@@ -21,9 +21,9 @@ import Foundation
 public struct ServingStoreServer: NumaflowServer {
   public let host: ServerHost
 
-  public init(configuration: ServerConfiguration = .defaults, store: some ServingStore) {
+  public init(configuration: ServerConfiguration = .defaults, servingStore: some ServingStore) {
     host = ServerHost(endpoint: .serving, configuration: configuration) { lifecycle in
-      [ServingStoreService(store: store, lifecycle: lifecycle)]
+      [ServingStoreService(store: servingStore, lifecycle: lifecycle)]
     }
   }
 }

@@ -36,7 +36,7 @@ struct SessionReduceService: Sessionreduce_V1_SessionReduce.SimpleServiceProtoco
             try await session.reducer.merge(accumulator: try await old.reducer.accumulator())
           }
           try await session.reducer.sessionReduce(
-            keys: window.keys, datums: DatumStream(stream), output: MessageWriter(session: session, outbound: outbound))
+            keys: window.keys, datums: Datums(stream), output: .results(of: session, through: outbound))
           guard !session.isMerged else { return }
           var eof = Response()
           eof.keyedWindow = session.window

@@ -4,10 +4,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// One session's data, in arrival order; it ends when numa closes the session (or merges it
-/// into another).
-public typealias Datums = DatumStream
-
 /// A session reduce UDF: one instance per session (per keys, until a gap of inactivity closes
 /// it). It reads the session's data and writes its results; when numa merges sessions, the
 /// merged session's instance takes in the others' state through ``accumulator()`` and
@@ -26,7 +22,7 @@ public typealias Datums = DatumStream
 ///     count.withLock { $0 += Int(String(decoding: accumulator, as: UTF8.self)) ?? 0 }
 ///   }
 /// }
-/// await SessionReduceServer { Counter() }.runService()
+/// await SessionReduceServer(sessionReducer: Counter.init).runService()
 /// ```
 ///
 /// A session merged into another emits nothing: what it writes is dropped, and its state goes

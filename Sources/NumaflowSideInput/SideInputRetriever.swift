@@ -8,7 +8,7 @@
 ///     .broadcast(Data(try await registry.latestVersion().utf8))
 ///   }
 /// }
-/// await SideInputServer(retriever: ModelVersion()).runService()
+/// await SideInputServer(sideInputRetriever: ModelVersion()).runService()
 /// ```
 public protocol SideInputRetriever: Sendable {
   /// The side input's value now, or ``SideInputValue/noBroadcast`` to leave the current one.
@@ -20,4 +20,16 @@ public protocol SideInputRetriever: Sendable {
 public protocol SyncSideInputRetriever: Sendable {
   /// The side input's value now, or ``SideInputValue/noBroadcast`` to leave the current one.
   func retrieve() throws -> SideInputValue
+}
+
+/// A ``SideInputRetriever`` made of a closure (see the core's `HandlerClosure`): what
+/// `SideInputServer { ... }` serves, and a value to pass wherever a `SideInputRetriever` goes.
+public typealias ClosureSideInputRetriever = HandlerClosure<
+  @Sendable () async throws -> SideInputValue
+>
+
+extension HandlerClosure: SideInputRetriever where Function == ClosureSideInputRetriever.Body {
+  public func retrieve() async throws -> SideInputValue {
+    try await body()
+  }
 }

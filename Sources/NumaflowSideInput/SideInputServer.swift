@@ -23,34 +23,25 @@ import Foundation
 public struct SideInputServer: NumaflowServer {
   public let host: ServerHost
 
-  /// A server for an async retriever.
-  public init(configuration: ServerConfiguration = .defaults, retriever: some SideInputRetriever) {
+  /// A server for an async side-input retriever.
+  public init(configuration: ServerConfiguration = .defaults, sideInputRetriever: some SideInputRetriever) {
     host = ServerHost(
-      endpoint: .sideInput, configuration: configuration, handler: SideInputService.handler(retriever),
+      endpoint: .sideInput, configuration: configuration, handler: SideInputService.handler(sideInputRetriever),
       service: SideInputService.init)
   }
 
-  /// A server for a blocking retriever.
+  /// A server for a blocking side-input retriever.
   public init(
     mode: ServerMode<SyncOrAsync> = .sync, configuration: ServerConfiguration = .defaults,
-    retriever: some SyncSideInputRetriever
+    sideInputRetriever: some SyncSideInputRetriever
   ) {
     host = ServerHost(
-      endpoint: .sideInput, configuration: configuration, mode: mode, handler: SideInputService.handler(retriever),
-      service: SideInputService.init)
+      endpoint: .sideInput, configuration: configuration, mode: mode,
+      handler: SideInputService.handler(sideInputRetriever), service: SideInputService.init)
   }
 
-  /// A server for an async closure.
-  public init(
-    configuration: ServerConfiguration = .defaults,
-    retrieve: @escaping @Sendable () async throws -> SideInputValue
-  ) {
-    self.init(configuration: configuration, retriever: ClosureRetriever(body: retrieve))
+  /// A server for an async closure, the retriever's `retrieve` (see ``ClosureSideInputRetriever``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureSideInputRetriever.Body) {
+    self.init(configuration: configuration, sideInputRetriever: ClosureSideInputRetriever(handler))
   }
-}
-
-private struct ClosureRetriever: SideInputRetriever {
-  let body: @Sendable () async throws -> SideInputValue
-
-  func retrieve() async throws -> SideInputValue { try await body() }
 }

@@ -17,7 +17,7 @@ import Foundation
 ///
 /// await SinkServer { datums in
 ///   var responses: [Response] = []
-///   for await datum in datums { responses.append(.ok(datum.id)) }
+///   for datum in datums { responses.append(.ok(datum.id)) }
 ///   return responses
 /// }.runService()
 /// ```
@@ -50,12 +50,12 @@ public struct SinkServer: NumaflowServer {
     host = Self.host(configuration: configuration, mode: mode, handler: SinkService.handler(sinker))
   }
 
-  /// A server for an async closure.
+  /// A server for an async closure, the sinker's `sink` (see ``ClosureSinker``).
   public init(
     mode: ServerMode<AsyncOrMultiprocess> = .async, configuration: ServerConfiguration = .defaults,
-    handler: @escaping @Sendable (_ datums: Datums) async throws -> [Response]
+    handler: @escaping ClosureSinker.Body
   ) {
-    self.init(mode: mode, configuration: configuration, sinker: ClosureSinker(body: handler))
+    self.init(mode: mode, configuration: configuration, sinker: ClosureSinker(handler))
   }
 
   private static func host<Modes: ModeSet>(
@@ -66,13 +66,5 @@ public struct SinkServer: NumaflowServer {
     return ServerHost(endpoint: endpoint, configuration: configuration, mode: mode, handler: handler) {
       SinkService(handler: $0, lifecycle: $1, endpoint: endpoint)
     }
-  }
-}
-
-private struct ClosureSinker: Sinker {
-  let body: @Sendable (Datums) async throws -> [Response]
-
-  func sink(_ datums: Datums) async throws -> [Response] {
-    try await body(datums)
   }
 }

@@ -79,7 +79,7 @@ struct SinkService: Sink_V1_Sink.SimpleServiceProtocol {
   /// of every batch.
   static func handler(_ sinker: some Sinker) -> LocalHandler<Batch, [Result]> {
     LocalHandler(name: "sink handler", codec: .protobufBatches(requestID: \.request.id)) { batch async throws in
-      try await sinker.sink(Datums(batch.map(Datum.init))).map(\.result)
+      try await sinker.sink(batch.map(Datum.init)).map(\.result)
     }.spreadingBatches()
   }
 

@@ -8,9 +8,9 @@
 ///
 /// ```swift
 /// struct Log: Sinker {
-///   func sink(_ datums: Datums) async throws -> [Response] {
+///   func sink(_ datums: [Datum]) async throws -> [Response] {
 ///     var responses: [Response] = []
-///     for await datum in datums {
+///     for datum in datums {
 ///       print(String(decoding: datum.value, as: UTF8.self))
 ///       responses.append(.ok(datum.id))
 ///     }
@@ -24,7 +24,7 @@
 /// among the worker processes: see ``SinkServer``.
 public protocol Sinker: Sendable {
   /// Writes one batch and says, for every datum, what became of it.
-  func sink(_ datums: Datums) async throws -> [Response]
+  func sink(_ datums: [Datum]) async throws -> [Response]
 }
 
 /// A sink UDF with a plain, blocking handler (a blocking database driver, say): served in
@@ -43,4 +43,16 @@ public protocol Sinker: Sendable {
 public protocol SyncSinker: Sendable {
   /// Writes one batch and says, for every datum, what became of it.
   func sink(_ datums: [Datum]) throws -> [Response]
+}
+
+/// A ``Sinker`` made of a closure (see the core's `HandlerClosure`): what
+/// `SinkServer { datums in ... }` serves, and a value to pass wherever a `Sinker` goes.
+public typealias ClosureSinker = HandlerClosure<
+  @Sendable (_ datums: [Datum]) async throws -> [Response]
+>
+
+extension HandlerClosure: Sinker where Function == ClosureSinker.Body {
+  public func sink(_ datums: [Datum]) async throws -> [Response] {
+    try await body(datums)
+  }
 }

@@ -15,7 +15,7 @@ import Foundation
 /// Message.nack(eventTime: datum.eventTime)   // redelivered later (Numaflow ≥ 1.8.2)
 /// Message.fail(eventTime: datum.eventTime)   // transformed again (Numaflow ≥ 1.9)
 /// ```
-public struct Message: Sendable, Hashable {
+public struct Message: ForwardedMessage, Hashable {
   /// The payload.
   public var value: Data
   /// The event time downstream vertices and watermarks see.
@@ -59,9 +59,6 @@ public struct Message: Sendable, Hashable {
   public static func drop(eventTime: Date) -> Message {
     Message(Data(), eventTime: eventTime, tags: [Tags.drop])
   }
-
-  /// Whether this is ``drop(eventTime:)``'s message.
-  public var isDrop: Bool { tags.contains(Tags.drop) }
 
   /// Refuses the input: it is not acknowledged, and the source delivers it again as `options`
   /// say. Numa still reads the event time, so pass the input's. Needs Numaflow 1.8.2 or later

@@ -23,36 +23,36 @@ import Foundation
 public struct SourceTransformServer: NumaflowServer {
   public let host: ServerHost
 
-  /// A server for an async transformer.
+  /// A server for an async source transformer.
   public init(
-    mode: ServerMode<AsyncOrMultiprocess> = .async,
-    configuration: ServerConfiguration = .defaults,
-    transformer: some SourceTransformer
+    mode: ServerMode<AsyncOrMultiprocess> = .async, configuration: ServerConfiguration = .defaults,
+    sourceTransformer: some SourceTransformer
   ) {
-    host = ServerHost(
-      endpoint: .sourceTransformer, configuration: configuration, mode: mode,
-      handler: SourceTransformService.handler(transformer), service: SourceTransformService.init)
+    host = Self.host(configuration, mode, SourceTransformService.handler(sourceTransformer))
   }
 
-  /// A server for a blocking transformer.
+  /// A server for a blocking source transformer.
   public init(
-    mode: ServerMode<AnyMode> = .sync,
-    configuration: ServerConfiguration = .defaults,
-    transformer: some SyncSourceTransformer
+    mode: ServerMode<AnyMode> = .sync, configuration: ServerConfiguration = .defaults,
+    sourceTransformer: some SyncSourceTransformer
   ) {
-    host = ServerHost(
-      endpoint: .sourceTransformer, configuration: configuration, mode: mode,
-      handler: SourceTransformService.handler(transformer), service: SourceTransformService.init)
+    host = Self.host(configuration, mode, SourceTransformService.handler(sourceTransformer))
   }
 
-  /// A server for an async closure.
+  /// A server for an async closure, the transformer's `transform` (see ``ClosureSourceTransformer``).
   public init(
-    mode: ServerMode<AsyncOrMultiprocess> = .async,
-    configuration: ServerConfiguration = .defaults,
-    handler: @escaping @Sendable (_ keys: [String], _ datum: Datum) async throws -> [Message]
+    mode: ServerMode<AsyncOrMultiprocess> = .async, configuration: ServerConfiguration = .defaults,
+    handler: @escaping ClosureSourceTransformer.Body
   ) {
-    host = ServerHost(
-      endpoint: .sourceTransformer, configuration: configuration, mode: mode,
-      handler: SourceTransformService.handler(handler), service: SourceTransformService.init)
+    self.init(mode: mode, configuration: configuration, sourceTransformer: ClosureSourceTransformer(handler))
+  }
+
+  private static func host<Modes: ModeSet>(
+    _ configuration: ServerConfiguration, _ mode: ServerMode<Modes>,
+    _ handler: LocalHandler<SourceTransformService.Request, SourceTransformService.Response>
+  ) -> ServerHost {
+    ServerHost(
+      endpoint: .sourceTransformer, configuration: configuration, mode: mode, handler: handler,
+      service: SourceTransformService.init)
   }
 }

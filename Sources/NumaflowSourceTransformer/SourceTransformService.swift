@@ -42,15 +42,9 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
 
   /// The user's transformer adapted to wire messages.
   static func handler(_ transformer: some SourceTransformer) -> LocalHandler<Request, Response> {
-    handler(transformer.transform)
-  }
-
-  static func handler(
-    _ transform: @escaping @Sendable (_ keys: [String], _ datum: Datum) async throws -> [Message]
-  ) -> LocalHandler<Request, Response> {
     LocalHandler(name: "source transformer", codec: .protobuf(requestID: \.request.id)) { request async throws in
       let datum = Datum(request)
-      return response(to: request, messages: try await transform(datum.keys, datum))
+      return response(to: request, messages: try await transformer.transform(keys: datum.keys, datum: datum))
     }
   }
 

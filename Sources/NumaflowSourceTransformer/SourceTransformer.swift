@@ -10,7 +10,7 @@
 ///     [Message(datum.value, eventTime: parseTime(datum.value) ?? datum.eventTime, keys: keys)]
 ///   }
 /// }
-/// await SourceTransformServer(transformer: StampFromPayload()).runService()
+/// await SourceTransformServer(sourceTransformer: StampFromPayload()).runService()
 /// ```
 ///
 /// Every output carries an event time: ``Message`` cannot be built without one, because numa
@@ -26,4 +26,16 @@ public protocol SourceTransformer: Sendable {
 /// `.async` mode inline (for quick, non-blocking code).
 public protocol SyncSourceTransformer: Sendable {
   func transform(keys: [String], datum: Datum) throws -> [Message]
+}
+
+/// A ``SourceTransformer`` made of a closure (see the core's `HandlerClosure`): what
+/// `SourceTransformServer { keys, datum in ... }` serves, and a value to pass wherever a `SourceTransformer` goes.
+public typealias ClosureSourceTransformer = HandlerClosure<
+  @Sendable (_ keys: [String], _ datum: Datum) async throws -> [Message]
+>
+
+extension HandlerClosure: SourceTransformer where Function == ClosureSourceTransformer.Body {
+  public func transform(keys: [String], datum: Datum) async throws -> [Message] {
+    try await body(keys, datum)
+  }
 }

@@ -47,7 +47,7 @@ struct SourceService: Source_V1_Source.SimpleServiceProtocol {
             stream: stream)
           do {
             try await withDeadline(read.timeout) { [sourcer] in
-              try await sourcer.read(read, output: MessageWriter(count: read.count, outbound: outbound))
+              try await sourcer.read(read, output: .reading(count: read.count, through: outbound))
             }
             try await outbound.send(.endOfTransmission)
           } catch {

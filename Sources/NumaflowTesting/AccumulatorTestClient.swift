@@ -11,7 +11,7 @@ import SwiftProtobuf
 /// window, and an EOF per CLOSE that echoes it.
 ///
 /// ```swift
-/// let client = AccumulatorTestClient(server: AccumulatorServer { StreamSorter() })
+/// let client = AccumulatorTestClient(server: AccumulatorServer(accumulator: StreamSorter.init))
 /// let outcome = try await client.accumulate(datums, timeout: .seconds(10))
 /// #expect(outcome.outputs.map(\.message.eventTime) == datums.map(\.eventTime).sorted())
 /// ```

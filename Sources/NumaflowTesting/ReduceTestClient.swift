@@ -11,7 +11,7 @@ import SwiftProtobuf
 /// answered with results and exactly one EOF.
 ///
 /// ```swift
-/// let client = ReduceTestClient(server: ReduceServer { Counter() })
+/// let client = ReduceTestClient(server: ReduceServer(reducer: Counter.init))
 /// let outputs = try await client.reduce(records, windowing: .fixed(.seconds(60)))
 /// #expect(outputs.map(\.message.value) == [Data("3".utf8)])
 /// ```

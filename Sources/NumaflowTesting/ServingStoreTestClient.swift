@@ -9,7 +9,7 @@ import SwiftProtobuf
 /// `Get` from the serving server.
 ///
 /// ```swift
-/// let client = ServingStoreTestClient(server: ServingStoreServer(store: InMemoryServingStore()))
+/// let client = ServingStoreTestClient(server: ServingStoreServer(servingStore: InMemoryServingStore()))
 /// try await client.session { client in
 ///   try await client.put(id: "r1", payloads: [Payload(origin: "out", value: Data("a".utf8))])
 ///   #expect(try await client.get(id: "r1").map(\.value) == [Data("a".utf8)])

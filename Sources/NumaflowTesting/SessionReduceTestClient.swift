@@ -12,7 +12,7 @@ import SwiftProtobuf
 /// session it extends, and merges the sessions it bridges; at the end every session is closed.
 ///
 /// ```swift
-/// let client = SessionReduceTestClient(server: SessionReduceServer { Counter() })
+/// let client = SessionReduceTestClient(server: SessionReduceServer(sessionReducer: Counter.init))
 /// let outcome = try await client.reduce(datums, gap: .seconds(30))
 /// #expect(outcome.outputs.map(\.message.value) == [Data("3".utf8)])
 /// ```

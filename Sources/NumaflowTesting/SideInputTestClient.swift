@@ -9,7 +9,7 @@ import SwiftProtobuf
 /// at start and on each tick of the trigger's schedule.
 ///
 /// ```swift
-/// let client = SideInputTestClient(server: SideInputServer(retriever: Ticker()))
+/// let client = SideInputTestClient(server: SideInputServer(sideInputRetriever: Ticker()))
 /// #expect(try await client.retrieve() == .broadcast(Data("tick 1".utf8)))
 /// ```
 public struct SideInputTestClient: Sendable {

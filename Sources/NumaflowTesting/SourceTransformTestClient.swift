@@ -9,7 +9,7 @@ import SwiftProtobuf
 /// handshake, unique ids and many requests in flight, each answered by id.
 ///
 /// ```swift
-/// let client = SourceTransformTestClient(server: SourceTransformServer(transformer: EventTimeFilter()))
+/// let client = SourceTransformTestClient(server: SourceTransformServer(sourceTransformer: EventTimeFilter()))
 /// let outputs = try await client.transform(Datum(value: Data("x".utf8), eventTime: someDate))
 /// ```
 public struct SourceTransformTestClient: Sendable {

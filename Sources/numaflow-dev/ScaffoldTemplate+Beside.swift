@@ -19,12 +19,12 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      await SideInputServer(retriever: Handler()).runService()
+      await SideInputServer(sideInputRetriever: Handler()).runService()
 
       """,
     test: """
       @Test func broadcastsOnEveryCall() async throws {
-        let client = SideInputTestClient(server: SideInputServer(retriever: Handler()))
+        let client = SideInputTestClient(server: SideInputServer(sideInputRetriever: Handler()))
         guard case .broadcast(let value) = try await client.retrieve() else {
           Issue.record("the retriever did not broadcast")
           return
@@ -78,12 +78,12 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      await ServingStoreServer(store: Handler()).runService()
+      await ServingStoreServer(servingStore: Handler()).runService()
 
       """,
     test: """
       @Test func getReturnsEverythingPutForTheID() async throws {
-        let client = ServingStoreTestClient(server: ServingStoreServer(store: Handler()))
+        let client = ServingStoreTestClient(server: ServingStoreServer(servingStore: Handler()))
         try await client.session { client in
           try await client.put(id: "req-1", payloads: [Payload(origin: "sink", value: Data("a".utf8))])
           try await client.put(id: "req-1", payloads: [Payload(origin: "sink", value: Data("b".utf8))])

@@ -89,9 +89,9 @@ extension ScaffoldTemplate {
       public struct Handler: Sinker {
         public init() {}
 
-        public func sink(_ datums: Datums) async throws -> [Response] {
+        public func sink(_ datums: [Datum]) async throws -> [Response] {
           var responses: [Response] = []
-          for await datum in datums {
+          for datum in datums {
             print(String(decoding: datum.value, as: UTF8.self))
             responses.append(.ok(datum.id))
           }

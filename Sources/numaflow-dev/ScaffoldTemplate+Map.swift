@@ -136,12 +136,12 @@ extension ScaffoldTemplate {
       """,
     main: """
       // `--mode async|multiprocess` picks where the handler runs (default async).
-      try await SourceTransformServer(mode: .commandLine(), transformer: Handler()).runService()
+      try await SourceTransformServer(mode: .commandLine(), sourceTransformer: Handler()).runService()
 
       """,
     test: """
       @Test func dropsEmptyMessagesAndKeepsTheRest() async throws {
-        let client = SourceTransformTestClient(server: SourceTransformServer(transformer: Handler()))
+        let client = SourceTransformTestClient(server: SourceTransformServer(sourceTransformer: Handler()))
         let outputs = try await client.transform([Datum(value: Data()), Datum(keys: ["k"], value: Data("x".utf8))])
         #expect(outputs[0].map(\\.isDrop) == [true])
         #expect(outputs[1].map(\\.value) == [Data("x".utf8)])

@@ -45,14 +45,14 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      await ReduceServer { Handler() }.runService()
+      await ReduceServer(reducer: Handler.init).runService()
 
       """,
     test: """
       @Test func countsEachKeyedWindow() async throws {
         let start = Date(timeIntervalSince1970: 1_767_225_600)
         let datums = [0, 10, 70].map { Datum(keys: ["k"], value: Data("x".utf8), eventTime: start + Double($0)) }
-        let outputs = try await ReduceTestClient(server: ReduceServer { Handler() })
+        let outputs = try await ReduceTestClient(server: ReduceServer(reducer: Handler.init))
           .reduce(datums, windowing: .fixed(.seconds(60)))
         #expect(outputs.map(\\.message.value) == [Data("2".utf8), Data("1".utf8)])
       }
@@ -85,14 +85,14 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      await ReduceStreamServer { Handler() }.runService()
+      await ReduceStreamServer(reduceStreamer: Handler.init).runService()
 
       """,
     test: """
       @Test func sendsARunningCountThenTheTotal() async throws {
         let start = Date(timeIntervalSince1970: 1_767_225_600)
         let datums = (0..<150).map { _ in Datum(keys: ["k"], value: Data("x".utf8), eventTime: start) }
-        let outputs = try await ReduceTestClient(server: ReduceStreamServer { Handler() })
+        let outputs = try await ReduceTestClient(server: ReduceStreamServer(reduceStreamer: Handler.init))
           .reduce(datums, windowing: .fixed(.seconds(60)))
         #expect(outputs.map(\\.message.value) == [Data("100".utf8), Data("150".utf8)])
       }
@@ -130,14 +130,14 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      await SessionReduceServer { Handler() }.runService()
+      await SessionReduceServer(sessionReducer: Handler.init).runService()
 
       """,
     test: """
       @Test func countsEachSession() async throws {
         let start = Date(timeIntervalSince1970: 1_767_225_600)
         let datums = [0, 10, 100].map { Datum(keys: ["k"], value: Data("x".utf8), eventTime: start + Double($0)) }
-        let outcome = try await SessionReduceTestClient(server: SessionReduceServer { Handler() })
+        let outcome = try await SessionReduceTestClient(server: SessionReduceServer(sessionReducer: Handler.init))
           .reduce(datums, gap: .seconds(30))
         #expect(Set(outcome.outputs.map(\\.message.value)) == [Data("2".utf8), Data("1".utf8)])
       }
@@ -168,7 +168,7 @@ extension ScaffoldTemplate {
 
       """,
     main: """
-      await AccumulatorServer { Handler() }.runService()
+      await AccumulatorServer(accumulator: Handler.init).runService()
 
       """,
     test: """
@@ -177,7 +177,7 @@ extension ScaffoldTemplate {
         let datums = ["a", "b", "a"].enumerated().map { index, value in
           Datum(id: "\\(index)", keys: ["k"], value: Data(value.utf8), eventTime: start + Double(index), watermark: start)
         }
-        let outcome = try await AccumulatorTestClient(server: AccumulatorServer { Handler() })
+        let outcome = try await AccumulatorTestClient(server: AccumulatorServer(accumulator: Handler.init))
           .accumulate(datums, timeout: .seconds(10))
         #expect(outcome.outputs.map(\\.message.value) == [Data("a".utf8), Data("b".utf8)])
       }

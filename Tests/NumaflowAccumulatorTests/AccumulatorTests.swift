@@ -47,7 +47,7 @@ struct AccumulatorTests {
       Self.datum("a1", keys: ["a"], at: 1, id: "3"), Self.datum("a2", keys: ["a"], at: 2, id: "4"),
       Self.datum("b1", keys: ["b"], at: 1, id: "5"),
     ]
-    let outcome = try await AccumulatorTestClient(server: AccumulatorServer { SortAtClose() })
+    let outcome = try await AccumulatorTestClient(server: AccumulatorServer(accumulator: SortAtClose.init))
       .accumulate(datums, timeout: .seconds(10))
     let perKey = Dictionary(grouping: outcome.outputs, by: \.keys).mapValues {
       $0.map { String(decoding: $0.message.value, as: UTF8.self) }
@@ -65,12 +65,29 @@ struct AccumulatorTests {
       ])
   }
 
+  /// The trailing closure is the handler, called once per key; a drop still moves the key's
+  /// window on by its datum's watermark.
+  @Test func aClosureHandlerThatDropsStillMovesTheWindowOn() async throws {
+    let datums = [
+      Self.datum("keep", at: 5, watermark: 1, id: "1"), Self.datum("skip", at: 6, watermark: 4, id: "2"),
+    ]
+    let server = AccumulatorServer { _, datums, output in
+      for await datum in datums {
+        try await output.write(datum.value == Data("skip".utf8) ? .drop(datum) : Message(forwarding: datum))
+      }
+    }
+    let outcome = try await AccumulatorTestClient(server: server).accumulate(datums, timeout: .seconds(10))
+    #expect(outcome.outputs.map(\.message.isDrop) == [false, true])
+    #expect(outcome.outputs.map(\.window.end) == [Self.origin + 1, Self.origin + 4])
+    #expect(outcome.outputs.last?.message.value.isEmpty == true, "a drop carries no payload")
+  }
+
   @Test func theWindowEndIsTheLatestWatermarkWritten() async throws {
     let datums = [
       Self.datum("x", at: 5, watermark: 1, id: "1"), Self.datum("y", at: 6, watermark: 4, id: "2"),
       Self.datum("z", at: 7, watermark: 2, id: "3"),
     ]
-    let outcome = try await AccumulatorTestClient(server: AccumulatorServer { Forward() })
+    let outcome = try await AccumulatorTestClient(server: AccumulatorServer(accumulator: Forward.init))
       .accumulate(datums, timeout: .seconds(10))
     #expect(outcome.outputs.map(\.window.end) == [Self.origin + 1, Self.origin + 4, Self.origin + 4])
     #expect(outcome.outputs.allSatisfy { $0.window.start == Date(timeIntervalSince1970: 0) })
@@ -80,7 +97,7 @@ struct AccumulatorTests {
     var requests = AccumulatorTestClient.requests(for: [Self.datum("x", at: 0, id: "1")], timeout: .seconds(1))
     // Numa's OPEN window ends in the year 262142; close with the same window to see it echoed.
     requests[1].operation.keyedWindow.end = requests[0].operation.keyedWindow.end
-    let outcome = try await AccumulatorTestClient(server: AccumulatorServer { Forward() }).send(requests)
+    let outcome = try await AccumulatorTestClient(server: AccumulatorServer(accumulator: Forward.init)).send(requests)
     #expect(outcome.error == nil)
     let eof = try #require(outcome.responses.last)
     #expect(eof.eof)
@@ -93,7 +110,7 @@ struct AccumulatorTests {
     requests[0].operation.event = .append
     var stranger = requests[1]
     stranger.operation.keyedWindow.keys = ["nobody"]
-    let outcome = try await AccumulatorTestClient(server: AccumulatorServer { Forward() })
+    let outcome = try await AccumulatorTestClient(server: AccumulatorServer(accumulator: Forward.init))
       .send([requests[0], stranger, requests[1]])
     #expect(outcome.error == nil)
     #expect(outcome.responses.map(\.eof) == [false, true])
@@ -102,8 +119,10 @@ struct AccumulatorTests {
   @Test func aKeyThatThrowsFailsTheStreamClearlyAfterTheOthersFinish() async throws {
     let datums = [Self.datum("ok", keys: ["good"], at: 0, id: "1"), Self.datum("throw", keys: ["bad"], at: 0, id: "2")]
     await #expect {
-      _ = try await AccumulatorTestClient(server: AccumulatorServer(configuration: .testDefaults) { Forward() })
-        .accumulate(datums, timeout: .seconds(1))
+      _ = try await AccumulatorTestClient(
+        server: AccumulatorServer(configuration: .testDefaults, accumulator: Forward.init)
+      )
+      .accumulate(datums, timeout: .seconds(1))
     } throws: { error in
       (error as? RPCError)?.message == "UDF_EXECUTION_ERROR(udf): accumulator failed for keys [\"bad\"]: refused"
     }
@@ -111,7 +130,7 @@ struct AccumulatorTests {
 
   @Test func manyKeysAtOnce() async throws {
     let datums = (0..<2_000).map { Self.datum("v\($0)", keys: ["k\($0 % 200)"], at: Double($0 % 17), id: "\($0)") }
-    let outcome = try await AccumulatorTestClient(server: AccumulatorServer { SortAtClose() })
+    let outcome = try await AccumulatorTestClient(server: AccumulatorServer(accumulator: SortAtClose.init))
       .accumulate(datums, timeout: .seconds(5))
     #expect(outcome.outputs.count == 2_000)
     #expect(outcome.closed.count == 200)

@@ -296,3 +296,24 @@ final class Seen: @unchecked Sendable {
     set { lock.withLock { stored = newValue } }
   }
 }
+
+@Suite struct ClosureHandlerTests {
+  /// `ClosureMapper` is the same handler the trailing closure makes, as a value: it goes
+  /// wherever a `Mapper` goes, and is callable directly.
+  @Test func aClosureMapperIsAMapperEverywhere() async throws {
+    let shout = ClosureMapper { keys, datum in
+      [NumaflowMapper.Message(Data(String(decoding: datum.value, as: UTF8.self).uppercased().utf8), keys: keys)]
+    }
+    let direct = try await shout.map(keys: ["k"], datum: Datum(value: Data("hi".utf8)))
+    #expect(direct == [NumaflowMapper.Message("HI", keys: ["k"])])
+    let served = try await MapTestClient(server: MapServer(configuration: .testDefaults, mapper: shout))
+      .map(Datum(keys: ["k"], value: Data("hey".utf8)))
+    #expect(served == [NumaflowMapper.Message("HEY", keys: ["k"])])
+  }
+
+  @Test func dropIsReadTheSameWayOnEveryForwardedMessage() {
+    #expect(NumaflowMapper.Message.drop().isDrop)
+    #expect(!NumaflowMapper.Message("x").isDrop)
+    #expect(NumaflowMapper.Message.nack().isNack && !NumaflowMapper.Message.nack().isDrop)
+  }
+}

@@ -61,7 +61,7 @@ struct ReducerTests {
       switch mode {
       case "sync": ReduceServer(mode: .sync) { SyncSummary() }
       case "inline": ReduceServer(mode: .async) { SyncSummary() }
-      default: ReduceServer { Summary() }
+      default: ReduceServer(reducer: Summary.init)
       }
     // 20 windows of a minute, 50 keys, 3 values per key and window.
     var datums: [Datum] = []
@@ -83,7 +83,7 @@ struct ReducerTests {
 
   @Test func slidingWindowsThatOverlapEachGetTheMessage() async throws {
     let datums = [Self.datum("a", at: 5), Self.datum("b", at: 25), Self.datum("c", at: 65)]
-    let outputs = try await ReduceTestClient(server: ReduceServer { Summary() })
+    let outputs = try await ReduceTestClient(server: ReduceServer(reducer: Summary.init))
       .reduce(datums, windowing: .sliding(length: .seconds(60), slide: .seconds(20)))
     let byWindow = outputs.map { (Int($0.window.start.timeIntervalSince(Self.origin)), Self.text($0.message)) }
     #expect(
@@ -98,7 +98,8 @@ struct ReducerTests {
       Self.datum("1", keys: []), Self.datum("2", keys: [""]), Self.datum("3", keys: ["a:b"]),
       Self.datum("4", keys: ["a", "b"]),
     ]
-    let messages = try await ReduceTestClient(server: ReduceServer { Summary() }).reduce(datums, window: Self.minute)
+    let messages = try await ReduceTestClient(server: ReduceServer(reducer: Summary.init)).reduce(
+      datums, window: Self.minute)
     let results = Set(messages.map { "\($0.keys)=\(Self.text($0))" })
     // Each group carries the keys of its first message.
     #expect(results == [#"[]=count=2 values=1,2"#, #"["a:b"]=count=2 values=3,4"#])
@@ -108,7 +109,7 @@ struct ReducerTests {
     let requests = (0..<30).map { index in
       Self.datum("v", keys: ["k\(index % 7)"]).reduceRequest(window: Self.minute, event: index == 0 ? .open : .append)
     }
-    let outcome = try await ReduceTestClient(server: ReduceServer { Summary() }).send(requests)
+    let outcome = try await ReduceTestClient(server: ReduceServer(reducer: Summary.init)).send(requests)
     #expect(outcome.error == nil)
     #expect(outcome.responses.count == 8)
     #expect(outcome.responses.filter(\.eof).count == 1)
@@ -120,7 +121,7 @@ struct ReducerTests {
 
   @Test func anAppendWithoutOpenOpensTheWindow() async throws {
     let requests = [Self.datum("x").reduceRequest(window: Self.minute, event: .append)]
-    let outcome = try await ReduceTestClient(server: ReduceServer { Summary() }).send(requests)
+    let outcome = try await ReduceTestClient(server: ReduceServer(reducer: Summary.init)).send(requests)
     #expect(outcome.error == nil)
     #expect(outcome.responses.map(\.eof) == [false, true])
   }
@@ -140,7 +141,7 @@ struct ReducerTests {
       second.clearPayload()
     }
     let requests = [Self.datum("x").reduceRequest(window: Self.minute, event: .open), second]
-    let outcome = try await ReduceTestClient(server: ReduceServer { Summary() }).send(requests)
+    let outcome = try await ReduceTestClient(server: ReduceServer(reducer: Summary.init)).send(requests)
     let error = try #require(outcome.error)
     #expect(error.code == .invalidArgument)
     let expected =
@@ -155,7 +156,7 @@ struct ReducerTests {
   }
 
   @Test func aHandlerThatThrowsInOneWindowFailsItClearlyWhileOthersAreAnswered() async throws {
-    let client = ReduceTestClient(server: ReduceServer(configuration: .testDefaults) { Summary() })
+    let client = ReduceTestClient(server: ReduceServer(configuration: .testDefaults, reducer: Summary.init))
     await #expect {
       _ = try await client.reduce(
         [Self.datum("ok", keys: ["good"]), Self.datum("throw", keys: ["bad"])], windowing: .fixed(.seconds(60)))
@@ -171,7 +172,7 @@ struct ReducerTests {
     let runtime = NSTemporaryDirectory() + "reduce-cut-\(UUID().uuidString.prefix(6))"
     defer { try? FileManager.default.removeItem(atPath: runtime) }
     let client = ReduceTestClient(
-      server: ReduceServer(configuration: .testDefaults) { Summary() }, runtimeDirectory: runtime)
+      server: ReduceServer(configuration: .testDefaults, reducer: Summary.init), runtimeDirectory: runtime)
     let requests = (0..<5).map { Self.datum("v").reduceRequest(window: Self.minute, event: $0 == 0 ? .open : .append) }
     let stream = Task { try await client.exchange(requests, awaitingResponses: 1, timeout: .seconds(30)) }
     try await Task.sleep(for: .milliseconds(300))
@@ -183,7 +184,7 @@ struct ReducerTests {
   @Test func aStreamerWritesResultsBeforeTheWindowCloses() async throws {
     let requests = (0..<7).map { Self.datum("v").reduceRequest(window: Self.minute, event: $0 == 0 ? .open : .append) }
     // The stream stays open until two results came: they can only be the early ones.
-    let outcome = try await ReduceTestClient(server: ReduceStreamServer { EarlyCounter() })
+    let outcome = try await ReduceTestClient(server: ReduceStreamServer(reduceStreamer: EarlyCounter.init))
       .exchange(requests, awaitingResponses: 2)
     #expect(outcome.error == nil)
     #expect(

@@ -16,7 +16,7 @@ struct Broken: ServingStore {
   }
 
   @Test func putsAppendAndGetsReturnThemInOrder() async throws {
-    let client = ServingStoreTestClient(server: ServingStoreServer(store: InMemoryServingStore()))
+    let client = ServingStoreTestClient(server: ServingStoreServer(servingStore: InMemoryServingStore()))
     try await client.session { client in
       #expect(try await client.isReady())
       try await client.put(id: "r1", payloads: [Self.payload("a")])
@@ -28,7 +28,7 @@ struct Broken: ServingStore {
   }
 
   @Test func concurrentPutsForOneIdAllLand() async throws {
-    let client = ServingStoreTestClient(server: ServingStoreServer(store: InMemoryServingStore()))
+    let client = ServingStoreTestClient(server: ServingStoreServer(servingStore: InMemoryServingStore()))
     try await client.session { client in
       try await withThrowingTaskGroup(of: Void.self) { group in
         for index in 0..<200 {
@@ -71,7 +71,8 @@ struct Broken: ServingStore {
   }
 
   @Test func aStoreThatThrowsIsAUDFFailure() async throws {
-    let client = ServingStoreTestClient(server: ServingStoreServer(configuration: .testDefaults, store: Broken()))
+    let client = ServingStoreTestClient(
+      server: ServingStoreServer(configuration: .testDefaults, servingStore: Broken()))
     await #expect {
       try await client.put(id: "r9", payloads: [Self.payload("x")])
     } throws: { error in

@@ -56,7 +56,7 @@ struct SessionReducerTests {
     let requests = SessionReduceTestClient.requests(for: datums, gap: .seconds(30))
     #expect(
       requests.map(\.operation.event) == [.open, .expand, .open, .open, .merge, .append, .open, .close, .close, .close])
-    let outcome = try await SessionReduceTestClient(server: SessionReduceServer { Counter() })
+    let outcome = try await SessionReduceTestClient(server: SessionReduceServer(sessionReducer: Counter.init))
       .reduce(datums, gap: .seconds(30))
     // The merged sessions emit nothing; the merged one counts all four.
     #expect(Self.summary(outcome) == [#"["a"][0,90)=4"#, #"["b"][100,130)=1"#, #"["b"][5,35)=1"#])
@@ -65,7 +65,7 @@ struct SessionReducerTests {
 
   @Test func manySessionsAtOnce() async throws {
     let datums = (0..<3_000).map { Self.datum(["k\($0 % 100)"], at: Double(($0 / 100) * 100)) }
-    let outcome = try await SessionReduceTestClient(server: SessionReduceServer { Counter() })
+    let outcome = try await SessionReduceTestClient(server: SessionReduceServer(sessionReducer: Counter.init))
       .reduce(datums, gap: .seconds(10))
     // 100 keys, 30 sessions each (100 s apart, 10 s gap), one message per session.
     #expect(outcome.outputs.count == 3_000)
@@ -78,7 +78,7 @@ struct SessionReducerTests {
     requests[0].operation.event = .append
     var stranger = requests[1]
     stranger.operation.keyedWindows[0].keys = ["nobody"]
-    let outcome = try await SessionReduceTestClient(server: SessionReduceServer { Counter() })
+    let outcome = try await SessionReduceTestClient(server: SessionReduceServer(sessionReducer: Counter.init))
       .send([requests[0], stranger, requests[1]])
     #expect(outcome.error == nil)
     #expect(outcome.responses.map(\.eof) == [false, true])
@@ -86,7 +86,8 @@ struct SessionReducerTests {
   }
 
   @Test func aSessionThatThrowsFailsTheStreamClearly() async throws {
-    let client = SessionReduceTestClient(server: SessionReduceServer(configuration: .testDefaults) { Counter() })
+    let client = SessionReduceTestClient(
+      server: SessionReduceServer(configuration: .testDefaults, sessionReducer: Counter.init))
     await #expect {
       _ = try await client.reduce([Self.datum(["ok"], at: 0), Self.datum(["bad"], at: 0, "throw")], gap: .seconds(5))
     } throws: { error in
@@ -105,7 +106,8 @@ struct SessionReducerTests {
     case "merge-one-window": requests[0].operation.event = .merge
     default: requests[0].operation.keyedWindows[0].clearEnd()
     }
-    let outcome = try await SessionReduceTestClient(server: SessionReduceServer { Counter() }).send(requests)
+    let outcome = try await SessionReduceTestClient(server: SessionReduceServer(sessionReducer: Counter.init)).send(
+      requests)
     #expect(outcome.error?.code == .invalidArgument)
   }
 }

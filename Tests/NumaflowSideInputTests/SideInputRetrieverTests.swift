@@ -35,9 +35,9 @@ struct Refused: Error, CustomStringConvertible {
   func broadcastsAndSkips(mode: String) async throws {
     let server =
       switch mode {
-      case "sync": SideInputServer(mode: .sync, retriever: SyncTicker())
-      case "inline": SideInputServer(mode: .async, retriever: SyncTicker())
-      default: SideInputServer(retriever: Ticker())
+      case "sync": SideInputServer(mode: .sync, sideInputRetriever: SyncTicker())
+      case "inline": SideInputServer(mode: .async, sideInputRetriever: SyncTicker())
+      default: SideInputServer(sideInputRetriever: Ticker())
       }
     let client = SideInputTestClient(server: server)
     #expect(try await client.isReady())

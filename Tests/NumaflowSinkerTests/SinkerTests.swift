@@ -8,9 +8,9 @@ import Testing
 
 /// Answers each datum as its value says: "fail", "fallback", "serve", "onsuccess", "nack", else ok.
 struct Verdicts: Sinker {
-  func sink(_ datums: Datums) async throws -> [Response] {
+  func sink(_ datums: [Datum]) async throws -> [Response] {
     var responses: [Response] = []
-    for await datum in datums {
+    for datum in datums {
       responses.append(Self.verdict(datum))
     }
     return responses
@@ -113,7 +113,7 @@ struct Refused: Error, CustomStringConvertible {
   @Test func manyLargeResultsAreSpreadOverSeveralMessages() async throws {
     let server = SinkServer { datums in
       var responses: [Response] = []
-      for await datum in datums { responses.append(.serve(datum.id, payload: Data(repeating: 0x61, count: 1 << 20))) }
+      for datum in datums { responses.append(.serve(datum.id, payload: Data(repeating: 0x61, count: 1 << 20))) }
       return responses
     }
     let requests =
@@ -133,7 +133,7 @@ struct Refused: Error, CustomStringConvertible {
   ])
   func aWrongSetOfIdsIsAUDFFailureNamingThem(fault: String, expected: String) async throws {
     let server = SinkServer(configuration: .testDefaults) { datums in
-      let ids = datums.all.map(\.id)
+      let ids = datums.map(\.id)
       return switch fault {
       case "missing": [.ok(ids[0])]
       case "duplicate": ids.map { .ok($0) } + [.fallback(ids[0])]
@@ -215,7 +215,7 @@ struct Refused: Error, CustomStringConvertible {
   }
 
   @Test func aSinkerIsCallableDirectlyWithFixtures() async throws {
-    let responses = try await Verdicts().sink(Datums(.fixtures("ok", "fail")))
+    let responses = try await Verdicts().sink([Datum].fixtures("ok", "fail"))
     #expect(responses == [.ok("datum-0"), .failure("datum-1", reason: "disk full")])
   }
 }

@@ -37,8 +37,8 @@ enum Flavour: String, CaseIterable, Sendable {
 
   var server: SourceTransformServer {
     switch self {
-    case .async: SourceTransformServer(mode: .async, transformer: Restamp())
-    case .sync: SourceTransformServer(mode: .sync, transformer: SyncRestamp())
+    case .async: SourceTransformServer(mode: .async, sourceTransformer: Restamp())
+    case .sync: SourceTransformServer(mode: .sync, sourceTransformer: SyncRestamp())
     }
   }
 }
@@ -160,7 +160,7 @@ enum Flavour: String, CaseIterable, Sendable {
     let server: SourceTransformServer =
       switch flavour {
       case .async: SourceTransformServer(configuration: .testDefaults) { _, _ in throw Failure() }
-      case .sync: SourceTransformServer(configuration: .testDefaults, transformer: ThrowingSync())
+      case .sync: SourceTransformServer(configuration: .testDefaults, sourceTransformer: ThrowingSync())
       }
     let outcome = try await SourceTransformTestClient(server: server)
       .exchange(

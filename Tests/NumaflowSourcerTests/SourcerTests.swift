@@ -55,7 +55,7 @@ final class Overwriter: Sourcer {
       do {
         try await output.write(Message("\(index)", offset: Offset("\(index)"), eventTime: Date()))
       } catch let error as SourceReadError where caught {
-        seen.withLock { $0.append(error.description) }
+        seen.withLock { $0.append("\(error.code) \(error.offset): \(error.description)") }
       }
     }
   }
@@ -115,6 +115,7 @@ struct SourcerTests {
     #expect(try await client.read(count: 3).count == 3)
     let seen = source.seen.withLock { $0 }
     #expect(seen.count == 1)
+    #expect(seen.first?.hasPrefix("count-exceeded 3@0: ") == true)
     #expect(seen.first?.contains("more than the 3 messages numa asked for") == true)
   }
 

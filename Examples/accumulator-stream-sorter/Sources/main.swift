@@ -36,4 +36,4 @@ struct StreamSorter: Accumulator {
   }
 }
 
-await AccumulatorServer { StreamSorter() }.runService()
+await AccumulatorServer(accumulator: StreamSorter.init).runService()

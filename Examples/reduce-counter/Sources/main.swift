@@ -32,4 +32,4 @@ func pythonUTC(_ date: Date) -> String {
   return "\(date) \(time)" + (fraction == 0 ? "" : ".\(padded(fraction * 1000, 6))") + "+00:00"
 }
 
-await ReduceServer { Counter() }.runService()
+await ReduceServer(reducer: Counter.init).runService()

@@ -17,4 +17,4 @@ struct StreamingCounter: ReduceStreamer {
   }
 }
 
-await ReduceStreamServer { StreamingCounter() }.runService()
+await ReduceStreamServer(reduceStreamer: StreamingCounter.init).runService()

@@ -25,4 +25,4 @@ let environment = ProcessInfo.processInfo.environment
 let store = InMemoryServingStore(
   maxIDs: environment["SERVING_MAX_IDS"].flatMap(Int.init) ?? 100_000,
   timeToLive: .seconds(environment["SERVING_TTL_SECONDS"].flatMap(Int.init) ?? 600))
-await ServingStoreServer(store: LoggedStore(store: store)).runService()
+await ServingStoreServer(servingStore: LoggedStore(store: store)).runService()

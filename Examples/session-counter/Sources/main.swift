@@ -22,4 +22,4 @@ final class Counter: SessionReducer {
   }
 }
 
-await SessionReduceServer { Counter() }.runService()
+await SessionReduceServer(sessionReducer: Counter.init).runService()

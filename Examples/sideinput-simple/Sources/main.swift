@@ -34,4 +34,4 @@ final class Ticker: SyncSideInputRetriever {
 }
 
 // `--mode sync|async` picks where the retriever runs (default sync: a pool thread).
-try await SideInputServer(mode: .commandLine(), retriever: Ticker()).runService()
+try await SideInputServer(mode: .commandLine(), sideInputRetriever: Ticker()).runService()

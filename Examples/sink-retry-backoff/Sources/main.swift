@@ -15,9 +15,9 @@ struct BackoffSink: Sinker {
   let giveUpAfter = 3
   let logger = Logger(label: "sink-retry-backoff")
 
-  func sink(_ datums: Datums) async throws -> [Response] {
+  func sink(_ datums: [Datum]) async throws -> [Response] {
     var responses: [Response] = []
-    for try await datum in datums {
+    for datum in datums {
       let attempt = datum.retryCount ?? 0
       let text = String(decoding: datum.value, as: UTF8.self)
       if attempt >= giveUpAfter {

@@ -23,4 +23,4 @@ struct EventTimeFilter: SyncSourceTransformer {
 }
 
 // `--mode async|sync|multiprocess` picks where the handler runs (default async: inline).
-try await SourceTransformServer(mode: .commandLine(default: .async), transformer: EventTimeFilter()).runService()
+try await SourceTransformServer(mode: .commandLine(default: .async), sourceTransformer: EventTimeFilter()).runService()

@@ -47,9 +47,9 @@ enum SinkBehaviour {
 }
 
 struct AsyncSinkFixture: Sinker {
-  func sink(_ datums: Datums) async throws -> [Response] {
+  func sink(_ datums: [Datum]) async throws -> [Response] {
     var responses: [Response] = []
-    for await datum in datums {
+    for datum in datums {
       try await Behaviour(datum.value).act()
       responses += SinkBehaviour.responses(for: datum)
     }
@@ -68,7 +68,7 @@ struct SyncSinkFixture: SyncSinker {
 
 /// With --handler noop: answers every datum ok and looks at nothing (for benchmarks).
 struct NoopSink: Sinker {
-  func sink(_ datums: Datums) async throws -> [Response] { datums.all.map { .ok($0.id) } }
+  func sink(_ datums: [Datum]) async throws -> [Response] { datums.map { .ok($0.id) } }
 }
 
 struct SyncNoopSink: SyncSinker {

@@ -248,9 +248,11 @@ let server: any NumaflowServer =
   case ("sink", true): SinkServer(mode: try .commandLine(), configuration: configuration, sinker: SyncSinkFixture())
   case ("sink", false): SinkServer(mode: try .commandLine(), configuration: configuration, sinker: AsyncSinkFixture())
   case ("transformer", true):
-    SourceTransformServer(mode: try .commandLine(), configuration: configuration, transformer: SyncTransformFixture())
+    SourceTransformServer(
+      mode: try .commandLine(), configuration: configuration, sourceTransformer: SyncTransformFixture())
   case ("transformer", false):
-    SourceTransformServer(mode: try .commandLine(), configuration: configuration, transformer: AsyncTransformFixture())
+    SourceTransformServer(
+      mode: try .commandLine(), configuration: configuration, sourceTransformer: AsyncTransformFixture())
   case (_, true): MapServer(mode: try .commandLine(), configuration: configuration, mapper: SyncMapFixture())
   case (_, false): MapServer(mode: try .commandLine(), configuration: configuration, mapper: AsyncMapFixture())
   }
