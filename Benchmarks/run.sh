@@ -14,8 +14,9 @@
 #
 # usage: Benchmarks/run.sh [RUNS]       (median of RUNS runs per cell, default 3)
 #        SECTIONS="map source sink reduce accumulator"   which sections to measure (default: all)
-#        BASELINE_BIN=DIR Benchmarks/run.sh   also measures DIR's map-forward-message and
-#                                             fixture-server as before-* (an earlier release build)
+#        BASELINE_BIN=DIR Benchmarks/run.sh   also measures DIR's map-forward-message,
+#                                             fixture-server (transformer, sink), source-simple and
+#                                             reduce-counter as before-* (an earlier release build)
 # Needs a release build (built here) and pynumaflow==0.14.0 (installed here with pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,6 +99,7 @@ KIND=source
   dir=$(mktemp -d); bench_external bare-source 0 "$COUNT_SOURCE" "$dir/source.sock" "$BIN/bare-echo-server" "$dir/source.sock" --source
   dir=$(mktemp -d); bench_external pynumaflow-source 0 "$COUNT_SOURCE" "$dir/source.sock" python3 Benchmarks/pynumaflow_source.py "$dir"
   bench swift-source 0 "$COUNT_SOURCE" -- "$BIN/source-simple"
+  [ -z "$BASELINE_BIN" ] || bench before-source 0 "$COUNT_SOURCE" -- "$BASELINE_BIN/source-simple"
 done | tee -a "$RESULTS"
 
 KIND=sink
@@ -107,6 +109,8 @@ KIND=sink
     dir=$(mktemp -d); bench_external pynumaflow-sink "$size" "$COUNT_SINK" "$dir/sink.sock" python3 Benchmarks/pynumaflow_sink.py "$dir"
     for mode in async sync multiprocess; do
       bench "swift-sink-$mode" "$size" "$COUNT_SINK" -- "$BIN/fixture-server" --kind sink --handler noop --mode "$mode"
+      [ -z "$BASELINE_BIN" ] || bench "before-sink-$mode" "$size" "$COUNT_SINK" \
+        -- "$BASELINE_BIN/fixture-server" --kind sink --handler noop --mode "$mode"
     done
   done
 done | tee -a "$RESULTS"
@@ -119,6 +123,7 @@ KIND=reduce
   for run in $(seq "$RUNS"); do
     dir=$(mktemp -d); bench_external pynumaflow-reduce 100 "$COUNT_REDUCE" "$dir/reduce.sock" python3 Benchmarks/pynumaflow_reduce.py "$dir"
     bench swift-reduce 100 "$COUNT_REDUCE" -- "$BIN/reduce-counter"
+    [ -z "$BASELINE_BIN" ] || bench before-reduce 100 "$COUNT_REDUCE" -- "$BASELINE_BIN/reduce-counter"
   done
 done | tee -a "$RESULTS"
 

@@ -24,9 +24,10 @@ labels = [
     "mapstream-async", "batchmap-async", "batchmap-sync",
 ]
 # Sources have baselines of their own: a source's messages are reads, not answers.
-source_labels = ["bare-source", "pynumaflow-source", "swift-source"]
+source_labels = ["bare-source", "pynumaflow-source", "swift-source", "before-source"]
 # So have sinks: batches of 500 answered at their EOT.
-sink_labels = ["bare-sink", "pynumaflow-sink", "swift-sink-async", "swift-sink-sync", "swift-sink-multiprocess"]
+sink_labels = ["bare-sink", "pynumaflow-sink", "swift-sink-async", "swift-sink-sync", "swift-sink-multiprocess",
+               "before-sink-async", "before-sink-sync", "before-sink-multiprocess"]
 sizes = sorted({size for _, size in cells})
 
 
@@ -79,7 +80,7 @@ for keys in (1, 10000):
     if median(f"swift-reduce/{keys}keys", 100, "messages_per_second") is None:
         continue
     print(f"\n### Reduce, one window over {keys} key(s), 100 B payloads\n")
-    table(100, [base, f"swift-reduce/{keys}keys"], median(base, 100, "messages_per_second"), None, None,
+    table(100, [base, f"swift-reduce/{keys}keys", f"before-reduce/{keys}keys"], median(base, 100, "messages_per_second"), None, None,
           median(base, 100, "server_cpu_us_per_message"), ["× pynumaflow reduce"])
 
 # Accumulators: in order, one key, against pynumaflow's stream sorter.

@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a batch map UDF on `batchmap.sock` (server-info `MAP_MODE: batch-map`).
 ///
 /// ```swift

@@ -35,15 +35,12 @@ package final class OneShotEvent: Sendable {
       return id
     }
     guard let id else { return }
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { continuation in
-        let resumeNow = state.withLock { state -> Bool in
-          guard case .waiting(var waiters, let next) = state, !Task.isCancelled else { return true }
-          waiters[id] = continuation
-          state = .waiting(waiters, nextID: next)
-          return false
-        }
-        if resumeNow { continuation.resume() }
+    await suspend { continuation in
+      state.withLock { state -> Bool in
+        guard case .waiting(var waiters, let next) = state, !Task.isCancelled else { return false }
+        waiters[id] = continuation
+        state = .waiting(waiters, nextID: next)
+        return true
       }
     } onCancel: {
       let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

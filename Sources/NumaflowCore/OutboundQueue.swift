@@ -222,14 +222,11 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
       case .done:
         return nil
       case .wait:
-        await withTaskCancellationHandler {
-          await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-              guard state.pending.isEmpty, !state.finished, !Task.isCancelled else { return true }
-              state.writer = continuation
-              return false
-            }
-            if resumeNow { continuation.resume() }
+        await suspend { continuation in
+          state.withLock { state -> Bool in
+            guard state.pending.isEmpty, !state.finished, !Task.isCancelled else { return false }
+            state.writer = continuation
+            return true
           }
         } onCancel: {
           let writer = state.withLock { state in
@@ -246,14 +243,11 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   /// Parks a sender until the writer takes the queue's contents, the stream ends, or the
   /// sender is cancelled.
   private func waitForSpace(ticket: UInt64) async {
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { continuation in
-        let resumeNow = state.withLock { state -> Bool in
-          guard !state.broken, state.pending.count >= limit, !Task.isCancelled else { return true }
-          state.senders[ticket] = continuation
-          return false
-        }
-        if resumeNow { continuation.resume() }
+    await suspend { continuation in
+      state.withLock { state -> Bool in
+        guard !state.broken, state.pending.count >= limit, !Task.isCancelled else { return false }
+        state.senders[ticket] = continuation
+        return true
       }
     } onCancel: {
       let sender = state.withLock { $0.senders.removeValue(forKey: ticket) }

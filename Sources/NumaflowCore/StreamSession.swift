@@ -97,14 +97,11 @@ package final class StreamSession: Sendable {
   /// Suspends until fewer than `limit` requests are in flight, or the task is cancelled. One
   /// waiter at a time: the loop that reads the stream.
   package func waitUntilInFlight(below limit: Int) async {
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { continuation in
-        let resumeNow = state.withLock { state -> Bool in
-          guard state.inFlight >= limit, !Task.isCancelled else { return true }
-          state.waiter = (limit, continuation)
-          return false
-        }
-        if resumeNow { continuation.resume() }
+    await suspend { continuation in
+      state.withLock { state -> Bool in
+        guard state.inFlight >= limit, !Task.isCancelled else { return false }
+        state.waiter = (limit, continuation)
+        return true
       }
     } onCancel: {
       let waiter = state.withLock { state in
@@ -130,7 +127,6 @@ package final class StreamSession: Sendable {
 /// early once a fault has drained or the grace period is over, and with the fault's status.
 ///
 /// `body` reads the requests and dispatches them; it returns when the reader is done.
-@_specialize(exported:true,where Request == Source_V1_ReadRequest, Response == Source_V1_ReadResponse)
 package func serveStream<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,

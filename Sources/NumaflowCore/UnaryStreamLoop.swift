@@ -17,13 +17,6 @@ import NumaflowProtos
 /// - Misuse by the client and unreadable input end this RPC with a status that says what was
 ///   wrong (``StreamStatus``), after what was in flight is answered; the server keeps serving.
 /// - After SIGTERM the stream keeps being served until numa closes it or the grace period ends.
-///
-/// The loop runs for every request, and a generic function called from another module is not
-/// specialized: the kinds' wire types are pre-specialized, which takes the generic dispatch
-/// (metadata look-ups, witness calls) off the per-message path. Here only the stream map's,
-/// which calls this directly; the other kinds come through the overload below, whose
-/// specializations specialize this too.
-@_specialize(exported:true,where Request == Map_V1_MapRequest, Response == Map_V1_MapResponse)
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,
@@ -94,12 +87,6 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
 
 /// ``serveOneResponsePerRequest(requests:outbound:shape:handler:lifecycle:)`` with an
 /// outbound queue of its own, writing to `responses`.
-@_specialize(exported:true,where Request == Map_V1_MapRequest, Response == Map_V1_MapResponse)
-@_specialize(
-  exported:true,where
-    Request == Sourcetransformer_V1_SourceTransformRequest, Response == Sourcetransformer_V1_SourceTransformResponse
-)
-@_specialize(exported:true,where Request == Source_V1_AckRequest, Response == Source_V1_AckResponse)
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   responses: RPCWriter<Response>,

@@ -7,8 +7,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The fields every kind's input payload has on the wire (map, source transform, and the sink
-/// and reduce payloads to come), so that one ``Datum`` conversion serves them all.
+/// The fields every kind's input payload has on the wire, so that one ``Datum`` conversion
+/// serves them all. Each kind declares its payload's conformance.
 package protocol WirePayload {
   init()
   var keys: [String] { get set }
@@ -19,10 +19,6 @@ package protocol WirePayload {
   var headers: [String: String] { get set }
   var metadata: Metadata_Metadata { get set }
 }
-
-extension Map_V1_MapRequest.Request: WirePayload {}
-extension Sourcetransformer_V1_SourceTransformRequest.Request: WirePayload {}
-extension Sink_V1_SinkRequest.Request: WirePayload {}
 
 /// The fields every kind's output result has on the wire, so that one conversion to and from
 /// an output message serves them all.
@@ -40,9 +36,6 @@ package protocol NackableWireResult: WireResult {
   var nackOptions: NackOptions_NackOptions { get set }
   var hasNackOptions: Bool { get }
 }
-
-extension Map_V1_MapResponse.Result: NackableWireResult {}
-extension Sourcetransformer_V1_SourceTransformResponse.Result: NackableWireResult {}
 
 extension NackableWireResult {
   /// A result with these fields; user metadata only when there is some, nack options only on

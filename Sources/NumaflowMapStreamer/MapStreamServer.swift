@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a stream map UDF on `mapstream.sock` (server-info `MAP_MODE: stream-map`).
 ///
 /// ```swift

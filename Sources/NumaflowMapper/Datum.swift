@@ -17,3 +17,6 @@ extension Datum {
     return request
   }
 }
+
+extension Map_V1_MapRequest.Request: WirePayload {}
+extension Map_V1_MapResponse.Result: NackableWireResult {}

@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a map UDF (unary map) on `map.sock`, the way numa expects.
 ///
 /// The three-line UDF:

@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a reduce UDF for fixed and sliding windows on `reduce.sock` (server-info
 /// `reducer-server-info`). The vertex's window must not be `streaming: true` (that is
 /// `ReduceStreamServer`), or numa waits for the other server-info file forever.

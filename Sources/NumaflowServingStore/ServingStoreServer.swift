@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a ``ServingStore`` on `serving.sock` (server-info `serving-server-info`, which numa
 /// does not read), as the `udstore` container of a ServingPipeline.
 ///

@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a side-input retriever on `sideinput.sock` (server-info `sideinput-server-info`),
 /// in the side-input manager pod numa runs for each of a pipeline's `sideInputs`.
 ///

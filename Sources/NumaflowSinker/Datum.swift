@@ -44,3 +44,5 @@ extension Datum {
     return request
   }
 }
+
+extension Sink_V1_SinkRequest.Request: WirePayload {}

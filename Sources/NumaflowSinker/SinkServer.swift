@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a sink UDF. The socket and server-info follow `NUMAFLOW_UD_CONTAINER_TYPE`, as numa
 /// sets it: `sink.sock` and `sinker-server-info` for the primary sink, `fb-sink.sock` and
 /// `fb-sinker-server-info` for a fallback sink (`fb-udsink`), `ons-sink.sock` and

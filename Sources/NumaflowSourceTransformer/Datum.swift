@@ -16,3 +16,6 @@ extension Datum {
     return request
   }
 }
+
+extension Sourcetransformer_V1_SourceTransformRequest.Request: WirePayload {}
+extension Sourcetransformer_V1_SourceTransformResponse.Result: NackableWireResult {}

@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a source transformer on `sourcetransform.sock`, the way numa expects.
 ///
 /// ```swift

@@ -164,14 +164,11 @@ final class SequenceSource: Sourcer {
 
   /// Suspends until a record can be read, the sequence has ended, or the read is cancelled.
   private func waitForRecords() async {
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { continuation in
-        let resumeNow = state.withLock { state -> Bool in
-          guard !state.hasWaiting(now: .now), !state.finished, !Task.isCancelled else { return true }
-          state.reader = continuation
-          return false
-        }
-        if resumeNow { continuation.resume() }
+    await suspend { continuation in
+      state.withLock { state -> Bool in
+        guard !state.hasWaiting(now: .now), !state.finished, !Task.isCancelled else { return false }
+        state.reader = continuation
+        return true
       }
     } onCancel: {
       state.withLock { $0.takeReader() }?.resume()
@@ -186,14 +183,11 @@ final class SequenceSource: Sourcer {
   }
 
   private func parkPump() async {
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { continuation in
-        let resumeNow = state.withLock { state -> Bool in
-          guard state.ledger.heldCount >= maxUnacked, !Task.isCancelled else { return true }
-          state.pump = continuation
-          return false
-        }
-        if resumeNow { continuation.resume() }
+    await suspend { continuation in
+      state.withLock { state -> Bool in
+        guard state.ledger.heldCount >= maxUnacked, !Task.isCancelled else { return false }
+        state.pump = continuation
+        return true
       }
     } onCancel: {
       let pump = state.withLock { state in

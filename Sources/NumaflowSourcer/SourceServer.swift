@@ -1,11 +1,3 @@
-import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Serves a user-defined source on `source.sock` (server-info `sourcer-server-info`).
 ///
 /// ```swift

@@ -22,7 +22,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
   private struct Pending {
     var worker: Int
     var requestID: String
-    var continuation: CheckedContinuation<ByteBuffer, any Error>?
+    var continuation: CheckedContinuation<Result<ByteBuffer, any Error>, Never>?
     var result: Result<ByteBuffer, any Error>?
   }
 
@@ -150,29 +150,26 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       complete(sequence, with: .failure(error))
     }
 
-    let reply = try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { continuation in
-        let ready = state.withLock { state -> Result<ByteBuffer, any Error>? in
-          guard let pending = state.pending[sequence] else { return .failure(CancellationError()) }
-          if let result = pending.result {
-            state.pending[sequence] = nil
-            return result
-          }
-          state.pending[sequence]?.continuation = continuation
-          return nil
+    let reply = await suspend { continuation in
+      state.withLock { state -> Result<ByteBuffer, any Error>? in
+        guard let pending = state.pending[sequence] else { return .failure(CancellationError()) }
+        if let result = pending.result {
+          state.pending[sequence] = nil
+          return result
         }
-        if let ready { continuation.resume(with: ready) }
+        state.pending[sequence]?.continuation = continuation
+        return nil
       }
     } onCancel: {
       self.complete(sequence, with: .failure(CancellationError()))
     }
-    return try codec.decodeResponse(Array(reply.readableBytesView))
+    return try codec.decodeResponse(Array(try reply.get().readableBytesView))
   }
 
   /// Delivers a result to a pending call, whether or not it is waiting yet. Only the first
   /// result counts; the worker's load drops with it.
   private func complete(_ sequence: UInt64, with result: Result<ByteBuffer, any Error>) {
-    let continuation = state.withLock { state -> CheckedContinuation<ByteBuffer, any Error>? in
+    let continuation = state.withLock { state -> CheckedContinuation<Result<ByteBuffer, any Error>, Never>? in
       guard var pending = state.pending[sequence], pending.result == nil else { return nil }
       state.workers[pending.worker].load -= 1
       if let continuation = pending.continuation {
@@ -183,7 +180,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       state.pending[sequence] = pending
       return nil
     }
-    continuation?.resume(with: result)
+    continuation?.resume(returning: result)
   }
 
   /// Reads one worker's replies until its connection ends, then reports how the worker ended.
