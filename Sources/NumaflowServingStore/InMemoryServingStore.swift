@@ -22,7 +22,8 @@ public final class InMemoryServingStore: ServingStore {
   private struct Entry {
     var payloads: [Payload]
     var bytes: Int
-    let created: ContinuousClock.Instant
+    /// When the id was first put, as time since the store was made.
+    let created: Duration
   }
 
   private struct State {
@@ -39,16 +40,25 @@ public final class InMemoryServingStore: ServingStore {
   /// How long an id is kept after its first put.
   public let timeToLive: Duration
   private let state = Mutex(State())
+  /// The time since the store was made, on its clock.
+  private let elapsed: @Sendable () -> Duration
 
-  public init(maxIDs: Int = 100_000, maxBytes: Int = 512 << 20, timeToLive: Duration = .seconds(600)) {
+  /// A store that forgets an id `timeToLive` after its first put, as `clock` measures it (a
+  /// test passes a clock it drives, such as NumaflowTesting's `ManualClock`).
+  public init(
+    maxIDs: Int = 100_000, maxBytes: Int = 512 << 20, timeToLive: Duration = .seconds(600),
+    clock: some Clock<Duration> & Sendable = ContinuousClock()
+  ) {
     self.maxIDs = max(1, maxIDs)
     self.maxBytes = max(1, maxBytes)
     self.timeToLive = timeToLive
+    let origin = clock.now
+    elapsed = { origin.duration(to: clock.now) }
   }
 
   public func put(id: String, payloads: [Payload]) async throws {
     let size = payloads.reduce(0) { $0 + $1.value.count }
-    let now = ContinuousClock.now
+    let now = elapsed()
     state.withLock { state in
       expire(&state, now: now)
       if state.entries[id] == nil {
@@ -66,7 +76,7 @@ public final class InMemoryServingStore: ServingStore {
   }
 
   public func get(id: String) async throws -> [Payload] {
-    let now = ContinuousClock.now
+    let now = elapsed()
     return state.withLock { state in
       expire(&state, now: now)
       return state.entries[id]?.payloads ?? []
@@ -76,7 +86,7 @@ public final class InMemoryServingStore: ServingStore {
   /// How many ids are stored now.
   public var count: Int { state.withLock { $0.entries.count } }
 
-  private func expire(_ state: inout State, now: ContinuousClock.Instant) {
+  private func expire(_ state: inout State, now: Duration) {
     while let oldest = state.order.first, let entry = state.entries[oldest], now - entry.created >= timeToLive {
       remove(&state, oldest)
     }

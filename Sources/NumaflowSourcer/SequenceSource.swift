@@ -47,12 +47,19 @@ final class SequenceSource: Sourcer {
   private let upstreamPending: (@Sendable () -> Int?)?
   private let logger: Logger
   private let partition = Partitions.replica
+  /// Now, on the source's clock, as the ledger's instants.
+  private let now: @Sendable () -> ContinuousClock.Instant
 
-  init(maxUnacked: Int, ackTimeout: Duration?, upstreamPending: (@Sendable () -> Int?)?, logger: Logger) {
+  init(
+    maxUnacked: Int, ackTimeout: Duration?, upstreamPending: (@Sendable () -> Int?)?, logger: Logger,
+    clock: some Clock<Duration> & Sendable
+  ) {
     state = Mutex(State(ledger: DeliveryLedger(ackTimeout: ackTimeout)))
     self.maxUnacked = max(1, maxUnacked)
     self.upstreamPending = upstreamPending
     self.logger = logger
+    let (base, origin) = (ContinuousClock.now, clock.now)
+    now = { base.advanced(by: origin.duration(to: clock.now)) }
   }
 
   /// Pulls `records` into the source until the sequence ends, it throws (a UDF failure), or
@@ -89,7 +96,7 @@ final class SequenceSource: Sourcer {
   func read(_ request: ReadRequest, output: MessageWriter) async throws {
     await waitForRecords()
     let taken = state.withLock { state in
-      let now = ContinuousClock.now
+      let now = now()
       state.ledger.expire(now: now)
       return state.ledger.take(request.count, on: request.stream, now: now)
     }
@@ -166,7 +173,7 @@ final class SequenceSource: Sourcer {
   private func waitForRecords() async {
     await suspend { continuation in
       state.withLock { state -> Bool in
-        guard !state.hasWaiting(now: .now), !state.finished, !Task.isCancelled else { return false }
+        guard !state.hasWaiting(now: now()), !state.finished, !Task.isCancelled else { return false }
         state.reader = continuation
         return true
       }

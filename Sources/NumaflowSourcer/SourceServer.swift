@@ -41,16 +41,20 @@ public struct SourceServer: NumaflowServer {
   ///     reads, not duplicates. What it protects against is a record numa let go of without a
   ///     word: a nack, which numa does not send to a `swift` source.
   ///   - pending: How many records the sequence still has, when it can tell.
+  ///   - clock: What measures `ackTimeout` (a test passes a clock it drives, such as
+  ///     NumaflowTesting's `ManualClock`).
   public init<Records: AsyncSequence & Sendable>(
     configuration: ServerConfiguration = .defaults,
     publishing records: Records,
     maxUnacked: Int = 10_000,
     ackTimeout: Duration? = .seconds(60),
-    pending: (@Sendable () -> Int?)? = nil
+    pending: (@Sendable () -> Int?)? = nil,
+    clock: some Clock<Duration> & Sendable = ContinuousClock()
   ) where Records.Element == SourceRecord {
     host = ServerHost(endpoint: .source, configuration: configuration) { lifecycle, body in
       let source = SequenceSource(
-        maxUnacked: maxUnacked, ackTimeout: ackTimeout, upstreamPending: pending, logger: lifecycle.logger)
+        maxUnacked: maxUnacked, ackTimeout: ackTimeout, upstreamPending: pending, logger: lifecycle.logger,
+        clock: clock)
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await source.pump(records, lifecycle: lifecycle) }
         try await body([SourceService(sourcer: source, lifecycle: lifecycle)])

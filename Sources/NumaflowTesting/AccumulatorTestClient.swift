@@ -15,32 +15,17 @@ import SwiftProtobuf
 /// let outcome = try await client.accumulate(datums, timeout: .seconds(10))
 /// #expect(outcome.outputs.map(\.message.eventTime) == datums.map(\.eventTime).sorted())
 /// ```
-public struct AccumulatorTestClient: Sendable {
-  private let target: TestTarget
+public struct AccumulatorTestClient: TestClient {
+  public typealias Server = AccumulatorServer
 
-  /// A client for `server`, served in this process for the duration of each call.
-  public init(server: AccumulatorServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
-  /// A client for a server listening on a Unix socket, such as `<dir>/accumulator.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
-
-  /// One output, with the window it came with.
-  public struct Output: Sendable, Hashable {
-    public var message: NumaflowAccumulator.Message
-    /// The key's window: from the epoch to the latest watermark written.
-    public var window: Window
-    public var keys: [String]
-  }
+  /// One output, with the window it came with: from the epoch to the latest watermark written.
+  public typealias Output = WindowOutput<NumaflowAccumulator.Message>
 
   /// What came back: the outputs in the order sent, and the windows of the EOFs.
-  public struct Outcome: Sendable {
-    public var outputs: [Output]
-    public var closed: [Window]
-  }
+  public typealias Outcome = WindowOutcome<NumaflowAccumulator.Message>
 
   /// The largest time numa's windows use (Rust's `DateTime::<Utc>::MAX_UTC`, year 262142): the
   /// end of an open accumulator window, far outside a protobuf `Timestamp`'s range.
@@ -144,4 +129,8 @@ public struct AccumulatorTestClient: Sendable {
       overSocket: { Accumulator_V1_Accumulator.Client(wrapping: $0) },
       inProcess: { Accumulator_V1_Accumulator.Client(wrapping: $0) }, body)
   }
+}
+
+extension AccumulatorServer: TestableServer {
+  public typealias TestClient = AccumulatorTestClient
 }

@@ -13,18 +13,11 @@ import NumaflowProtos
 /// let outputs = try await client.mapBatch([Datum(value: Data("a,b".utf8))])
 /// #expect(outputs == [[Message("a"), Message("b")]])
 /// ```
-public struct BatchMapTestClient: Sendable {
-  private let target: TestTarget
+public struct BatchMapTestClient: TestClient {
+  public typealias Server = BatchMapServer
 
-  /// A client for `server`, served in this process for the duration of each call.
-  public init(server: BatchMapServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/batchmap.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
@@ -68,4 +61,8 @@ public struct BatchMapTestClient: Sendable {
       ) { try await client.mapFn(request: $0, onResponse: $1) }
     }
   }
+}
+
+extension BatchMapServer: TestableServer {
+  public typealias TestClient = BatchMapTestClient
 }

@@ -12,18 +12,11 @@ import NumaflowProtos
 /// let client = MapStreamTestClient(server: MapStreamServer(mapStreamer: Split()))
 /// #expect(try await client.mapStream(Datum(value: Data("a,b".utf8))) == [Message("a"), Message("b")])
 /// ```
-public struct MapStreamTestClient: Sendable {
-  private let target: TestTarget
+public struct MapStreamTestClient: TestClient {
+  public typealias Server = MapStreamServer
 
-  /// A client for `server`, served in this process for the duration of each call.
-  public init(server: MapStreamServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/mapstream.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
@@ -85,4 +78,8 @@ public struct MapStreamTestClient: Sendable {
 extension Map_V1_MapResponse {
   /// Whether this is the EOT that ends one request's outputs (stream map) or a batch (batch map).
   var isEndOfOutputs: Bool { hasStatus && status.eot }
+}
+
+extension MapStreamServer: TestableServer {
+  public typealias TestClient = MapStreamTestClient
 }

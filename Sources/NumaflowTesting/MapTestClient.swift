@@ -19,20 +19,11 @@ import NumaflowProtos
 /// }
 /// ```
 /// or drive a running server binary over its Unix socket with `MapTestClient(socketPath:)`.
-public struct MapTestClient: Sendable {
-  private let target: TestTarget
+public struct MapTestClient: TestClient {
+  public typealias Server = MapServer
 
-  /// A client for `server`, served in this process for the duration of each call. Modes
-  /// `async` and `sync` are supported (multiprocess needs a real process: use a socket).
-  /// A UDF failure is persisted under `runtimeDirectory` (a temporary directory by default).
-  public init(server: MapServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/map.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// Asks IsReady, as numa's health checks do.
   public func isReady() async throws -> Bool {
@@ -74,4 +65,8 @@ public struct MapTestClient: Sendable {
   {
     try await target.driveMap(total: total, window: window, isAnswer: { !$0.hasHandshake }, makeRequest: makeRequest)
   }
+}
+
+extension MapServer: TestableServer {
+  public typealias TestClient = MapTestClient
 }

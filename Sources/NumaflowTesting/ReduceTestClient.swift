@@ -15,29 +15,19 @@ import SwiftProtobuf
 /// let outputs = try await client.reduce(records, windowing: .fixed(.seconds(60)))
 /// #expect(outputs.map(\.message.value) == [Data("3".utf8)])
 /// ```
-public struct ReduceTestClient: Sendable {
-  private let target: TestTarget
+public struct ReduceTestClient: TestClient {
+  public typealias Server = ReduceServer
 
-  /// A client for `server`, served in this process for the duration of each call.
-  public init(server: ReduceServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// A client for `server`, served in this process for the duration of each call.
   public init(server: ReduceStreamServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket (`reduce.sock`, `reducestream.sock`).
-  public init(socketPath: String) {
-    target = .socket(socketPath)
+    self.init(TestConnection(TestTarget(server, runtimeDirectory: runtimeDirectory)))
   }
 
   /// One result, with the window it is for.
-  public struct Output: Sendable, Hashable {
-    public var window: Window
-    public var message: NumaflowReducer.Message
-  }
+  public typealias Output = WindowOutput<NumaflowReducer.Message>
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
@@ -74,7 +64,7 @@ public struct ReduceTestClient: Sendable {
       }
     }
     return windows.flatMap { window in
-      results[window, default: []].orderedByKeys(\.keys).map { Output(window: window, message: $0) }
+      results[window, default: []].orderedByKeys(\.keys).map { Output(message: $0, window: window, keys: $0.keys) }
     }
   }
 
@@ -158,4 +148,12 @@ extension Datum {
     request.operation.windows = [wire]
     return request
   }
+}
+
+extension ReduceServer: TestableServer {
+  public typealias TestClient = ReduceTestClient
+}
+
+extension ReduceStreamServer: TestableServer {
+  public typealias TestClient = ReduceTestClient
 }

@@ -10,35 +10,16 @@ import SwiftProtobuf
 ///
 /// ```swift
 /// let client = ServingStoreTestClient(server: ServingStoreServer(servingStore: InMemoryServingStore()))
-/// try await client.session { client in
+/// try await client.withConnection { client in
 ///   try await client.put(id: "r1", payloads: [Payload(origin: "out", value: Data("a".utf8))])
 ///   #expect(try await client.get(id: "r1").map(\.value) == [Data("a".utf8)])
 /// }
 /// ```
-public struct ServingStoreTestClient: Sendable {
-  private let target: TestTarget
+public struct ServingStoreTestClient: TestClient {
+  public typealias Server = ServingStoreServer
 
-  /// A client for `server`, served in this process for the duration of each call; the store
-  /// object itself keeps what was put, from one call to the next.
-  public init(server: ServingStoreServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/serving.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
-
-  private init(target: TestTarget) {
-    self.target = target
-  }
-
-  /// Runs `body` with a client whose calls all reach one run of the server.
-  public func session<Result: Sendable>(_ body: @Sendable @escaping (ServingStoreTestClient) async throws -> Result)
-    async throws -> Result
-  {
-    try await target.withConnection { try await body(ServingStoreTestClient(target: $0)) }
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
@@ -78,4 +59,8 @@ public struct ServingStoreTestClient: Sendable {
       overSocket: { Serving_V1_ServingStore.Client(wrapping: $0) },
       inProcess: { Serving_V1_ServingStore.Client(wrapping: $0) }, body)
   }
+}
+
+extension ServingStoreServer: TestableServer {
+  public typealias TestClient = ServingStoreTestClient
 }

@@ -16,31 +16,17 @@ import SwiftProtobuf
 /// let outcome = try await client.reduce(datums, gap: .seconds(30))
 /// #expect(outcome.outputs.map(\.message.value) == [Data("3".utf8)])
 /// ```
-public struct SessionReduceTestClient: Sendable {
-  private let target: TestTarget
+public struct SessionReduceTestClient: TestClient {
+  public typealias Server = SessionReduceServer
 
-  /// A client for `server`, served in this process for the duration of each call.
-  public init(server: SessionReduceServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/sessionreduce.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// One result, with the session's window and keys.
-  public struct Output: Sendable, Hashable {
-    public var message: NumaflowReducer.Message
-    public var window: Window
-    public var keys: [String]
-  }
+  public typealias Output = WindowOutput<NumaflowReducer.Message>
 
   /// What came back: the results in the order sent, and the windows of the EOFs.
-  public struct Outcome: Sendable {
-    public var outputs: [Output]
-    public var closed: [Window]
-  }
+  public typealias Outcome = WindowOutcome<NumaflowReducer.Message>
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
@@ -163,4 +149,8 @@ public struct SessionReduceTestClient: Sendable {
       overSocket: { Sessionreduce_V1_SessionReduce.Client(wrapping: $0) },
       inProcess: { Sessionreduce_V1_SessionReduce.Client(wrapping: $0) }, body)
   }
+}
+
+extension SessionReduceServer: TestableServer {
+  public typealias TestClient = SessionReduceTestClient
 }

@@ -12,19 +12,11 @@ import SwiftProtobuf
 /// let client = SideInputTestClient(server: SideInputServer(sideInputRetriever: Ticker()))
 /// #expect(try await client.retrieve() == .broadcast(Data("tick 1".utf8)))
 /// ```
-public struct SideInputTestClient: Sendable {
-  private let target: TestTarget
+public struct SideInputTestClient: TestClient {
+  public typealias Server = SideInputServer
 
-  /// A client for `server`, served in this process for the duration of each call (the
-  /// retriever's own state carries over).
-  public init(server: SideInputServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/sideinput.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
@@ -50,4 +42,8 @@ public struct SideInputTestClient: Sendable {
       overSocket: { Sideinput_V1_SideInput.Client(wrapping: $0) },
       inProcess: { Sideinput_V1_SideInput.Client(wrapping: $0) }, body)
   }
+}
+
+extension SideInputServer: TestableServer {
+  public typealias TestClient = SideInputTestClient
 }

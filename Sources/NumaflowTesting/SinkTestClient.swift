@@ -17,18 +17,11 @@ import SwiftProtobuf
 /// let responses = try await client.sink(.fixtures("a", "b"))
 /// #expect(responses.map(\.status) == [.ok, .ok])
 /// ```
-public struct SinkTestClient: Sendable {
-  private let target: TestTarget
+public struct SinkTestClient: TestClient {
+  public typealias Server = SinkServer
 
-  /// A client for `server`, served in this process for the duration of each call.
-  public init(server: SinkServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/sink.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
@@ -147,10 +140,6 @@ extension Sink_V1_SinkRequest {
   }
 }
 
-extension [Datum] {
-  /// Datums with these UTF-8 values, and `keys`, for unit tests: `.fixtures("a", "b")`.
-  /// Their ids are `datum-0`, `datum-1`, …; a test client sends them under its own ids.
-  public static func fixtures(_ values: String..., keys: [String] = []) -> [Datum] {
-    values.enumerated().map { Datum(id: "datum-\($0)", keys: keys, value: Data($1.utf8)) }
-  }
+extension SinkServer: TestableServer {
+  public typealias TestClient = SinkTestClient
 }

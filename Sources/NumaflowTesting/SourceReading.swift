@@ -92,7 +92,7 @@ extension SourceTestClient {
   ) async throws -> SourceRunReport {
     let book = SourceRunBook(reading, onMessage: onMessage)
     let deadline = ContinuousClock.now + timeLimit
-    try await session { client in
+    try await withConnection { client in
       // Streams end only for a restart: what is owed is then read on the same streams, so
       // that a source must give it back by itself (its ack timeout), as it must under numa.
       while ContinuousClock.now < deadline {

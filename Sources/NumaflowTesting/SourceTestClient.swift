@@ -15,39 +15,11 @@ import SwiftProtobuf
 /// #expect(messages.map(\.offset) == [Offset("0"), Offset("1"), Offset("2")])
 /// try await client.ack(messages.map(\.offset))
 /// ```
-public struct SourceTestClient: Sendable {
-  private let target: TestTarget
+public struct SourceTestClient: TestClient {
+  public typealias Server = SourceServer
 
-  /// A client for `server`, served in this process for the duration of each call. A source's
-  /// state lives in its `Sourcer`, so it carries over from one call to the next.
-  public init(server: SourceServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/source.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
-
-  private init(target: TestTarget) {
-    self.target = target
-  }
-
-  /// Runs `body` with a client whose calls all reach one run of the server. A server made
-  /// with `init(server:)` otherwise runs anew for each call: what a `Sourcer` keeps lasts,
-  /// but what the server itself keeps (the records of `SourceServer(publishing:)`) does not.
-  ///
-  /// ```swift
-  /// try await SourceTestClient(server: SourceServer(publishing: records)).session { client in
-  ///   let messages = try await client.read(count: 2)
-  ///   try await client.ack(messages.map(\.offset))
-  /// }
-  /// ```
-  public func session<Result: Sendable>(_ body: @Sendable @escaping (SourceTestClient) async throws -> Result)
-    async throws -> Result
-  {
-    try await target.withConnection { try await body(SourceTestClient(target: $0)) }
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// Asks IsReady.
   public func isReady() async throws -> Bool {
@@ -110,11 +82,11 @@ public struct SourceTestClient: Sendable {
 
   /// Opens a `ReadFn` and an `AckFn` stream, with their handshakes, as numa does when it
   /// starts; runs `body` on them; then ends both, as numa does when it restarts (whatever was
-  /// read on them and not acked is numa's no longer). Call it inside ``session(_:)`` to restart
+  /// read on them and not acked is numa's no longer). Call it inside `withConnection(_:)` to restart
   /// the streams of one server:
   ///
   /// ```swift
-  /// try await client.session { client in
+  /// try await client.withConnection { client in
   ///   let first = try await client.streams { try await $0.read(count: 5) }   // not acked
   ///   let again = try await client.streams { try await $0.read(count: 5) }   // the same 5
   /// }
@@ -122,7 +94,7 @@ public struct SourceTestClient: Sendable {
   public func streams<Result: Sendable>(_ body: @Sendable @escaping (SourceStreams) async throws -> Result)
     async throws -> Result
   {
-    try await session { client in
+    try await withConnection { client in
       try await client.withReadStream { reads in
         try await client.withAckStream { acks in try await body(SourceStreams(reads: reads, acks: acks)) }
       }
@@ -237,4 +209,8 @@ private struct AckConversation: @unchecked Sendable {
       throw ProtocolViolation("AckFn: the answer carries no success result")
     }
   }
+}
+
+extension SourceServer: TestableServer {
+  public typealias TestClient = SourceTestClient
 }

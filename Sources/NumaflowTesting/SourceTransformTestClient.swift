@@ -12,19 +12,11 @@ import SwiftProtobuf
 /// let client = SourceTransformTestClient(server: SourceTransformServer(sourceTransformer: EventTimeFilter()))
 /// let outputs = try await client.transform(Datum(value: Data("x".utf8), eventTime: someDate))
 /// ```
-public struct SourceTransformTestClient: Sendable {
-  private let target: TestTarget
+public struct SourceTransformTestClient: TestClient {
+  public typealias Server = SourceTransformServer
 
-  /// A client for `server`, served in this process for the duration of each call (modes
-  /// `async` and `sync`).
-  public init(server: SourceTransformServer, runtimeDirectory: String? = nil) {
-    target = TestTarget(server, runtimeDirectory: runtimeDirectory)
-  }
-
-  /// A client for a server listening on a Unix socket, such as `<dir>/sourcetransform.sock`.
-  public init(socketPath: String) {
-    target = .socket(socketPath)
-  }
+  public let connection: TestConnection
+  public init(_ connection: TestConnection) { self.connection = connection }
 
   /// Asks IsReady, as numa does before every stream.
   public func isReady() async throws -> Bool {
@@ -81,4 +73,8 @@ public struct SourceTransformTestClient: Sendable {
       ) { try await client.sourceTransformFn(request: $0, onResponse: $1) }
     }
   }
+}
+
+extension SourceTransformServer: TestableServer {
+  public typealias TestClient = SourceTransformTestClient
 }

@@ -84,7 +84,7 @@ extension ScaffoldTemplate {
     test: """
       @Test func getReturnsEverythingPutForTheID() async throws {
         let client = ServingStoreTestClient(server: ServingStoreServer(servingStore: Handler()))
-        try await client.session { client in
+        try await client.withConnection { client in
           try await client.put(id: "req-1", payloads: [Payload(origin: "sink", value: Data("a".utf8))])
           try await client.put(id: "req-1", payloads: [Payload(origin: "sink", value: Data("b".utf8))])
           #expect(try await client.get(id: "req-1").map(\\.value) == [Data("a".utf8), Data("b".utf8)])

@@ -55,7 +55,7 @@ extension ScaffoldTemplate {
       """,
     test: """
       @Test func countsUpAndSendsAgainWhatNumaLetGoOf() async throws {
-        try await SourceTestClient(server: SourceServer(sourcer: Handler())).session { client in
+        try await SourceServer(sourcer: Handler()).test { client in
           let first = try await client.streams { numa in
             let first = try await numa.read(count: 3)
             try await numa.ack([first[0].offset, first[2].offset])

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
 import NumaflowTesting
@@ -24,11 +25,11 @@ struct LifecycleTests {
       [Map_V1_MapRequest.handshakeRequest]
       + (0..<6).map { Datum(value: Data("sleep:1500".utf8)).mapRequest(id: "slow-\($0)") }
     let client = server.client
-    let sent = OneShotFlag()
+    let sent = OneShotEvent()
     let stream = Task {
-      try await client.exchange(requests, awaitingResponses: requests.count) { sent.set() }
+      try await client.exchange(requests, awaitingResponses: requests.count) { sent.signal() }
     }
-    while !sent.isSet { try await Task.sleep(for: .milliseconds(10)) }
+    await sent.wait()
     stream.cancel()
     _ = await stream.result
 
@@ -124,13 +125,4 @@ struct LifecycleTests {
     #expect(FileManager.default.fileExists(atPath: server.socketPath))
     #expect(try await server.client.isReady())
   }
-}
-
-/// Set once, read from anywhere.
-final class OneShotFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = false
-
-  var isSet: Bool { lock.withLock { value } }
-  func set() { lock.withLock { value = true } }
 }

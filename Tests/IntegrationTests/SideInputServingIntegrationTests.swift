@@ -31,7 +31,7 @@ struct SideInputServingIntegrationTests {
       environment: ["NUMAFLOW_UD_CONTAINER_TYPE": "udstore"])
     defer { server.stop() }
     // One connection, many calls at once, as numa's sink makes them.
-    try await ServingStoreTestClient(socketPath: server.socketPath).session { client in
+    try await ServingStoreTestClient.test(socketPath: server.socketPath) { client in
       try await withThrowingTaskGroup(of: Void.self) { group in
         for index in 0..<300 {
           group.addTask {

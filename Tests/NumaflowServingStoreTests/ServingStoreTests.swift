@@ -17,7 +17,7 @@ struct Broken: ServingStore {
 
   @Test func putsAppendAndGetsReturnThemInOrder() async throws {
     let client = ServingStoreTestClient(server: ServingStoreServer(servingStore: InMemoryServingStore()))
-    try await client.session { client in
+    try await client.withConnection { client in
       #expect(try await client.isReady())
       try await client.put(id: "r1", payloads: [Self.payload("a")])
       try await client.put(id: "r1", payloads: [Self.payload("b"), Self.payload("c", origin: "other")])
@@ -29,7 +29,7 @@ struct Broken: ServingStore {
 
   @Test func concurrentPutsForOneIdAllLand() async throws {
     let client = ServingStoreTestClient(server: ServingStoreServer(servingStore: InMemoryServingStore()))
-    try await client.session { client in
+    try await client.withConnection { client in
       try await withThrowingTaskGroup(of: Void.self) { group in
         for index in 0..<200 {
           group.addTask { try await client.put(id: "fan", payloads: [Self.payload("v\(index)")]) }
@@ -62,10 +62,12 @@ struct Broken: ServingStore {
   }
 
   @Test func anIdIsForgottenAfterItsTimeToLive() async throws {
-    let store = InMemoryServingStore(timeToLive: .milliseconds(100))
+    let clock = ManualClock()
+    let store = InMemoryServingStore(timeToLive: .seconds(60), clock: clock)
     try await store.put(id: "r", payloads: [Self.payload("x")])
+    clock.advance(by: .seconds(59))
     #expect(try await store.get(id: "r").count == 1)
-    try await Task.sleep(for: .milliseconds(150))
+    clock.advance(by: .seconds(1))
     #expect(try await store.get(id: "r") == [])
     #expect(store.count == 0)
   }

@@ -29,11 +29,11 @@ struct SequenceSourceTests {
 
   func server(
     _ numbers: Numbers, maxUnacked: Int = 10_000, ackTimeout: Duration? = .seconds(60),
-    pending: (@Sendable () -> Int?)? = nil
+    pending: (@Sendable () -> Int?)? = nil, clock: some Clock<Duration> & Sendable = ContinuousClock()
   ) -> SourceServer {
     SourceServer(
       configuration: .testDefaults, publishing: numbers.records, maxUnacked: maxUnacked, ackTimeout: ackTimeout,
-      pending: pending)
+      pending: pending, clock: clock)
   }
 
   func texts(_ messages: [Message]) -> [String] {
@@ -53,7 +53,7 @@ struct SequenceSourceTests {
   }
 
   @Test func nackedRecordsComeBackFirstAndNoOffsetInFlightIsSentTwice() async throws {
-    try await SourceTestClient(server: server(Numbers(count: 1_000))).session { client in
+    try await server(Numbers(count: 1_000)).test { client in
       var inFlight = Set<Offset>()
       var delivered: [String] = []
       for round in 0..<40 {
@@ -89,7 +89,7 @@ struct SequenceSourceTests {
   }
 
   @Test func acksOfOffsetsNotInFlightAreIgnoredAndLoseNothing() async throws {
-    try await SourceTestClient(server: server(Numbers(count: 3))).session { client in
+    try await server(Numbers(count: 3)).test { client in
       let read = try await client.read(count: 2)
       try await client.ack([read[0].offset])
       try await client.ack([read[0].offset])  // numa retried the ack
@@ -102,7 +102,7 @@ struct SequenceSourceTests {
 
   @Test func theSequenceIsHeldBackWhileMaxUnackedRecordsAreHeld() async throws {
     let numbers = Numbers()
-    try await SourceTestClient(server: server(numbers, maxUnacked: 5)).session { client in
+    try await server(numbers, maxUnacked: 5).test { client in
       let read = try await client.read(count: 3)
       try await Task.sleep(for: .milliseconds(100))
       #expect(numbers.pulled.withLock { $0 } <= 6, "the server holds at most 5 records (and one waiting)")
@@ -113,7 +113,7 @@ struct SequenceSourceTests {
   }
 
   @Test func pendingCountsWhatIsLeftWhenTheSequenceCanTell() async throws {
-    try await SourceTestClient(server: server(Numbers(count: 4))).session { client in
+    try await server(Numbers(count: 4)).test { client in
       try await client.streams { numa in
         _ = try await numa.read(count: 1)
         try await Task.sleep(for: .milliseconds(50))
@@ -121,14 +121,14 @@ struct SequenceSourceTests {
       }
       #expect(try await client.pending() == 4, "numa's stream ended: the record it read is due again")
     }
-    try await SourceTestClient(server: server(Numbers(), maxUnacked: 10, pending: { 100 })).session { client in
+    try await server(Numbers(), maxUnacked: 10, pending: { 100 }).test { client in
       try await client.streams { numa in
         _ = try await numa.read(count: 1)
         try await Task.sleep(for: .milliseconds(50))
         #expect(try await client.pending() == 109, "100 upstream, 9 pulled and unread")
       }
     }
-    try await SourceTestClient(server: server(Numbers(), maxUnacked: 10)).session { client in
+    try await server(Numbers(), maxUnacked: 10).test { client in
       let pending = try await client.pending()
       #expect(pending == nil, "an endless sequence that cannot tell")
     }
@@ -138,7 +138,7 @@ struct SequenceSourceTests {
   // ahead, acks message by message out of order, and drops every nack for a `swift` source.
 
   @Test func whatWasReadOnAStreamThatEndedIsReadAgainBeforeNewRecords() async throws {
-    try await SourceTestClient(server: server(Numbers(count: 20))).session { client in
+    try await server(Numbers(count: 20)).test { client in
       let first = try await client.streams { numa in try await numa.read(count: 5) }
       let again = try await client.streams { numa in
         let again = try await numa.read(count: 8)
@@ -150,7 +150,7 @@ struct SequenceSourceTests {
   }
 
   @Test func aRestartInTheMiddleOfAReadLosesNothingOfIt() async throws {
-    try await SourceTestClient(server: server(Numbers(count: 20))).session { client in
+    try await server(Numbers(count: 20)).test { client in
       let part = try await client.streams { numa in try await numa.read(count: 10, stopAfter: 3) }
       #expect(self.texts(part) == ["0", "1", "2"])
       let next = try await client.streams { numa in try await numa.read(count: 10) }
@@ -159,17 +159,21 @@ struct SequenceSourceTests {
   }
 
   @Test func aRecordUnackedPastTheAckTimeoutIsReadAgainOnTheSameStream() async throws {
-    try await SourceTestClient(server: server(Numbers(count: 3), ackTimeout: .milliseconds(100))).streams { numa in
-      let first = try await numa.read(count: 2)
-      // The time that passes is what is tested: the timeout, not an event to wait for.
-      try await Task.sleep(for: .milliseconds(150))
-      let again = try await numa.read(count: 5)
-      #expect(self.texts(again) == self.texts(first) + ["2"])
+    let clock = ManualClock()
+    try await server(Numbers(count: 3), ackTimeout: .seconds(60), clock: clock).test { client in
+      try await client.streams { numa in
+        let first = try await numa.read(count: 2)
+        clock.advance(by: .seconds(59))
+        #expect(self.texts(try await numa.read(count: 1)) == ["2"], "not yet timed out: the next record")
+        clock.advance(by: .seconds(1))
+        let again = try await numa.read(count: 5)
+        #expect(self.texts(again) == self.texts(first), "timed out: read again")
+      }
     }
   }
 
   @Test func aLateAckOfARecordReadAgainClearsIt() async throws {
-    try await SourceTestClient(server: server(Numbers(count: 4))).session { client in
+    try await server(Numbers(count: 4)).test { client in
       let first = try await client.streams { numa in try await numa.read(count: 2) }
       try await client.streams { numa in
         try await numa.ack(first.map(\.offset))  // numa's ack arrives after its stream ended
@@ -202,6 +206,7 @@ struct SequenceSourceTests {
     reading.nackEvery = 7
     reading.sendsNacks = false
     let numbers = Numbers(count: 600)
+    // A whole run as numa drives it, on the real clock: the timeout is part of the traffic.
     let report = try await SourceTestClient(server: server(numbers, ackTimeout: .milliseconds(200))).run(
       reading, total: 600)
     #expect(report.nacksDropped > 0 && report.redelivered > 0, "\(report)")
@@ -229,7 +234,7 @@ struct SequenceSourceTests {
     }
     let runtime = try makeTemporaryDirectory()
     let server = SourceServer(configuration: .testDefaults, publishing: records)
-    try await SourceTestClient(server: server, runtimeDirectory: runtime).session { client in
+    try await server.test(runtimeDirectory: runtime) { client in
       let read = try await client.read(count: 5)
       #expect(read.count == 1)
     }
