@@ -1,11 +1,6 @@
+import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One output of an accumulator. Numa needs an event time and the id of the input it stands
 /// for (it dedupes outputs by id), so both are required.

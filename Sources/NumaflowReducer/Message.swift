@@ -1,10 +1,5 @@
+import NumaflowCore
 import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One output of a reducer for a keyed window. Its event time is the window's end minus 1 ms,
 /// set by numa.

@@ -1,11 +1,6 @@
 import DequeModule
+import NumaflowCore
 import Synchronization
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// A ready ``ServingStore`` in memory, bounded so that it cannot grow without end: at most
 /// `maxIDs` ids and `maxBytes` bytes of payloads (the oldest ids are evicted first), and an id

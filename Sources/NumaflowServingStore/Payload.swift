@@ -1,10 +1,5 @@
+import NumaflowCore
 import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One result stored for a serving request: which vertex produced it, and its bytes.
 public struct Payload: Sendable, Hashable {

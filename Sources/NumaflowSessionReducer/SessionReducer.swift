@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import NumaflowCore
 
 /// A session reduce UDF: one instance per session (per keys, until a gap of inactivity closes
 /// it). It reads the session's data and writes its results; when numa merges sessions, the

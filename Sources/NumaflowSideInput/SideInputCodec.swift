@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import NumaflowCore
 
 /// How a side input's bytes become the value a consumer reads: ``data``, ``utf8`` and `json(_:)`
 /// are built in; make your own with ``init(decode:)``.

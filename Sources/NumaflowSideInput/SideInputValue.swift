@@ -1,10 +1,5 @@
+import NumaflowCore
 import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// What a retriever answers: a value to broadcast, or nothing new.
 ///

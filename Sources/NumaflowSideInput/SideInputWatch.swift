@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import NumaflowCore
 
 /// A side input's values as they change: the current value first, then every new one. Made by
 /// ``SideInputs/watch(_:codec:whenMissing:)-swift.method`` and its shorthands.

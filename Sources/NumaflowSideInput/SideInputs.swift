@@ -1,10 +1,5 @@
+import NumaflowCore
 import Synchronization
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Reads side inputs in a UDF of any kind: the values numa keeps under
 /// `/var/numaflow/side-inputs/<name>` for a vertex that lists them in its `sideInputs`.

@@ -1,10 +1,5 @@
+import NumaflowCore
 import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 extension Datum {
   /// How many times numa has already tried to write this datum to the sink: 0 on the first

@@ -1,10 +1,5 @@
+import NumaflowCore
 import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// What a sink forwards to the on-success sink in place of the original message
 /// (``Response/onSuccess(_:_:)``): its value, keys and user metadata replace the original's;

@@ -1,11 +1,6 @@
+import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One output of a source transformer. It always has an event time.
 ///

@@ -3,12 +3,6 @@
 import NumaflowProtos
 import SwiftProtobuf
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// One message a source reads into the pipeline. It always has an offset and an event time:
 /// numa stops on a message without either, so the type requires both.
 ///

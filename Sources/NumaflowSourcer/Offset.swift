@@ -1,10 +1,5 @@
+import NumaflowCore
 import NumaflowProtos
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Where a message sits in its source: opaque bytes the source chooses, and a partition. numa
 /// hands offsets back exactly as they were read, to ``Sourcer/ack(_:)`` and

@@ -1,11 +1,5 @@
 import NumaflowCore
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// One record of a sequence published with `SourceServer(publishing:)`: a message without an
 /// offset, which the server assigns.
 ///
