@@ -100,23 +100,25 @@ import Testing
 
   @Test func enqueuedResponsesAreReleasedOnlyWhenTheWriterTakesThem() async throws {
     let recorder = Recorder()
+    let writing = OneShotEvent()
     let releaseWrites = OneShotEvent()
     let released = Counter()
     try await OutboundQueue<Int>.withQueue(
       limit: 100, eventLoops: [], cost: { _ in 1 },
       write: { batch in
+        writing.signal()
         await releaseWrites.wait()
         recorder.record(batch)
       }
     ) { queue in
       queue.releasingEnqueued { count in for _ in 0..<count { released.increment() } }
       #expect(queue.enqueue(0))  // taken at once by the writer, which is then held
-      try await Task.sleep(for: .milliseconds(50))
-      #expect(released.value == 1)
+      await writing.wait()
+      #expect(released.value == 1, "the writer took it")
       #expect(queue.enqueue(1))
       #expect(queue.enqueue(2))
       try await queue.send(3)  // sent, not enqueued: not the caller's to release
-      try await Task.sleep(for: .milliseconds(50))
+      // The writer is held in its write, so nothing more can be taken or released yet.
       #expect(released.value == 1, "responses waiting in the queue still count as in flight")
       releaseWrites.signal()
     }

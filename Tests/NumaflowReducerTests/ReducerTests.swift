@@ -175,6 +175,8 @@ struct ReducerTests {
       server: ReduceServer(configuration: .testDefaults, reducer: Summary.init), runtimeDirectory: runtime)
     let requests = (0..<5).map { Self.datum("v").reduceRequest(window: Self.minute, event: $0 == 0 ? .open : .append) }
     let stream = Task { try await client.exchange(requests, awaitingResponses: 1, timeout: .seconds(30)) }
+    // A window stream answers nothing before its EOF, so there is no event to wait for: give
+    // the requests time to reach the reducer, then cut.
     try await Task.sleep(for: .milliseconds(300))
     stream.cancel()
     _ = await stream.result
