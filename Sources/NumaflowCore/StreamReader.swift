@@ -4,9 +4,9 @@ import GRPCCore
 /// has one), then requests and ends of batches. Misuse (no handshake, a second handshake, a
 /// request that cannot be handled) and unreadable input end the reading and are recorded on
 /// the session, which answers what is in flight before the stream ends with their status.
-package struct StreamReader<Request: Sendable, Response: Sendable> {
+@usableFromInline package struct StreamReader<Request: Sendable, Response: Sendable> {
   /// What the loop gets from ``next()``.
-  package enum Event {
+  @usableFromInline package enum Event {
     case request(id: String, Request)
     case endOfBatch
   }
@@ -15,7 +15,9 @@ package struct StreamReader<Request: Sendable, Response: Sendable> {
   private let shape: StreamShape<Request, Response>
   private let session: StreamSession
 
-  init(requests: RPCAsyncSequence<Request, any Error>, shape: StreamShape<Request, Response>, session: StreamSession) {
+  @usableFromInline init(
+    requests: RPCAsyncSequence<Request, any Error>, shape: StreamShape<Request, Response>, session: StreamSession
+  ) {
     self.iterator = requests.makeAsyncIterator()
     self.shape = shape
     self.session = session
@@ -23,7 +25,7 @@ package struct StreamReader<Request: Sendable, Response: Sendable> {
 
   /// Reads the handshake and sends the reply; `false` when the stream ended first or misused
   /// it (recorded). Streams without a handshake start at once.
-  mutating func handshake(replyingOn outbound: OutboundQueue<Response>) async throws -> Bool {
+  @usableFromInline mutating func handshake(replyingOn outbound: OutboundQueue<Response>) async throws -> Bool {
     guard let reply = shape.handshakeResponse else { return true }
     guard let first = try await iterator.next() else { return false }
     let kind = shape.classify(first)
@@ -38,7 +40,7 @@ package struct StreamReader<Request: Sendable, Response: Sendable> {
   /// The next request or end of batch; `nil` when the client has half-closed, or when reading
   /// must stop (the reason is recorded on the session). After a fault the loops stop asking:
   /// ``StreamSession/begin()`` refuses to dispatch.
-  package mutating func next() async -> Event? {
+  @usableFromInline package mutating func next() async -> Event? {
     let request: Request
     do {
       guard let next = try await iterator.next() else { return nil }
