@@ -4,16 +4,16 @@ import NumaflowProtos
 /// What a batch stream adds to its ``StreamShape``: how the handler's answers are checked and
 /// sent. An `Answer` is what the handler returns per request (a batch map's response, a
 /// sink's result); the server sends them in one or more `Response` messages.
-@usableFromInline package struct BatchRules<Answer: Sendable, Response: Sendable>: Sendable {
+package struct BatchRules<Answer: Sendable, Response: Sendable>: Sendable {
   /// What the server sends after the last response of a batch.
-  @usableFromInline package var endOfBatchResponse: Response
+  package var endOfBatchResponse: Response
   /// The request id an answer is for.
-  @usableFromInline package var answerID: @Sendable (Answer) -> String
+  package var answerID: @Sendable (Answer) -> String
   /// What else is wrong with a batch's answers beyond their ids, or `nil` (a fallback sink
   /// answering "fallback", say).
-  @usableFromInline package var problem: @Sendable ([Answer]) -> String?
+  package var problem: @Sendable ([Answer]) -> String?
   /// The messages that carry a batch's checked answers.
-  @usableFromInline package var responses: @Sendable ([Answer]) -> [Response]
+  package var responses: @Sendable ([Answer]) -> [Response]
 
   package init(
     endOfBatchResponse: Response,
@@ -44,10 +44,6 @@ extension BatchRules where Answer == Response {
 /// here, named with the ids. If the client half-closes after an unfinished batch, that batch
 /// is still answered. Misuse, unreadable input and handler errors end the stream as on every
 /// stream (``StreamSession``).
-///
-/// Inlinable, so that each kind's module compiles it for its own wire types: the loop runs for
-/// every message, and unspecialized it paid metadata look-ups and witness calls per message.
-@inlinable
 package func serveBatches<Request: Sendable, Answer: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,
@@ -110,7 +106,7 @@ package func serveBatches<Request: Sendable, Answer: Sendable, Response: Sendabl
 }
 
 /// What is wrong with `answered` as the answers to `expected`, or `nil`.
-@usableFromInline func mismatch(expected: [String], answered: [String]) -> String? {
+func mismatch(expected: [String], answered: [String]) -> String? {
   var counts: [String: Int] = [:]
   for id in answered { counts[id, default: 0] += 1 }
   let expectedSet = Set(expected)

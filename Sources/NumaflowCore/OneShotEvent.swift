@@ -3,7 +3,7 @@ import Synchronization
 /// Something that happens once and that any number of tasks can wait for.
 ///
 /// `wait()` returns when the event is signalled or the waiting task is cancelled.
-@usableFromInline package final class OneShotEvent: Sendable {
+package final class OneShotEvent: Sendable {
   private enum State {
     case waiting([UInt64: CheckedContinuation<Void, Never>], nextID: UInt64)
     case signalled

@@ -20,7 +20,7 @@ import Synchronization
 ///
 /// At most `limit` responses wait in the queue; past that ``send(_:)`` suspends, so a stalled
 /// numa holds the handlers back instead of filling the server's memory.
-@usableFromInline package final class OutboundQueue<Response: Sendable>: Sendable {
+package final class OutboundQueue<Response: Sendable>: Sendable {
   /// Bytes written between two waits on the event loops.
   package static var pacingBudget: Int { 256 * 1024 }
   /// What a response costs besides its payload (ids, keys, framing), so that a stream of tiny
@@ -74,7 +74,7 @@ import Synchronization
   /// Runs `body` with a queue whose writer feeds `writer`. When `body` is done, everything it
   /// sent is written before this returns or rethrows; after the shutdown grace period the
   /// writer is cancelled instead.
-  @usableFromInline package static func withQueue<Value: Sendable>(
+  package static func withQueue<Value: Sendable>(
     writingTo writer: RPCWriter<Response>,
     lifecycle: ServerLifecycle,
     cost: @escaping @Sendable (Response) -> Int,
@@ -94,7 +94,7 @@ import Synchronization
   /// `limit` responses wait. When `body` is done, everything it sent is written before this
   /// returns or rethrows, unless `forcedStop` has been signalled by then (the writer is then
   /// cancelled).
-  @usableFromInline package static func withQueue<Value: Sendable>(
+  package static func withQueue<Value: Sendable>(
     limit: Int,
     eventLoops: [any EventLoop],
     cost: @escaping @Sendable (Response) -> Int,
@@ -117,14 +117,14 @@ import Synchronization
   /// Queues `response`; suspends while the queue is full.
   /// - Throws: ``StreamEnded`` when the stream to numa has ended (the response is dropped; numa
   ///   re-sends what it did not get).
-  @usableFromInline package func send(_ response: Response) async throws {
+  package func send(_ response: Response) async throws {
     try await send(contentsOf: CollectionOfOne(response))
   }
 
   /// Queues `responses` together, so that they leave in one write if the writer is idle (a
   /// batch and its EOT); suspends while the queue is full.
   /// - Throws: ``StreamEnded`` when the stream to numa has ended.
-  @usableFromInline package func send(contentsOf responses: some Collection<Response>) async throws {
+  package func send(contentsOf responses: some Collection<Response>) async throws {
     let (writer, ticket) = try state.withLock { state -> (CheckedContinuation<Void, Never>?, UInt64?) in
       guard !state.broken, !state.finished else { throw StreamEnded() }
       state.pending.append(contentsOf: responses)
@@ -143,7 +143,7 @@ import Synchronization
   /// takes them: it reports how many it took to the function given to
   /// ``releasingEnqueued(to:)``. Returns `false` when the stream has ended and the response was
   /// dropped (the caller's slot is then its own to release).
-  @usableFromInline package func enqueue(_ response: Response) -> Bool {
+  package func enqueue(_ response: Response) -> Bool {
     let (queued, writer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
       guard !state.broken, !state.finished else { return (false, nil) }
       state.pending.append(response)
@@ -156,7 +156,7 @@ import Synchronization
   }
 
   /// Tells `release` how many enqueued responses left the queue, each time some do.
-  @usableFromInline package func releasingEnqueued(to release: @escaping @Sendable (Int) -> Void) {
+  package func releasingEnqueued(to release: @escaping @Sendable (Int) -> Void) {
     state.withLock { $0.releaseEnqueued = release }
   }
 

@@ -12,7 +12,7 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
   }
 
   /// How errors name the user's code: "map handler", "source transformer", ...
-  @usableFromInline package let name: String
+  package let name: String
   package let body: Body
   /// How requests reach worker processes; `nil` for kinds with no multiprocess mode.
   package let codec: WorkerCodec<Request, Response>?
@@ -59,22 +59,22 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
 
 /// A kind's handler as the stream loops see it, placed where the mode says it runs: one wire
 /// request in, one wire response out.
-@usableFromInline package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
+package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
   /// How errors name the handler: "map handler", "source transformer", ...
-  @usableFromInline package let name: String
-  @usableFromInline package let call: @Sendable (Request) async throws -> Response
+  package let name: String
+  package let call: @Sendable (Request) async throws -> Response
   /// Set when the handler is synchronous and runs where it is called: the stream loop then
   /// runs it inline instead of in a child task, which saves a task per request.
-  @usableFromInline package let inline: (@Sendable (Request) throws -> Response)?
+  package let inline: (@Sendable (Request) throws -> Response)?
   /// Set when the handler is synchronous and runs on dedicated threads (sync mode): the stream
   /// loop hands requests to those threads directly, without a task per request, and the
   /// thread that ran one sends its response.
-  @usableFromInline package let offload: Offload?
+  package let offload: Offload?
 
   /// A synchronous handler and the threads it runs on.
-  @usableFromInline package struct Offload: Sendable {
-    @usableFromInline package let run: @Sendable (Request) throws -> Response
-    @usableFromInline package let threads: NIOThreadPool
+  package struct Offload: Sendable {
+    package let run: @Sendable (Request) throws -> Response
+    package let threads: NIOThreadPool
   }
 
   package init(name: String, call: @escaping @Sendable (Request) async throws -> Response) {

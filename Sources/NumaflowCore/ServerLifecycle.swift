@@ -10,8 +10,8 @@ import Foundation
 
 /// What every stream of one server shares: the configuration, the first UDF failure, and the
 /// shutdown phases (draining after SIGTERM, then a forced stop once the grace period is over).
-@usableFromInline package final class ServerLifecycle: Sendable {
-  @usableFromInline package let configuration: ServerConfiguration
+package final class ServerLifecycle: Sendable {
+  package let configuration: ServerConfiguration
   package var logger: Logger { configuration.logger }
   /// The transport's event loops; empty for the in-process transport. Streams pace their
   /// writes on them (``OutboundQueue``).
@@ -21,7 +21,7 @@ import Foundation
   /// Signalled by the first UDF failure.
   package let failed = OneShotEvent()
   /// Signalled when the grace period is over: streams stop reading and end.
-  @usableFromInline package let forcedStop = OneShotEvent()
+  package let forcedStop = OneShotEvent()
 
   package init(configuration: ServerConfiguration, eventLoops: [any EventLoop] = []) {
     self.configuration = configuration

@@ -4,9 +4,9 @@ import GRPCCore
 /// has one), then requests and ends of batches. Misuse (no handshake, a second handshake, a
 /// request that cannot be handled) and unreadable input end the reading and are recorded on
 /// the session, which answers what is in flight before the stream ends with their status.
-@usableFromInline package struct StreamReader<Request: Sendable, Response: Sendable> {
+package struct StreamReader<Request: Sendable, Response: Sendable> {
   /// What the loop gets from ``next()``.
-  @usableFromInline package enum Event {
+  package enum Event {
     case request(id: String, Request)
     case endOfBatch
   }
@@ -15,9 +15,7 @@ import GRPCCore
   private let shape: StreamShape<Request, Response>
   private let session: StreamSession
 
-  @usableFromInline init(
-    requests: RPCAsyncSequence<Request, any Error>, shape: StreamShape<Request, Response>, session: StreamSession
-  ) {
+  init(requests: RPCAsyncSequence<Request, any Error>, shape: StreamShape<Request, Response>, session: StreamSession) {
     self.iterator = requests.makeAsyncIterator()
     self.shape = shape
     self.session = session
@@ -25,7 +23,7 @@ import GRPCCore
 
   /// Reads the handshake and sends the reply; `false` when the stream ended first or misused
   /// it (recorded). Streams without a handshake start at once.
-  @usableFromInline mutating func handshake(replyingOn outbound: OutboundQueue<Response>) async throws -> Bool {
+  mutating func handshake(replyingOn outbound: OutboundQueue<Response>) async throws -> Bool {
     guard let reply = shape.handshakeResponse else { return true }
     guard let first = try await iterator.next() else { return false }
     let kind = shape.classify(first)
@@ -40,7 +38,7 @@ import GRPCCore
   /// The next request or end of batch; `nil` when the client has half-closed, or when reading
   /// must stop (the reason is recorded on the session). After a fault the loops stop asking:
   /// ``StreamSession/begin()`` refuses to dispatch.
-  @usableFromInline package mutating func next() async -> Event? {
+  package mutating func next() async -> Event? {
     let request: Request
     do {
       guard let next = try await iterator.next() else { return nil }

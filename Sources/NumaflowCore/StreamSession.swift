@@ -9,12 +9,12 @@ import Synchronization
 /// - Misuse by the client becomes a status that says what was wrong; the server keeps serving.
 /// - After a fault nothing new is dispatched; the requests in flight finish and are answered,
 ///   then the stream ends with the fault.
-@usableFromInline package final class StreamSession: Sendable {
-  @usableFromInline package enum Fault: Sendable {
+package final class StreamSession: Sendable {
+  package enum Fault: Sendable {
     case udf(UDFFailure)
     case protocolViolation(RPCError)
 
-    @usableFromInline var rpcError: RPCError {
+    var rpcError: RPCError {
       switch self {
       case .udf(let failure): failure.rpcError
       case .protocolViolation(let error): error
@@ -24,35 +24,35 @@ import Synchronization
 
   private struct State {
     var inFlight = 0
-    @usableFromInline var fault: Fault?
+    var fault: Fault?
     /// The reading loop, waiting for fewer than `limit` requests in flight.
     var waiter: (limit: Int, continuation: CheckedContinuation<Void, Never>)?
   }
 
   /// The RPC's name, for statuses.
-  @usableFromInline package let rpc: String
+  package let rpc: String
   /// How errors name the user's code.
   package let handlerName: String
   package let lifecycle: ServerLifecycle
   /// How many requests may be in the handler at once.
-  @usableFromInline package let maxInFlight: Int
+  package let maxInFlight: Int
   private let state = Mutex(State())
   /// Signalled once a fault is recorded and nothing is left in flight.
-  @usableFromInline package let drained = OneShotEvent()
+  package let drained = OneShotEvent()
 
-  @usableFromInline package init(rpc: String, handlerName: String, maxInFlight: Int?, lifecycle: ServerLifecycle) {
+  package init(rpc: String, handlerName: String, maxInFlight: Int?, lifecycle: ServerLifecycle) {
     self.rpc = rpc
     self.handlerName = handlerName
     self.lifecycle = lifecycle
     self.maxInFlight = maxInFlight ?? lifecycle.configuration.maxConcurrentRequests
   }
 
-  @usableFromInline package var fault: Fault? { state.withLock { $0.fault } }
+  package var fault: Fault? { state.withLock { $0.fault } }
 
   /// Turns an error the handler threw for `subject` into the stream's fault and the server's
   /// UDF failure. An error from a stream that the client cancelled or closed is not the
   /// handler's fault, and is ignored.
-  @usableFromInline package func handlerFailed(_ error: any Error, subject: String) {
+  package func handlerFailed(_ error: any Error, subject: String) {
     if Task.isCancelled || error is StreamEnded { return }
     record(
       UDFFailure(
@@ -60,18 +60,18 @@ import Synchronization
   }
 
   /// Records a UDF failure the handler caused (a wrong answer, say) for the stream and the server.
-  @usableFromInline package func record(_ failure: UDFFailure) {
+  package func record(_ failure: UDFFailure) {
     record(.udf(failure))
     lifecycle.recordFailure(failure)
   }
 
   /// Records that the client misused the stream.
-  @usableFromInline package func violated(_ status: RPCError) {
+  package func violated(_ status: RPCError) {
     record(.protocolViolation(status))
   }
 
   /// Counts a request in; `false` once a fault stops dispatching.
-  @usableFromInline package func begin() -> Bool {
+  package func begin() -> Bool {
     state.withLock { state in
       guard state.fault == nil else { return false }
       state.inFlight += 1
@@ -80,7 +80,7 @@ import Synchronization
   }
 
   /// Counts `count` requests out.
-  @usableFromInline package func end(_ count: Int = 1) {
+  package func end(_ count: Int = 1) {
     let (isDrained, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
       state.inFlight -= count
       var waiter: CheckedContinuation<Void, Never>?
@@ -96,7 +96,7 @@ import Synchronization
 
   /// Suspends until fewer than `limit` requests are in flight, or the task is cancelled. One
   /// waiter at a time: the loop that reads the stream.
-  @usableFromInline package func waitUntilInFlight(below limit: Int) async {
+  package func waitUntilInFlight(below limit: Int) async {
     await suspend { continuation in
       state.withLock { state -> Bool in
         guard state.inFlight >= limit, !Task.isCancelled else { return false }
@@ -127,10 +127,6 @@ import Synchronization
 /// early once a fault has drained or the grace period is over, and with the fault's status.
 ///
 /// `body` reads the requests and dispatches them; it returns when the reader is done.
-///
-/// Inlinable, so that each kind's module compiles it for its own wire types: the loop runs for
-/// every message, and unspecialized it paid metadata look-ups and witness calls per message.
-@inlinable
 package func serveStream<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,
@@ -158,7 +154,7 @@ package func serveStream<Request: Sendable, Response: Sendable>(
 
 /// Runs `body` until it returns (`true`) or one of `stops` is signalled (`false`; `body` is
 /// then cancelled).
-@usableFromInline package func runUntil(
+package func runUntil(
   _ stops: OneShotEvent...,
   body: @escaping @Sendable () async throws -> Void
 ) async throws -> Bool {

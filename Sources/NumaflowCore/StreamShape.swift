@@ -1,9 +1,9 @@
 /// How a kind's bidirectional stream looks to the shared stream loops
 /// (``serveOneResponsePerRequest(requests:outbound:shape:handler:lifecycle:)``,
 /// ``serveBatches(requests:outbound:shape:batch:handler:lifecycle:)``).
-@usableFromInline package struct StreamShape<Request: Sendable, Response: Sendable>: Sendable {
+package struct StreamShape<Request: Sendable, Response: Sendable>: Sendable {
   /// What a request on the stream is.
-  @usableFromInline package enum Kind: Sendable {
+  package enum Kind: Sendable {
     case handshake(sot: Bool)
     case request(id: String)
     /// The end of a batch (EOT), on streams that come in batches.
@@ -13,16 +13,16 @@
   }
 
   /// The RPC's name for error messages ("MapFn").
-  @usableFromInline package var rpc: String
+  package var rpc: String
   package var classify: @Sendable (Request) -> Kind
   /// The reply to the client's handshake, which must come first; `nil` on streams that have
   /// no handshake (reduce).
   package var handshakeResponse: Response?
   /// The payload bytes a response carries, for pacing (``OutboundQueue``).
-  @usableFromInline package var cost: @Sendable (Response) -> Int
+  package var cost: @Sendable (Response) -> Int
   /// How many requests may be in the handler at once; `nil` for the configuration's
   /// ``ServerConfiguration/maxConcurrentRequests``. An ordered stream (a source's AckFn) has 1.
-  @usableFromInline package var maxInFlight: Int?
+  package var maxInFlight: Int?
 
   package init(
     rpc: String,

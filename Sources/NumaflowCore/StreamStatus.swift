@@ -3,7 +3,7 @@ import GRPCCore
 /// The statuses a stream ends with when the client misused it, or the server stopped. Every
 /// stream loop ends with these, so numa and a person reading its log see the same words for the
 /// same problem on every kind.
-@usableFromInline package enum StreamStatus {
+package enum StreamStatus {
   /// Said of what was read before the problem.
   static let aftermath = "requests read before it were answered; the rest were not processed and numa re-sends them."
 
@@ -29,7 +29,7 @@ import GRPCCore
   }
 
   /// An end of batch (EOT) on a stream that does not come in batches.
-  @usableFromInline package static func unexpectedEndOfBatch(rpc: String) -> RPCError {
+  package static func unexpectedEndOfBatch(rpc: String) -> RPCError {
     RPCError(
       code: .invalidArgument,
       message: "\(rpc): an end of batch (EOT) arrived on a stream that does not come in batches; \(aftermath)"
@@ -46,7 +46,7 @@ import GRPCCore
   }
 
   /// The stream was still open when the shutdown grace period ended.
-  @usableFromInline package static func gracePeriodOver(rpc: String) -> RPCError {
+  package static func gracePeriodOver(rpc: String) -> RPCError {
     RPCError(
       code: .unavailable,
       message:
@@ -55,7 +55,7 @@ import GRPCCore
   }
 
   /// What a request that is not the expected handshake was, for ``missingHandshake(rpc:got:)``.
-  @usableFromInline static func describe<Request, Response>(_ kind: StreamShape<Request, Response>.Kind) -> String {
+  static func describe<Request, Response>(_ kind: StreamShape<Request, Response>.Kind) -> String {
     switch kind {
     case .handshake: "a handshake with sot=false"
     case .request(let id), .invalid(let id, _): "a request with id '\(id)'"

@@ -22,7 +22,7 @@ public struct UDFFailure: Error, Sendable, CustomStringConvertible {
     /// The code's name, such as `handler-error`.
     public let name: String
 
-    @usableFromInline init(name: String) { self.name = name }
+    init(name: String) { self.name = name }
 
     public var description: String { name }
 
@@ -42,7 +42,7 @@ public struct UDFFailure: Error, Sendable, CustomStringConvertible {
   /// Longer detail (error type, request ids): the status's `google.rpc.DebugInfo`.
   public let details: String
 
-  @usableFromInline package init(code: Code, containerType: String, summary: String, details: String) {
+  package init(code: Code, containerType: String, summary: String, details: String) {
     self.code = code
     self.message = "UDF_EXECUTION_ERROR(\(containerType)): \(summary)"
     self.details = details
@@ -50,7 +50,7 @@ public struct UDFFailure: Error, Sendable, CustomStringConvertible {
 
   /// A failure for an error a handler threw while handling `subject` ("request 'x'", or a
   /// batch from ``describe(batch:)``).
-  @usableFromInline package init(containerType: String, handler: String, subject: String, error: any Error) {
+  package init(containerType: String, handler: String, subject: String, error: any Error) {
     if let failure = error as? UDFFailure {
       self = failure
       return
@@ -73,10 +73,10 @@ public struct UDFFailure: Error, Sendable, CustomStringConvertible {
   }
 
   /// "request 'x'".
-  @usableFromInline package static func describe(request id: String) -> String { "request '\(id)'" }
+  package static func describe(request id: String) -> String { "request '\(id)'" }
 
   /// "a batch of 3 requests ('a', 'b', 'c')", shortened after ten ids.
-  @usableFromInline package static func describe(batch ids: [String]) -> String {
+  package static func describe(batch ids: [String]) -> String {
     "a batch of \(ids.count) request\(ids.count == 1 ? "" : "s") (\(list(ids)))"
   }
 
@@ -89,13 +89,13 @@ public struct UDFFailure: Error, Sendable, CustomStringConvertible {
 
   /// The status sent to numa: INTERNAL, the message, and a DebugInfo detail in
   /// `grpc-status-details-bin`.
-  @usableFromInline package var rpcError: RPCError {
+  package var rpcError: RPCError {
     RPCError(GoogleRPCStatus(code: .internalError, message: message, details: .debugInfo(stack: [], detail: details)))
   }
 }
 
 extension RPCError {
-  @usableFromInline package init(_ status: GoogleRPCStatus) {
+  package init(_ status: GoogleRPCStatus) {
     self.init(code: status.code, message: status.message, metadata: status.rpcErrorMetadata)
   }
 }

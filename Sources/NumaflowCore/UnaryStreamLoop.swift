@@ -17,10 +17,6 @@ import NumaflowProtos
 /// - Misuse by the client and unreadable input end this RPC with a status that says what was
 ///   wrong (``StreamStatus``), after what was in flight is answered; the server keeps serving.
 /// - After SIGTERM the stream keeps being served until numa closes it or the grace period ends.
-///
-/// Inlinable, so that each kind's module compiles it for its own wire types: the loop runs for
-/// every message, and unspecialized it paid metadata look-ups and witness calls per message.
-@inlinable
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,
@@ -91,10 +87,6 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
 
 /// ``serveOneResponsePerRequest(requests:outbound:shape:handler:lifecycle:)`` with an
 /// outbound queue of its own, writing to `responses`.
-///
-/// Inlinable, so that each kind's module compiles it for its own wire types: the loop runs for
-/// every message, and unspecialized it paid metadata look-ups and witness calls per message.
-@inlinable
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   responses: RPCWriter<Response>,
