@@ -44,6 +44,13 @@ extension BatchRules where Answer == Response {
 /// here, named with the ids. If the client half-closes after an unfinished batch, that batch
 /// is still answered. Misuse, unreadable input and handler errors end the stream as on every
 /// stream (``StreamSession``).
+@_specialize(
+  exported:true,where Request == Map_V1_MapRequest, Answer == Map_V1_MapResponse, Response == Map_V1_MapResponse
+)
+@_specialize(
+  exported:true,where
+    Request == Sink_V1_SinkRequest, Answer == Sink_V1_SinkResponse.Result, Response == Sink_V1_SinkResponse
+)
 package func serveBatches<Request: Sendable, Answer: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,

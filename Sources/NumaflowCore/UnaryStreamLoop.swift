@@ -17,6 +17,15 @@ import NumaflowProtos
 /// - Misuse by the client and unreadable input end this RPC with a status that says what was
 ///   wrong (``StreamStatus``), after what was in flight is answered; the server keeps serving.
 /// - After SIGTERM the stream keeps being served until numa closes it or the grace period ends.
+///
+/// The one place the core names kinds: the loop runs for every message, and a generic function
+/// called from another module runs unspecialized (metadata look-ups and witness calls per
+/// message), so the kinds' wire types are pre-specialized here. Measured on 2026-12-05, map
+/// async, 100 B, server CPU per message, medians of 5 alternating runs: 10.5 µs before this
+/// release, 10.8 with these attributes, 11.5 with the loops `@inlinable` instead (the calls they
+/// make into `OutboundQueue`, `StreamReader` and `StreamSession` stay generic); with neither,
+/// 12.0 against 10.3 in another run.
+@_specialize(exported:true,where Request == Map_V1_MapRequest, Response == Map_V1_MapResponse)
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,
@@ -87,6 +96,12 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
 
 /// ``serveOneResponsePerRequest(requests:outbound:shape:handler:lifecycle:)`` with an
 /// outbound queue of its own, writing to `responses`.
+@_specialize(exported:true,where Request == Map_V1_MapRequest, Response == Map_V1_MapResponse)
+@_specialize(
+  exported:true,where
+    Request == Sourcetransformer_V1_SourceTransformRequest, Response == Sourcetransformer_V1_SourceTransformResponse
+)
+@_specialize(exported:true,where Request == Source_V1_AckRequest, Response == Source_V1_AckResponse)
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   responses: RPCWriter<Response>,
