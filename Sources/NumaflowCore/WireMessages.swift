@@ -20,6 +20,30 @@ package protocol WirePayload {
   var metadata: Metadata_Metadata { get set }
 }
 
+/// A kind's request that carries one datum under an id (map, source transform, sink), so that
+/// one conversion each way serves them all. Each kind says where its wire keeps the two.
+package protocol WireDatumRequest {
+  associatedtype Payload: WirePayload
+  init()
+  var datumID: String { get set }
+  var datumPayload: Payload { get set }
+}
+
+extension Datum {
+  /// The datum a request carries, with the request's id.
+  package init(_ wire: some WireDatumRequest) {
+    self.init(id: wire.datumID, wire.datumPayload)
+  }
+
+  /// The request numa would send for this datum, with `id` (for clients and tests).
+  package func request<Request: WireDatumRequest>(id: String, as type: Request.Type = Request.self) -> Request {
+    var request = Request()
+    request.datumPayload = payload()
+    request.datumID = id
+    return request
+  }
+}
+
 /// The fields every kind's output result has on the wire, so that one conversion to and from
 /// an output message serves them all.
 package protocol WireResult {

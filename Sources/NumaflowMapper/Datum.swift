@@ -4,17 +4,18 @@
 import NumaflowProtos
 
 extension Datum {
-  /// The datum a map request carries.
-  package init(_ wire: Map_V1_MapRequest) {
-    self.init(id: wire.id, wire.request)
-  }
-
   /// The map request numa would send for this datum, with `id` (for clients and tests).
-  package func mapRequest(id: String) -> Map_V1_MapRequest {
-    var request = Map_V1_MapRequest()
-    request.id = id
-    request.request = payload()
-    return request
+  package func mapRequest(id: String) -> Map_V1_MapRequest { request(id: id) }
+}
+
+extension Map_V1_MapRequest: WireDatumRequest {
+  package var datumID: String {
+    get { id }
+    set { id = newValue }
+  }
+  package var datumPayload: Request {
+    get { request }
+    set { request = newValue }
   }
 }
 

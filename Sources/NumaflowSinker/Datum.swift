@@ -26,17 +26,18 @@ extension Datum {
   private static let sinkGroup = "sink"
   private static let retryCountKey = "retry_count"
 
-  /// The datum a sink request carries.
-  package init(_ wire: Sink_V1_SinkRequest) {
-    self.init(id: wire.request.id, wire.request)
-  }
-
   /// The sink request numa would send for this datum, with `id` (for clients and tests).
-  package func sinkRequest(id: String) -> Sink_V1_SinkRequest {
-    var request = Sink_V1_SinkRequest()
-    request.request = payload()
-    request.request.id = id
-    return request
+  package func sinkRequest(id: String) -> Sink_V1_SinkRequest { request(id: id) }
+}
+
+extension Sink_V1_SinkRequest: WireDatumRequest {
+  package var datumID: String {
+    get { request.id }
+    set { request.id = newValue }
+  }
+  package var datumPayload: Request {
+    get { request }
+    set { request = newValue }
   }
 }
 
