@@ -21,24 +21,38 @@ package protocol WirePayload {
 }
 
 /// A kind's request that carries one datum under an id (map, source transform, sink), so that
-/// one conversion each way serves them all. Each kind says where its wire keeps the two.
+/// one conversion each way serves them all. Every such request keeps its payload in `request`;
+/// where the id lives is the one difference: map keeps it beside the payload (and says so),
+/// source transform and sink inside it (``WireIdentifiedPayload``, and nothing to write).
 package protocol WireDatumRequest {
   associatedtype Payload: WirePayload
   init()
+  var request: Payload { get set }
   var datumID: String { get set }
-  var datumPayload: Payload { get set }
+}
+
+/// A payload that carries its request's id itself.
+package protocol WireIdentifiedPayload: WirePayload {
+  var id: String { get set }
+}
+
+extension WireDatumRequest where Payload: WireIdentifiedPayload {
+  package var datumID: String {
+    get { request.id }
+    set { request.id = newValue }
+  }
 }
 
 extension Datum {
   /// The datum a request carries, with the request's id.
   package init(_ wire: some WireDatumRequest) {
-    self.init(id: wire.datumID, wire.datumPayload)
+    self.init(id: wire.datumID, wire.request)
   }
 
   /// The request numa would send for this datum, with `id` (for clients and tests).
   package func request<Request: WireDatumRequest>(id: String, as type: Request.Type = Request.self) -> Request {
     var request = Request()
-    request.datumPayload = payload()
+    request.request = payload()
     request.datumID = id
     return request
   }

@@ -13,10 +13,6 @@ extension Map_V1_MapRequest: WireDatumRequest {
     get { id }
     set { id = newValue }
   }
-  package var datumPayload: Request {
-    get { request }
-    set { request = newValue }
-  }
 }
 
 extension Map_V1_MapRequest.Request: WirePayload {}

@@ -30,15 +30,5 @@ extension Datum {
   package func sinkRequest(id: String) -> Sink_V1_SinkRequest { request(id: id) }
 }
 
-extension Sink_V1_SinkRequest: WireDatumRequest {
-  package var datumID: String {
-    get { request.id }
-    set { request.id = newValue }
-  }
-  package var datumPayload: Request {
-    get { request }
-    set { request = newValue }
-  }
-}
-
-extension Sink_V1_SinkRequest.Request: WirePayload {}
+extension Sink_V1_SinkRequest: WireDatumRequest {}
+extension Sink_V1_SinkRequest.Request: WireIdentifiedPayload {}

@@ -7,16 +7,6 @@ extension Datum {
   package func transformRequest(id: String) -> Sourcetransformer_V1_SourceTransformRequest { request(id: id) }
 }
 
-extension Sourcetransformer_V1_SourceTransformRequest: WireDatumRequest {
-  package var datumID: String {
-    get { request.id }
-    set { request.id = newValue }
-  }
-  package var datumPayload: Request {
-    get { request }
-    set { request = newValue }
-  }
-}
-
-extension Sourcetransformer_V1_SourceTransformRequest.Request: WirePayload {}
+extension Sourcetransformer_V1_SourceTransformRequest: WireDatumRequest {}
+extension Sourcetransformer_V1_SourceTransformRequest.Request: WireIdentifiedPayload {}
 extension Sourcetransformer_V1_SourceTransformResponse.Result: NackableWireResult {}
