@@ -18,6 +18,11 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let tracing = Target.Dependency.product(name: "Tracing", package: "swift-distributed-tracing")
+let inMemoryTracing = Target.Dependency.product(name: "InMemoryTracing", package: "swift-distributed-tracing")
+let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let metricsTestKit = Target.Dependency.product(name: "MetricsTestKit", package: "swift-metrics")
+let traceContext = Target.Dependency.product(name: "W3CTraceContext", package: "swift-w3c-trace-context")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// An example UDF: an executable whose sources live in `Examples/<name>/Sources`.
@@ -59,6 +64,10 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    // Observability: spans, metrics, and the W3C trace context numa sends.
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     // `make docs`: swift package generate-documentation.
     .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
   ],
@@ -73,7 +82,7 @@ let package = Package(
       name: "NumaflowCore",
       dependencies: [
         "NumaflowProtos", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf, logging, nioCore, nioPosix, unixSignals,
-        serviceLifecycle,
+        serviceLifecycle, tracing, metrics, traceContext,
       ],
       swiftSettings: swiftSettings
     ),
@@ -149,8 +158,8 @@ let package = Package(
         "NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
         "NumaflowReduceStreamer", "NumaflowAccumulator", "NumaflowSessionReducer",
-        "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging,
-        .product(name: "DequeModule", package: "swift-collections"),
+        "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging, tracing, inMemoryTracing,
+        traceContext, .product(name: "DequeModule", package: "swift-collections"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -209,6 +218,15 @@ let package = Package(
         "NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging, nioCore,
         nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ObservabilityTests",
+      dependencies: [
+        "NumaflowMapper", "NumaflowBatchMapper", "NumaflowMapStreamer", "NumaflowSinker", "NumaflowReducer",
+        "NumaflowSourcer", "NumaflowSourceTransformer", "NumaflowAccumulator", "NumaflowSessionReducer",
+        "NumaflowSideInput", "NumaflowTesting", tracing, inMemoryTracing, metricsTestKit, logging,
       ],
       swiftSettings: swiftSettings
     ),

@@ -37,7 +37,8 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
             guard request.hasPayload else { throw WindowRequestError("an OPEN or APPEND carries a payload") }
             if !tasks.isOpen(key) {
               let run = Self.run(
-                keys: keys, close: closes.start(key), outbound: outbound, makeAccumulator: makeAccumulator)
+                keys: keys, close: closes.start(key), outbound: outbound, metrics: lifecycle.telemetry.metrics,
+                makeAccumulator: makeAccumulator)
               tasks.start(key, subject: "keys \(keys)", run: run)
             }
             tasks.send(Datum(id: request.payload.id, request.payload), to: key)
@@ -65,13 +66,13 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
   /// One key's task: the accumulator, then the EOF with the CLOSE's window (or, when the stream
   /// ended without one, the window of the outputs' progress).
   static func run(
-    keys: [String], close: CloseWindow, outbound: OutboundQueue<Response>,
+    keys: [String], close: CloseWindow, outbound: OutboundQueue<Response>, metrics: HandlerMetrics?,
     makeAccumulator: @escaping @Sendable () -> any Accumulator
   ) -> KeyedTasks<Datum>.Run {
     { stream in
       let progress = KeyProgress(keys: keys)
       try await makeAccumulator().accumulate(
-        keys: keys, datums: Datums(stream), output: progress.writer(through: outbound))
+        keys: keys, datums: Datums(stream), output: progress.writer(through: outbound).counting(in: metrics))
       var eof = Response()
       eof.window = close.window ?? progress.window
       eof.eof = true

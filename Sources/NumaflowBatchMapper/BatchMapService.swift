@@ -33,10 +33,17 @@ struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
 
   static func handler(_ mapper: some BatchMapper) -> LocalHandler<Batch, [Map_V1_MapResponse]> {
     LocalHandler(name: "batch map handler", async: { responses(try await mapper.mapBatch($0.map(Datum.init))) })
+      .described(description)
   }
 
   static func handler(_ mapper: some SyncBatchMapper) -> LocalHandler<Batch, [Map_V1_MapResponse]> {
     LocalHandler(name: "batch map handler", sync: { responses(try mapper.mapBatch($0.map(Datum.init))) })
+      .described(description)
+  }
+
+  /// A batch per call; every response's results are outputs.
+  static let description = CallDescription<Batch, [Map_V1_MapResponse]>.batch { responses in
+    responses.reduce(0) { $0 + $1.results.count }
   }
 
   private static func responses(_ answers: [BatchResponse]) -> [Map_V1_MapResponse] {

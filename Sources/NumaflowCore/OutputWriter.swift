@@ -32,3 +32,15 @@ public struct OutputWriter<Output: Sendable>: Sendable {
     try await send(output)
   }
 }
+
+extension OutputWriter {
+  /// This writer, counting each output in `metrics` (`numaflow_udf_outputs_total`).
+  package func counting(in metrics: HandlerMetrics?) -> Self {
+    guard let metrics else { return self }
+    let send = self.send
+    return OutputWriter { output in
+      try await send(output)
+      metrics.countOutputs(1)
+    }
+  }
+}

@@ -13,7 +13,9 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
 
   /// How errors name the user's code: "map handler", "source transformer", ...
   package let name: String
-  package let body: Body
+  package private(set) var body: Body
+  /// What its calls carry and answer, for spans and metrics; `nil` reports nothing.
+  package private(set) var description: CallDescription<Request, Response>?
   /// How requests reach worker processes; `nil` for kinds with no multiprocess mode.
   package let codec: WorkerCodec<Request, Response>?
   /// For a handler of whole batches in multiprocess mode: shares each batch among the workers
@@ -32,6 +34,7 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.body = .async(call)
     self.codec = codec
     self.spread = nil
+    self.description = nil
   }
 
   package init(
@@ -42,6 +45,7 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.body = .sync(call)
     self.codec = codec
     self.spread = nil
+    self.description = nil
   }
 
   /// This handler, with each batch shared among the workers in multiprocess mode.
@@ -50,6 +54,36 @@ package struct LocalHandler<Request: Sendable, Response: Sendable>: Sendable {
     var spreading = self
     spreading.spread = { batch, parts, call in try await BatchSpread(parts: parts).run(batch, call: call) }
     return spreading
+  }
+
+  /// This handler, with what its calls carry and answer described for spans and metrics.
+  package func described(_ description: CallDescription<Request, Response>) -> Self {
+    var described = self
+    described.description = description
+    return described
+  }
+
+  /// This handler, each call in a span when `telemetry` has a tracer (where the user's code
+  /// runs: in this process, on a pool thread, or in a worker process).
+  package func traced(_ telemetry: Telemetry) -> Self {
+    guard let tracer = telemetry.tracer, let description else { return self }
+    var traced = self
+    switch body {
+    case .async(let call):
+      traced.body = .async { request in
+        try await telemetry.withSpan(tracer: tracer, datums: description.datums(request), isBatch: description.isBatch)
+        {
+          try await call(request)
+        }
+      }
+    case .sync(let call):
+      traced.body = .sync { request in
+        try telemetry.withSpan(tracer: tracer, datums: description.datums(request), isBatch: description.isBatch) {
+          try call(request)
+        }
+      }
+    }
+    return traced
   }
 
   package var isSync: Bool {
@@ -97,6 +131,37 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.inline = nil
     self.offload = Offload(run: run, threads: threads)
   }
+
+  /// This handler, each call counted and timed by `metrics` (in the server process, whatever
+  /// the placement: a call to a worker process counts with its round trip).
+  package func measured(_ metrics: HandlerMetrics?, _ description: CallDescription<Request, Response>?) -> Self {
+    guard let metrics, let description else { return self }
+    let size: @Sendable (Request) -> Int = { description.datums($0).count }
+    let outputs = description.outputs
+    let sized = description.isBatch
+    func measuring(_ run: @escaping @Sendable (Request) throws -> Response) -> @Sendable (Request) throws -> Response {
+      { request in try metrics.measure(datums: size(request), sized: sized, outputs: outputs) { try run(request) } }
+    }
+    let call = self.call
+    return RequestHandler(
+      name: name,
+      call: { request in
+        try await metrics.measure(datums: size(request), sized: sized, outputs: outputs) { try await call(request) }
+      },
+      inline: inline.map(measuring),
+      offload: offload.map { Offload(run: measuring($0.run), threads: $0.threads) }
+    )
+  }
+
+  private init(
+    name: String, call: @escaping @Sendable (Request) async throws -> Response,
+    inline: (@Sendable (Request) throws -> Response)?, offload: Offload?
+  ) {
+    self.name = name
+    self.call = call
+    self.inline = inline
+    self.offload = offload
+  }
 }
 
 extension LocalHandler {
@@ -107,21 +172,27 @@ extension LocalHandler {
     lifecycle: ServerLifecycle,
     body: @Sendable (RequestHandler<Request, Response>) async throws -> Value
   ) async throws -> Value {
-    switch (placement, body: self.body) {
+    let telemetry = lifecycle.telemetry
+    let (metrics, description) = (telemetry.metrics, self.description)
+    // Spans wrap the user's code where it runs; in multiprocess mode, the worker makes them.
+    let local = placement == .processes ? self : traced(telemetry)
+    switch (placement, body: local.body) {
     case (.processes, _):
       guard let codec else { preconditionFailure("\(name): multiprocess placement without a worker codec") }
       let parts = lifecycle.configuration.workerCount
       return try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec) { pool in
         if let spread {
-          return try await body(RequestHandler(name: name) { try await spread($0, parts, pool.call) })
+          return try await body(
+            RequestHandler(name: name) { try await spread($0, parts, pool.call) }.measured(metrics, description))
         }
-        return try await body(RequestHandler(name: name) { try await pool.call($0) })
+        return try await body(RequestHandler(name: name) { try await pool.call($0) }.measured(metrics, description))
       }
     case (.threads, .sync(let call)):
       let threads = NIOThreadPool(numberOfThreads: lifecycle.configuration.workerCount)
       threads.start()
       let outcome: Result<Value, any Error>
-      do { outcome = .success(try await body(RequestHandler(name: name, running: call, on: threads))) } catch {
+      let placed = RequestHandler(name: name, running: call, on: threads).measured(metrics, description)
+      do { outcome = .success(try await body(placed)) } catch {
         outcome = .failure(error)
       }
       if lifecycle.forcedStop.isSignalled {
@@ -132,9 +203,9 @@ extension LocalHandler {
       }
       return try outcome.get()
     case (_, .sync(let call)):
-      return try await body(RequestHandler(name: name, inline: call))
+      return try await body(RequestHandler(name: name, inline: call).measured(metrics, description))
     case (_, .async(let call)):
-      return try await body(RequestHandler(name: name, call: call))
+      return try await body(RequestHandler(name: name, call: call).measured(metrics, description))
     }
   }
 }
@@ -153,7 +224,9 @@ extension ServerHost {
     var worker: (@Sendable (CInt) async throws -> Void)?
     if placement == .processes {
       worker = { descriptor in
-        try await WorkerProcess.serve(descriptor: descriptor, handler: handler, configuration: configuration)
+        try await WorkerProcess.serve(
+          descriptor: descriptor, handler: handler.traced(.current(kind: endpoint.kindName, mode: mode.name)),
+          configuration: configuration)
       }
     }
     self.init(endpoint: endpoint, configuration: configuration, modeName: mode.name, worker: worker) {

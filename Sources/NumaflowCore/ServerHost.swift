@@ -61,6 +61,9 @@ public struct ServerHost: Sendable {
     }
   }
 
+  /// Where this server's spans and metrics go if it starts now (see ``Telemetry``).
+  package var currentTelemetry: Telemetry { .current(kind: endpoint.kindName, mode: modeName) }
+
   package var socketPath: String {
     joinPath(configuration.socketDirectory, endpoint.socketFileName)
   }
@@ -87,7 +90,8 @@ public struct ServerHost: Sendable {
     }
     let configuration = try configuration.validated()
     let lifecycle = ServerLifecycle(
-      configuration: configuration, eventLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()))
+      configuration: configuration, eventLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()),
+      telemetry: currentTelemetry)
     try prepareSocketDirectory()
     defer { removeSocketAndServerInfo() }
 

@@ -16,6 +16,8 @@ package final class ServerLifecycle: Sendable {
   /// The transport's event loops; empty for the in-process transport. Streams pace their
   /// writes on them (``OutboundQueue``).
   package let eventLoops: [any EventLoop]
+  /// Where spans and metrics go, fixed when the server started.
+  package let telemetry: Telemetry
 
   private let failureState = Mutex<UDFFailure?>(nil)
   /// Signalled by the first UDF failure.
@@ -23,9 +25,10 @@ package final class ServerLifecycle: Sendable {
   /// Signalled when the grace period is over: streams stop reading and end.
   package let forcedStop = OneShotEvent()
 
-  package init(configuration: ServerConfiguration, eventLoops: [any EventLoop] = []) {
+  package init(configuration: ServerConfiguration, eventLoops: [any EventLoop] = [], telemetry: Telemetry = .none) {
     self.configuration = configuration
     self.eventLoops = eventLoops
+    self.telemetry = telemetry
   }
 
   /// The first UDF failure, if any.

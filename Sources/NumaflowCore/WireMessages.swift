@@ -24,7 +24,7 @@ package protocol WirePayload {
 /// one conversion each way serves them all. Every such request keeps its payload in `request`;
 /// where the id lives is the one difference: map keeps it beside the payload (and says so),
 /// source transform and sink inside it (``WireIdentifiedPayload``, and nothing to write).
-package protocol WireDatumRequest {
+package protocol WireDatumRequest: Sendable {
   associatedtype Payload: WirePayload
   init()
   var request: Payload { get set }

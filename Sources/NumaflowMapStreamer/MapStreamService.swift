@@ -24,7 +24,8 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>.map(rpc: "MapFn (stream map)")
     try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
       let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { [handler] in
-        try await handler.call(MapStreamCall(request: $0, output: .responding(to: $0.id, through: outbound)))
+        let output = MessageWriter.responding(to: $0.id, through: outbound).counting(in: lifecycle.telemetry.metrics)
+        return try await handler.call(MapStreamCall(request: $0, output: output))
       }
       try await serveOneResponsePerRequest(
         requests: request, outbound: outbound, shape: shape, handler: perRequest, lifecycle: lifecycle)
@@ -38,6 +39,6 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
       endOfOutputs.id = call.request.id
       endOfOutputs.status.eot = true
       return endOfOutputs
-    }
+    }.described(CallDescription(datums: { [CallDatum($0.request)] }, outputs: { _ in 0 }))  // the writer counts
   }
 }

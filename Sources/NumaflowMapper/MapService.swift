@@ -20,14 +20,18 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
   static func handler(_ mapper: some Mapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
     LocalHandler(name: "map handler", codec: .protobuf(requestID: \.id)) { request async throws in
       .answering(request, with: try await mapper.map(keys: request.request.keys, datum: Datum(request)))
-    }
+    }.described(description)
   }
 
   static func handler(_ mapper: some SyncMapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
     LocalHandler(
       name: "map handler", codec: .protobuf(requestID: \.id),
-      sync: { .answering($0, with: try mapper.map(keys: $0.request.keys, datum: Datum($0))) })
+      sync: { .answering($0, with: try mapper.map(keys: $0.request.keys, datum: Datum($0))) }
+    ).described(description)
   }
+
+  /// One datum per call; the response's results are its outputs.
+  static let description = CallDescription<Map_V1_MapRequest, Map_V1_MapResponse>.datum { $0.results.count }
 }
 
 extension StreamShape<Map_V1_MapRequest, Map_V1_MapResponse> {

@@ -41,7 +41,8 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
           if !tasks.isOpen(key) {
             // A key group's first datum: its reducer gets the group's keys and the window.
             let window = Window(wireStart: wire.start, wireEnd: wire.end)
-            let run = makeRun(keys, window, WindowOutput(window: wire, outbound: outbound))
+            let run = makeRun(
+              keys, window, WindowOutput(window: wire, outbound: outbound, metrics: lifecycle.telemetry.metrics))
             tasks.start(key, subject: window.describe(keys: keys), run: run)
           }
           tasks.send(Datum(id: "", request.payload), to: key)
@@ -111,6 +112,8 @@ final class StreamWindow: Sendable {
 package struct WindowOutput: Sendable {
   let window: Reduce_V1_Window
   let outbound: OutboundQueue<Reduce_V1_ReduceResponse>
+  /// Counts the results, when metrics are on.
+  let metrics: HandlerMetrics?
 
   /// Sends `messages`; suspends while numa is not reading.
   package func send(_ messages: [Message]) async throws {
@@ -121,6 +124,7 @@ package struct WindowOutput: Sendable {
         response.window = window
         return response
       })
+    metrics?.countOutputs(messages.count)
   }
 }
 

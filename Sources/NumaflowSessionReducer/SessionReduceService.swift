@@ -20,7 +20,8 @@ struct SessionReduceService: Sessionreduce_V1_SessionReduce.SimpleServiceProtoco
   ) async throws {
     let shape = StreamShape<Request, Response>.sessionReduce
     try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
-      let router = SessionRouter(makeReducer: makeReducer, outbound: outbound, logger: lifecycle.logger)
+      let router = SessionRouter(
+        makeReducer: makeReducer, outbound: outbound, logger: lifecycle.logger, metrics: lifecycle.telemetry.metrics)
       try await serveKeyedTasks(
         requests: request, outbound: outbound, shape: shape, handlerName: "session reducer", lifecycle: lifecycle,
         route: { (request, tasks: inout KeyedTasks<Datum>) throws(WindowRequestError) in

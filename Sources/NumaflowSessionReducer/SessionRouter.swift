@@ -14,6 +14,8 @@ struct SessionRouter: Sendable {
   let makeReducer: @Sendable () -> any SessionReducer
   let outbound: OutboundQueue<Response>
   let logger: Logger
+  /// Counts the sessions' outputs, when metrics are on.
+  let metrics: HandlerMetrics?
   let sessions = Sessions()
 
   /// Applies one request to the sessions and their tasks.
@@ -109,7 +111,8 @@ struct SessionRouter: Sendable {
         try await session.reducer.merge(accumulator: try await old.reducer.accumulator())
       }
       try await session.reducer.sessionReduce(
-        keys: window.keys, datums: Datums(stream), output: .results(of: session, through: outbound))
+        keys: window.keys, datums: Datums(stream),
+        output: .results(of: session, through: outbound).counting(in: metrics))
       guard !session.isMerged else { return }
       var eof = Response()
       eof.keyedWindow = session.window

@@ -33,11 +33,16 @@ struct SideInputService: Sideinput_V1_SideInput.SimpleServiceProtocol {
     -> LocalHandler<Google_Protobuf_Empty, Sideinput_V1_SideInputResponse>
   {
     LocalHandler(name: "side input retriever") { _ async throws in try await retriever.retrieve().proto }
+      .described(description)
   }
 
   static func handler(_ retriever: some SyncSideInputRetriever)
     -> LocalHandler<Google_Protobuf_Empty, Sideinput_V1_SideInputResponse>
   {
-    LocalHandler(name: "side input retriever", sync: { _ in try retriever.retrieve().proto })
+    LocalHandler(name: "side input retriever", sync: { _ in try retriever.retrieve().proto }).described(description)
   }
+
+  /// No datum in; one value (or a no-broadcast) out.
+  static let description = CallDescription<Google_Protobuf_Empty, Sideinput_V1_SideInputResponse>(
+    datums: { _ in [] }, outputs: { _ in 1 })
 }

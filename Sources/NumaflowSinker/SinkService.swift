@@ -80,15 +80,18 @@ struct SinkService: Sink_V1_Sink.SimpleServiceProtocol {
   static func handler(_ sinker: some Sinker) -> LocalHandler<Batch, [Result]> {
     LocalHandler(name: "sink handler", codec: .protobufBatches(requestID: \.request.id)) { batch async throws in
       try await sinker.sink(batch.map(Datum.init)).map(\.result)
-    }.spreadingBatches()
+    }.spreadingBatches().described(description)
   }
 
   static func handler(_ sinker: some SyncSinker) -> LocalHandler<Batch, [Result]> {
     LocalHandler(
       name: "sink handler", codec: .protobufBatches(requestID: \.request.id),
       sync: { batch in try sinker.sink(batch.map(Datum.init)).map(\.result) }
-    ).spreadingBatches()
+    ).spreadingBatches().described(description)
   }
+
+  /// A batch per call; one result per datum.
+  static let description = CallDescription<Batch, [Result]>.batch { $0.count }
 }
 
 extension StreamShape<Sink_V1_SinkRequest, Sink_V1_SinkResponse> {

@@ -45,7 +45,7 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
     LocalHandler(name: "source transformer", codec: .protobuf(requestID: \.request.id)) { request async throws in
       let datum = Datum(request)
       return response(to: request, messages: try await transformer.transform(keys: datum.keys, datum: datum))
-    }
+    }.described(description)
   }
 
   static func handler(_ transformer: some SyncSourceTransformer) -> LocalHandler<Request, Response> {
@@ -54,8 +54,12 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
       sync: { request in
         let datum = Datum(request)
         return response(to: request, messages: try transformer.transform(keys: datum.keys, datum: datum))
-      })
+      }
+    ).described(description)
   }
+
+  /// One datum per call; the response's results are its outputs.
+  static let description = CallDescription<Request, Response>.datum { $0.results.count }
 
   private static func response(to request: Request, messages: [Message]) -> Response {
     var response = Response()

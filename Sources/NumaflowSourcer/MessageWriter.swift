@@ -13,7 +13,9 @@ public typealias MessageWriter = OutputWriter<Message>
 
 extension OutputWriter<Message> {
   /// A writer for one read of up to `count` messages.
-  static func reading(count: Int, through outbound: OutboundQueue<Source_V1_ReadResponse>) -> Self {
+  static func reading(
+    count: Int, through outbound: OutboundQueue<Source_V1_ReadResponse>, tally: DatumTally = DatumTally()
+  ) -> Self {
     let budget = ReadBudget(count)
     return Self { message in
       guard !message.offset.value.isEmpty else { throw SourceReadError(.emptyOffset, offset: message.offset) }
@@ -25,6 +27,7 @@ extension OutputWriter<Message> {
       }
       guard allowed else { throw SourceReadError(.countExceeded(count), offset: message.offset) }
       try await outbound.send(message.response)
+      tally.add()
     }
   }
 }

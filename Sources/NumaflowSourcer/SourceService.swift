@@ -46,8 +46,12 @@ struct SourceService: Source_V1_Source.SimpleServiceProtocol {
             count: Int(clamping: wire.request.numRecords), timeout: .milliseconds(wire.request.timeoutInMs),
             stream: stream)
           do {
-            try await withDeadline(read.timeout) { [sourcer] in
-              try await sourcer.read(read, output: .reading(count: read.count, through: outbound))
+            let written = DatumTally()
+            let output = MessageWriter.reading(count: read.count, through: outbound, tally: written)
+            try await lifecycle.telemetry.task(
+              subject: "a read of up to \(read.count) messages", tally: written, counting: .outputs
+            ) {
+              try await withDeadline(read.timeout) { [sourcer] in try await sourcer.read(read, output: output) }
             }
             try await outbound.send(.endOfTransmission)
           } catch {

@@ -59,7 +59,7 @@ package enum TestTarget: Sendable {
     }
     var configuration = host.configuration
     configuration.runtimeDirectory = try runtimeDirectory ?? makeTemporaryDirectory(prefix: "numaflow-runtime")
-    let lifecycle = ServerLifecycle(configuration: configuration)
+    let lifecycle = ServerLifecycle(configuration: configuration, telemetry: host.currentTelemetry)
     return try await withResult { result in
       try await host.withServices(lifecycle) { services in
         result.set(try await withInProcessServer(services: services) { try await body(.connected($0)) })

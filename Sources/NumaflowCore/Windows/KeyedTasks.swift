@@ -93,23 +93,31 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
   ) { reader, session in
     try await withThrowingTaskGroup(of: Void.self) { group in
       var tasks = KeyedTasks<Element>()
-      var inputs: [String: AsyncStream<Element>.Continuation] = [:]
+      var inputs: [String: (continuation: AsyncStream<Element>.Continuation, tally: DatumTally)] = [:]
+      let telemetry = lifecycle.telemetry
 
       func apply(_ actions: [KeyedTasks<Element>.Action]) {
         for action in actions {
           switch action {
           case .start(let key, let subject, let run):
             let (stream, continuation) = AsyncStream<Element>.makeStream()
-            inputs[key] = continuation
+            let tally = DatumTally()
+            inputs[key] = (continuation, tally)
             guard session.begin() else { continuation.finish(); continue }
             group.addTask {
               defer { session.end() }
-              do { try await run(stream) } catch { session.handlerFailed(error, subject: subject) }
+              do {
+                try await telemetry.task(subject: subject, tally: tally) { try await run(stream) }
+              } catch {
+                session.handlerFailed(error, subject: subject)
+              }
             }
           case .yield(let key, let element):
-            inputs[key]?.yield(element)
+            guard let input = inputs[key] else { continue }
+            input.continuation.yield(element)
+            input.tally.add()
           case .finish(let key):
-            inputs.removeValue(forKey: key)?.finish()
+            inputs.removeValue(forKey: key)?.continuation.finish()
           case .rename(let from, let to):
             inputs[to] = inputs.removeValue(forKey: from)
           }
@@ -132,7 +140,7 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
       }
       tasks.finishAll()
       apply(tasks.actions)
-      for continuation in inputs.values { continuation.finish() }
+      for input in inputs.values { input.continuation.finish() }
       try await group.waitForAll()
     }
     if session.fault == nil && !Task.isCancelled { try await afterAll() }
