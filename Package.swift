@@ -82,7 +82,7 @@ let package = Package(
       name: "NumaflowCore",
       dependencies: [
         "NumaflowProtos", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf, logging, nioCore, nioPosix, unixSignals,
-        serviceLifecycle, tracing, metrics, traceContext,
+        serviceLifecycle, tracing, inMemoryTracing, metrics, traceContext,
       ],
       swiftSettings: swiftSettings
     ),
@@ -158,8 +158,8 @@ let package = Package(
         "NumaflowCore", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
         "NumaflowReduceStreamer", "NumaflowAccumulator", "NumaflowSessionReducer",
-        "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging, tracing, inMemoryTracing,
-        traceContext, .product(name: "DequeModule", package: "swift-collections"),
+        "NumaflowProtos", grpcCore, grpcInProcess, grpcPosix, swiftProtobuf, logging, tracing,
+        .product(name: "DequeModule", package: "swift-collections"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -169,7 +169,7 @@ let package = Package(
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
         "NumaflowReduceStreamer", "NumaflowAccumulator", "NumaflowSessionReducer",
-        "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf, nioPosix,
+        "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf, nioPosix, traceContext,
       ],
       swiftSettings: swiftSettings
     ),

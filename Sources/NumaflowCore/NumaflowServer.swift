@@ -85,7 +85,7 @@ extension NumaflowServer {
       )
     )
     do {
-      try await group.run()
+      try await DevelopmentTrace.recording { try await group.run() }
       if isWorkerProcess { exit(0) }
     } catch let failure as UDFFailure {
       logger.critical("exiting with status 1 after a UDF failure", metadata: ["error": "\(failure.message)"])

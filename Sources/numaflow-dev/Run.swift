@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumaflowCore
 import NumaflowTesting
 
 extension NumaflowDev {
@@ -40,6 +41,14 @@ extension NumaflowDev {
 
     @OptionGroup var runDirectory: RunDirectoryOption
 
+    @Flag(
+      help: """
+        Print the spans the server made as a tree, on stderr: numaflow-dev sends numa's trace \
+        context to the kinds numa sends it to (map, mapstream, batchmap, sink), and the server \
+        records its spans in memory (every process, in multiprocess mode).
+        """)
+    var trace = false
+
     @Argument(parsing: .postTerminator, help: "The server binary and its arguments, after --.")
     var server: [String] = []
 
@@ -61,10 +70,23 @@ extension NumaflowDev {
       case (.servingCalls, let path?): runInput.servingCalls = try await ServingCall.read(path)
       default: break
       }
+      var numaParents: [String: Int] = [:]
+      var environment: [String: String] = [:]
+      let traceDirectory = trace ? try makeTemporaryDirectory(prefix: "numaflow-dev-trace") : nil
+      if let traceDirectory {
+        environment[DevelopmentTrace.directoryVariable] = traceDirectory
+        if SpanTree.tracedKinds.contains(kind.name) {
+          let (_, parents) = SpanTree.traceparents(count: runInput.records.count)
+          runInput.traceparents = parents
+          for (index, parent) in parents.enumerated() { numaParents[String(parent.split(separator: "-")[2])] = index }
+        }
+      }
       let isSink = kind.name == UDFKind.sink.name
       let session = try await ServerSession.start(
         command: server, kind: kind, endpoint: isSink ? sink.role.endpoint : nil,
-        containerType: isSink ? sink.role.containerType : nil, runDirectory: runDirectory.runDir, log: log)
+        containerType: isSink ? sink.role.containerType : nil, runDirectory: runDirectory.runDir,
+        environment: environment, log: log)
+      defer { if let traceDirectory { printTrace(from: traceDirectory, numaParents: numaParents) } }
       let outputs: [OutputRecord]
       do {
         outputs = try await kind.run(runInput, session.socketPath)
@@ -89,6 +111,18 @@ extension NumaflowDev {
       let inputs = runInput.records.count + runInput.servingCalls.count
       log("\(inputs) lines in, \(outputs.count) lines out; server exited with status \(status)")
       if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The spans every process of the server wrote when it stopped.
+    private func printTrace(from directory: String, numaParents: [String: Int]) {
+      do {
+        let tree = try SpanTree(directory: directory)
+        log("trace: \(tree.spans.count) spans")
+        for line in tree.render(numaParents: numaParents) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        try? FileManager.default.removeItem(atPath: directory)
+      } catch {
+        log("trace: could not read the server's spans in \(directory): \(error)")
+      }
     }
   }
 }

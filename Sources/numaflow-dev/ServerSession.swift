@@ -19,13 +19,14 @@ struct ServerSession {
     endpoint: Endpoint? = nil,
     containerType: String? = nil,
     runDirectory: String?,
+    environment: [String: String] = [:],
     timeout: Duration = .seconds(30),
     log: (String) -> Void
   ) async throws -> ServerSession {
     let variable = containerType ?? kind?.containerType
     let process = try ServerProcess(
       command: command, runDirectory: runDirectory,
-      environment: variable.map { ["NUMAFLOW_UD_CONTAINER_TYPE": $0] } ?? [:])
+      environment: environment.merging(variable.map { ["NUMAFLOW_UD_CONTAINER_TYPE": $0] } ?? [:]) { $1 })
     let expected = endpoint ?? kind?.endpoint
     do {
       let infoPath: String

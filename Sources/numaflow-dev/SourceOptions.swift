@@ -72,6 +72,8 @@ struct RunInput: Sendable {
   /// The vertex's retryStrategy for failed map and transformer inputs; `nil`: none.
   var retry: RetryStrategy?
   var maxAttempts = 100
+  /// The `traceparent` numa would send with each record (`--trace`, traced kinds only).
+  var traceparents: [String]?
 
   init(records: [InputRecord.Fields], source: SourceOptions) {
     self.records = records

@@ -414,8 +414,11 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
 }
 
 extension RunInput {
-  /// The datums numa would send for the records.
-  var datums: [Datum] { records.map(\.datum) }
+  /// The datums numa would send for the records (with numa's trace context under `--trace`).
+  var datums: [Datum] {
+    guard let traceparents else { return records.map(\.datum) }
+    return zip(records, traceparents).map { $0.datum.tracedBy(traceparent: $1) }
+  }
 }
 
 /// Output lines gathered from a callback.

@@ -1,10 +1,11 @@
-import InMemoryTracing
+@_exported import InMemoryTracing
 import Tracing
 import W3CTraceContext
 
 /// A tracer for tests and local runs: swift-distributed-tracing's `InMemoryTracer`, keeping
 /// every span in memory, that reads and writes W3C trace context (`traceparent`,
-/// `tracestate`) as numa and swift-otel do. Its ids are W3C ids in hex.
+/// `tracestate`) as numa and swift-otel do. Its ids are W3C ids in hex. `numaflow-dev run
+/// --trace` runs a UDF with one (see ``DevelopmentTrace``).
 ///
 /// ```swift
 /// let tracer = RecordingTracer()
