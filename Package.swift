@@ -218,6 +218,7 @@ let package = Package(
         "NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging, nioCore,
         nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
+        metricsTestKit,
       ],
       swiftSettings: swiftSettings
     ),
@@ -315,7 +316,7 @@ if Context.environment["NUMAFLOW_SWIFT_README_EXAMPLES"] == "1" {
     package.targets.append(
       .executableTarget(
         name: name,
-        dependencies: modules + [logging, serviceLifecycle, unixSignals],
+        dependencies: modules + [logging, serviceLifecycle, unixSignals, tracing],
         path: "\(folder)/\(name)",
         swiftSettings: swiftSettings
       )

@@ -33,6 +33,7 @@ SECTIONS = {
     "A serving store": "NumaflowServingStore",
     "Unit-test a handler": "NumaflowTesting",
     "Run beside other services": "NumaflowCore",
+    "See inside a running UDF": "NumaflowCore",
 }
 DOCUMENTED = sorted(set(SECTIONS.values()))
 

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import NumaflowTesting
 import Testing
 
@@ -16,11 +17,13 @@ struct WorkerPoolTests {
     requestID: { $0 }
   )
 
-  func lifecycle() throws -> ServerLifecycle {
+  func lifecycle(metrics: TestMetrics? = nil) throws -> ServerLifecycle {
     var configuration = ServerConfiguration.testDefaults
     configuration.workerCount = 1
     configuration.runtimeDirectory = try makeTemporaryDirectory(prefix: "worker-pool")
-    return ServerLifecycle(configuration: configuration)
+    let handlerMetrics = metrics.map { HandlerMetrics(kind: "map", mode: "multiprocess", factory: $0) }
+    return ServerLifecycle(
+      configuration: configuration, telemetry: Telemetry(kind: "map", tracer: nil, metrics: handlerMetrics))
   }
 
   func shell(_ script: String) -> WorkerSpawner.Command {
@@ -39,7 +42,8 @@ struct WorkerPoolTests {
   }
 
   @Test func aWorkerThatNeverStartsIsAUDFFailureAndNoCallWaitsForIt() async throws {
-    let lifecycle = try lifecycle()
+    let metrics = TestMetrics()
+    let lifecycle = try lifecycle(metrics: metrics)
     try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell("exit 4")) { pool in
       let failed: Void? = try await finishes(within: .seconds(10)) { await lifecycle.failed.wait() }
       #expect(failed != nil, "the worker's exit was not reported")
@@ -48,6 +52,9 @@ struct WorkerPoolTests {
     let failure = try #require(lifecycle.failure)
     #expect(failure.code == .workerDied)
     #expect(failure.message.contains("exited with status 4 while idle"))
+    let deaths = try metrics.expectCounter(
+      "numaflow_udf_worker_deaths_total", [("kind", "map"), ("mode", "multiprocess")])
+    #expect(deaths.totalValue == 1)
   }
 
   @Test func aWorkerThatClosesItsConnectionButRunsOnFailsWhatItHeld() async throws {

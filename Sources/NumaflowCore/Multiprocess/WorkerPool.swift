@@ -269,6 +269,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
         + "so that Kubernetes restarts the container and numa re-drives the messages.",
       died: true
     )
+    lifecycle.telemetry.metrics?.countWorkerDeath()
     for sequence in orphans.keys {
       complete(sequence, with: .failure(error))
     }

@@ -20,7 +20,7 @@ package final class HandlerMetrics: Sendable {
   package let inFlight: Meter
   /// Datums per call, for the kinds that take several at once (batches, windows, reads).
   package let callSize: Recorder
-  /// Worker processes that ended unexpectedly (multiprocess mode).
+  /// Worker processes that died (multiprocess mode); each is also a UDF failure.
   package let workerDeaths: Counter
 
   package init(kind: String, mode: String, factory: any MetricsFactory) {
@@ -78,6 +78,11 @@ package final class HandlerMetrics: Sendable {
     inFlight.decrement()
     if count > 0 { outputs.increment(by: count) }
     duration.recordNanoseconds(Self.nanoseconds(since: started))
+  }
+
+  /// Counts a worker process that ended unexpectedly.
+  package func countWorkerDeath() {
+    workerDeaths.increment()
   }
 
   /// Counts outputs written while a call runs (streaming kinds).

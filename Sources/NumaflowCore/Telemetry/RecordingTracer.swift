@@ -5,7 +5,7 @@ import W3CTraceContext
 /// A tracer for tests and local runs: swift-distributed-tracing's `InMemoryTracer`, keeping
 /// every span in memory, that reads and writes W3C trace context (`traceparent`,
 /// `tracestate`) as numa and swift-otel do. Its ids are W3C ids in hex. `numaflow-dev run
-/// --trace` runs a UDF with one (see ``DevelopmentTrace``).
+/// --trace` runs a UDF with one (see the article "Observability").
 ///
 /// ```swift
 /// let tracer = RecordingTracer()
