@@ -73,15 +73,7 @@ struct MetricsTests {
 
   @Test func aSourceReadCountsWhatItWrote() async throws {
     let metrics = TestMetrics()
-    let records = AsyncStream<SourceRecord> { continuation in
-      for number in 0..<5 { continuation.yield(SourceRecord("\(number)")) }
-      continuation.finish()
-    }
-    try await withMetricsFactory(metrics) {
-      _ = try await SourceServer(configuration: .testDefaults, publishing: records).test { client in
-        try await client.read(count: 5)
-      }
-    }
+    try await withMetricsFactory(metrics) { try await readAll(5) }
     let labels = labels("source", "async")
     #expect(try metrics.expectCounter("numaflow_udf_outputs_total", labels).totalValue == 5)
     #expect(try metrics.expectRecorder("numaflow_udf_call_datums", labels).values.first == 5)

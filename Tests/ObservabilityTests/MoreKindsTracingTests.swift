@@ -21,15 +21,7 @@ struct MoreKindsTracingTests {
 
   @Test func aSourceReadHasOneSpanWithWhatItWrote() async throws {
     let tracer = RecordingTracer()
-    let records = AsyncStream<SourceRecord> { continuation in
-      for number in 0..<3 { continuation.yield(SourceRecord("\(number)")) }
-      continuation.finish()
-    }
-    try await withTracer(tracer) {
-      _ = try await SourceServer(configuration: .testDefaults, publishing: records).test { client in
-        try await client.read(count: 3)
-      }
-    }
+    try await withTracer(tracer) { try await readAll(3) }
     let span = try #require(tracer.finishedSpans.first { $0.operationName == "numaflow.udf.source" })
     #expect(span.spanContext.parentSpanID == nil)
     #expect(span.attributes["messaging.batch.message_count"]?.toSpanAttribute() == 3)
@@ -89,6 +81,17 @@ struct MoreKindsTracingTests {
     let spans = tracer.finishedSpans.filter { $0.operationName == "numaflow.udf.accumulator" }
     #expect(spans.count == 2)
     #expect(spans.allSatisfy { $0.spanContext.parentSpanID == nil })
+  }
+}
+
+/// Serves `count` records and reads them all in one read.
+func readAll(_ count: Int) async throws {
+  let records = AsyncStream<SourceRecord> { continuation in
+    for number in 0..<count { continuation.yield(SourceRecord("\(number)")) }
+    continuation.finish()
+  }
+  _ = try await SourceServer(configuration: .testDefaults, publishing: records).test { client in
+    try await client.read(count: count)
   }
 }
 
