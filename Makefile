@@ -9,7 +9,10 @@ ENGINE ?= $(shell Docker/engine.sh)
 ROOTFS = .build-image/rootfs/$(EXAMPLE)
 PROTO_FILES := $(shell cd Protos && find . -name '*.proto' | sed 's|^\./||' | sort)
 GENERATED := Sources/NumaflowProtos
-EXAMPLES := $(notdir $(patsubst %/,%,$(wildcard Examples/*/)))
+# An example with a Package.swift of its own (map-observed, whose exporters stay out of the SDK's
+# build) is built from its folder, not as a product of the SDK's package.
+PACKAGED_EXAMPLES := $(patsubst Examples/%/Package.swift,%,$(wildcard Examples/*/Package.swift))
+EXAMPLES := $(filter-out $(PACKAGED_EXAMPLES),$(notdir $(patsubst %/,%,$(wildcard Examples/*/))))
 # What `make format` and `make lint` cover: everything but the generated code.
 FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Package.swift
 # The public modules: each has a DocC catalog (Sources/<module>/Documentation.docc).

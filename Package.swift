@@ -227,7 +227,8 @@ let package = Package(
       dependencies: [
         "NumaflowMapper", "NumaflowBatchMapper", "NumaflowMapStreamer", "NumaflowSinker", "NumaflowReducer",
         "NumaflowSourcer", "NumaflowSourceTransformer", "NumaflowAccumulator", "NumaflowSessionReducer",
-        "NumaflowSideInput", "NumaflowReduceStreamer", "NumaflowTesting", tracing, inMemoryTracing, metricsTestKit,
+        "NumaflowSideInput", "NumaflowReduceStreamer", "NumaflowServingStore", "NumaflowTesting", tracing,
+        inMemoryTracing, metricsTestKit,
         logging,
       ],
       swiftSettings: swiftSettings

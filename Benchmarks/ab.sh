@@ -26,19 +26,5 @@ for run in $(seq "$runs"); do
       -- "$bin/reduce-counter"
   done
 done
-python3 - "$out" <<'PY'
-import collections, json, statistics, sys
-cpu = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    result = json.loads(line)
-    cpu[result["label"]].append(result["server_cpu_us_per_message"])
-# Medians, and minimums: on a shared host, stolen CPU only ever adds, so the least of many runs
-# is the steadiest figure.
-print("| cell | before µs/msg (median, min) | after µs/msg (median, min) | after ÷ before (median, min) |")
-print("|---|---|---|---|")
-for cell in dict.fromkeys(label.split("/")[0] for label in cpu):
-    before, after = (cpu[f"{cell}/{side}"] for side in ("before", "after"))
-    b, a = statistics.median(before), statistics.median(after)
-    print(f"| {cell} | {b}, {min(before)} | {a}, {min(after)} | {a / b:.3f}, {min(after) / min(before):.3f} |")
-PY
+python3 "$(dirname "$0")/ab_table.py" "$out" before after
 echo "raw lines: $out"

@@ -21,7 +21,13 @@ fi
 example=$1
 rootfs=$2
 scratch=${SCRATCH_PATH:-.build-image}
-flags="-c release --static-swift-stdlib --scratch-path $scratch
+package=""
+if [ -f "Examples/$example/Package.swift" ]; then
+  # An example with a package of its own (map-observed) builds from its folder.
+  package="--package-path Examples/$example"
+  scratch=$scratch-$example
+fi
+flags="-c release --static-swift-stdlib --scratch-path $scratch $package
   -Xswiftc -use-ld=bfd -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs"
 
 # shellcheck disable=SC2086 # flags is a list of arguments

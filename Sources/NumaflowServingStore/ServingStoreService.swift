@@ -9,7 +9,10 @@ struct ServingStoreService: Serving_V1_ServingStore.SimpleServiceProtocol {
 
   func put(request: Serving_V1_PutRequest, context: ServerContext) async throws -> Serving_V1_PutResponse {
     try await answerUnary(rpc: "Put for '\(request.id)'", handlerName: "serving store put", lifecycle: lifecycle) {
-      try await store.put(id: request.id, payloads: request.payloads.map(Payload.init))
+      let payloads = DatumTally(request.payloads.count)
+      try await lifecycle.telemetry.task(subject: "a put for '\(request.id)'", tally: payloads) {
+        try await store.put(id: request.id, payloads: request.payloads.map(Payload.init))
+      }
       var response = Serving_V1_PutResponse()
       response.success = true
       return response
@@ -20,7 +23,11 @@ struct ServingStoreService: Serving_V1_ServingStore.SimpleServiceProtocol {
     try await answerUnary(rpc: "Get for '\(request.id)'", handlerName: "serving store get", lifecycle: lifecycle) {
       var response = Serving_V1_GetResponse()
       response.id = request.id
-      response.payloads = try await store.get(id: request.id).map(\.proto)
+      let payloads = DatumTally()
+      try await lifecycle.telemetry.task(subject: "a get for '\(request.id)'", tally: payloads, counting: .outputs) {
+        response.payloads = try await store.get(id: request.id).map(\.proto)
+        payloads.add(response.payloads.count)
+      }
       return response
     }
   }

@@ -117,7 +117,13 @@ extension NumaflowDev {
     private func printTrace(from directory: String, numaParents: [String: Int]) {
       do {
         let tree = try SpanTree(directory: directory)
-        log("trace: \(tree.spans.count) spans")
+        if tree.spans.isEmpty {
+          log(
+            "trace: the server recorded no spans: it bootstraps a tracer of its own (its spans go where that "
+              + "tracer sends them), or its kind has no span")
+        } else {
+          log("trace: \(tree.spans.count) spans")
+        }
         for line in tree.render(numaParents: numaParents) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         try? FileManager.default.removeItem(atPath: directory)
       } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import NumaflowAccumulator
 import NumaflowReduceStreamer
+import NumaflowServingStore
 import NumaflowSessionReducer
 import NumaflowSideInput
 import NumaflowSourcer
@@ -67,6 +68,20 @@ struct MoreKindsTracingTests {
     let spans = tracer.finishedSpans.filter { $0.operationName == "numaflow.udf.sessionreduce" }
     #expect(spans.count == 2)
     #expect(Set(seen.all.compactMap { $0?.spanID }) == Set(spans.map(\.spanContext.spanID)))
+  }
+
+  @Test func eachServingCallHasItsSpanWithItsPayloads() async throws {
+    let tracer = RecordingTracer()
+    try await withTracer(tracer) {
+      _ = try await ServingStoreServer(configuration: .testDefaults, servingStore: InMemoryServingStore()).test {
+        client in
+        try await client.put(id: "r1", payloads: [Payload(origin: "sink", value: Data("a".utf8))])
+        return try await client.get(id: "r1")
+      }
+    }
+    let spans = tracer.finishedSpans
+    #expect(spans.map(\.operationName) == ["numaflow.udf.serving", "numaflow.udf.serving"])
+    #expect(spans.allSatisfy { $0.attributes["messaging.batch.message_count"]?.toSpanAttribute() == 1 })
   }
 
   @Test func eachAccumulatorKeyHasItsSpan() async throws {

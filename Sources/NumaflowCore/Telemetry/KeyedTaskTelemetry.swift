@@ -2,12 +2,13 @@ import CoreMetrics
 import Synchronization
 import Tracing
 
-/// How many datums a task has been fed (a keyed window's), or how many messages it has written
-/// (a source read's); read when the task ends.
+/// How many datums a task has been fed (a keyed window's, a serving put's payloads), or how
+/// many messages it has written (a source read's, a serving get's payloads); read when the task
+/// ends.
 package final class DatumTally: Sendable {
-  private let count = Atomic<Int>(0)
-  package init() {}
-  package func add() { count.add(1, ordering: .relaxed) }
+  private let count: Atomic<Int>
+  package init(_ count: Int = 0) { self.count = Atomic(count) }
+  package func add(_ more: Int = 1) { count.add(more, ordering: .relaxed) }
   package var value: Int { count.load(ordering: .relaxed) }
 }
 
@@ -21,7 +22,8 @@ extension Telemetry {
   }
 
   /// Runs one task that takes or makes many messages as one handler call: a keyed task of a
-  /// windowed kind (a keyed window, a session, an accumulator key) or a source read. One span
+  /// windowed kind (a keyed window, a session, an accumulator key), a source read, or a serving
+  /// store's put or get. One span
   /// from its start to its end, a new trace (numa sends these kinds no trace context), with
   /// `subject` ("window [0, 60000) keys [a]") and the tally's count; and the call's metrics,
   /// its size among them.
