@@ -4,7 +4,9 @@
 #   1. reads the image's user and entrypoint, and checks the user is numeric and not root;
 #   2. exports the image's root filesystem into a temporary directory;
 #   3. mounts a fresh, empty directory on its /var/run/numaflow and /var/numaflow/runtime, as
-#      the pod's emptyDir volumes are, and /proc (multiprocess mode re-executes /proc/self/exe);
+#      the pod's emptyDir volumes are, /proc (multiprocess mode re-executes /proc/self/exe), and
+#      an /etc/hosts naming localhost, as the kubelet mounts one into every container (without
+#      it, a client that resolves localhost, such as an OTLP exporter's, waits on DNS);
 #   4. starts the entrypoint in it with chroot, as the image's user, under `numaflow-dev check`
 #      (server-info, readiness, handshake, exit status 0 on SIGTERM);
 #   5. runs it again under `numaflow-dev run` on the example's input.jsonl and compares the output
@@ -59,6 +61,7 @@ cleanup() {
   umount "$rootfs/proc" 2>/dev/null || true
   umount "$rootfs/var/run/numaflow" 2>/dev/null || true
   umount "$rootfs/var/numaflow/runtime" 2>/dev/null || true
+  umount "$rootfs/etc/hosts" 2>/dev/null || true
   rm -rf --one-file-system "$work"   # never into a mount that would not come off
 }
 trap cleanup EXIT INT TERM
@@ -72,8 +75,11 @@ for volume in "$run:/var/run/numaflow" "$runtime:/var/numaflow/runtime"; do
   chmod 0777 "${volume%%:*}"
   mount --bind "${volume%%:*}" "$rootfs${volume#*:}"
 done
-mkdir -p "$rootfs/proc"
+mkdir -p "$rootfs/proc" "$rootfs/etc"
 mount -t proc proc "$rootfs/proc"
+printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' >"$work/hosts"
+touch "$rootfs/etc/hosts"
+mount --bind "$work/hosts" "$rootfs/etc/hosts"
 
 # env drops the run directory numaflow-dev names on the host: inside the image the server uses
 # /var/run/numaflow, which is $run. chroot execs the entrypoint, so numaflow-dev stops it by PID.

@@ -136,7 +136,7 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
   /// the placement: a call to a worker process counts with its round trip).
   package func measured(_ metrics: HandlerMetrics?, _ description: CallDescription<Request, Response>?) -> Self {
     guard let metrics, let description else { return self }
-    let size: @Sendable (Request) -> Int = { description.datums($0).count }
+    let size = description.count
     let outputs = description.outputs
     let sized = description.isBatch
     func measuring(_ run: @escaping @Sendable (Request) throws -> Response) -> @Sendable (Request) throws -> Response {

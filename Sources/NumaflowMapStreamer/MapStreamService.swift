@@ -39,6 +39,10 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
       endOfOutputs.id = call.request.id
       endOfOutputs.status.eot = true
       return endOfOutputs
-    }.described(CallDescription(datums: { [CallDatum($0.request)] }, outputs: { _ in 0 }))  // the writer counts
+    }.described(description)
   }
+
+  /// One datum per call; its outputs are counted as they are written (`counting(in:)`).
+  static let description = CallDescription<MapStreamCall, Map_V1_MapResponse>(
+    datums: { [CallDatum($0.request)] }, count: { _ in 1 }, outputs: { _ in 0 })
 }

@@ -97,6 +97,18 @@ struct LifecycleTests {
     #expect(message.hasSuffix("while idle"))
   }
 
+  /// A worker told to stop closes its connection, then stops the services beside its server:
+  /// that may take seconds (an exporter's last flush) and is no failure. (Found with
+  /// map-observed's image: swift-otel's exporter in each worker, 2 s to stop, failed the drain.)
+  @Test func aWorkerWhoseCompanionTakesSecondsToStopStillExitsZero() async throws {
+    let server = try await ServerUnderTest(
+      "fixture-server", arguments: ["--mode", "multiprocess", "--entry", "alongside", "--companion-stop-ms", "3000"])
+    defer { server.stop() }
+    #expect(try await server.client.map(Datum(value: Data("warm".utf8))).count == 1)
+    server.terminate()
+    #expect(try await server.exitStatus() == 0)
+  }
+
   @Test func aWorkerThatNeverStartsIsAUDFFailure() async throws {
     let server = try await ServerUnderTest(
       "fixture-server", arguments: ["--mode", "multiprocess", "--worker-exit", "7"], waitUntilServing: false)

@@ -219,7 +219,12 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     } catch {
       logger.debug("worker connection ended", metadata: ["worker": "\(index)", "error": "\(error)"])
     }
-    var exit = await WorkerSpawner.exitDescription(of: worker.pid, within: .seconds(2))
+    // A worker told to stop closes its connection first, then shuts down the services beside its
+    // server (an exporter flushing its spans): it has the grace period, after which
+    // `killRemaining` ends it. Otherwise a closed connection means a broken worker.
+    let stopping = state.withLock { $0.closing }
+    let patience = stopping ? lifecycle.configuration.shutdownGracePeriod : .seconds(2)
+    var exit = await WorkerSpawner.exitDescription(of: worker.pid, within: patience)
     if exit == nil {
       kill(worker.pid, SIGKILL)
       _ = await WorkerSpawner.exitDescription(of: worker.pid, within: .seconds(5))

@@ -29,9 +29,14 @@ import UnixSignals
 
 /// A service beside the server, as a cache or a metrics endpoint would be: runs until the
 /// group shuts it down.
+/// A service beside the server; with `--companion-stop-ms N` it takes N ms to stop after the
+/// graceful shutdown (as an exporter flushing its spans does).
 struct Companion: Service {
+  var stopping: Duration = .zero
+
   func run() async throws {
     try await gracefulShutdown()
+    if stopping > .zero { try? await Task.sleep(for: stopping) }
   }
 }
 
@@ -269,7 +274,8 @@ case "run":
     exit(3)
   }
 case "alongside":
-  await server.runService(alongside: [Companion()])
+  let stopping = flag("--companion-stop-ms").flatMap(Int.init).map { Duration.milliseconds($0) } ?? .zero
+  await server.runService(alongside: [Companion(stopping: stopping)])
 case "service-group":
   let group = ServiceGroup(
     services: [Companion(), server], gracefulShutdownSignals: [.sigterm], logger: Logger(label: "fixture"))
