@@ -28,7 +28,7 @@ extension Telemetry {
   /// `subject` ("window [0, 60000) keys [a]") and the tally's count; and the call's metrics,
   /// its size among them.
   package func task(
-    subject: String, tally: DatumTally, counting role: TallyRole = .datums, _ run: () async throws -> Void
+    subject: String, tally: DatumTally?, counting role: TallyRole = .datums, _ run: () async throws -> Void
   ) async throws {
     guard isEnabled else { return try await run() }
     let started = metrics?.begin(datums: 0, sized: false)
@@ -40,7 +40,7 @@ extension Telemetry {
       attributes["numaflow.udf.task"] = subject
     }
     func finish(_ error: (any Error)?) {
-      let count = tally.value
+      let count = tally?.value ?? 0
       span?.attributes["messaging.batch.message_count"] = count
       if let error, let span { record(error, on: span) }
       span?.end()

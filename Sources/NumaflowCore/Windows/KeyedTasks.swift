@@ -93,7 +93,7 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
   ) { reader, session in
     try await withThrowingTaskGroup(of: Void.self) { group in
       var tasks = KeyedTasks<Element>()
-      var inputs: [String: (continuation: AsyncStream<Element>.Continuation, tally: DatumTally)] = [:]
+      var inputs: [String: (continuation: AsyncStream<Element>.Continuation, tally: DatumTally?)] = [:]
       let telemetry = lifecycle.telemetry
 
       func apply(_ actions: [KeyedTasks<Element>.Action]) {
@@ -101,7 +101,8 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
           switch action {
           case .start(let key, let subject, let run):
             let (stream, continuation) = AsyncStream<Element>.makeStream()
-            let tally = DatumTally()
+            // Counted only for telemetry: with none, a key costs no tally and a datum no atomic add.
+            let tally = telemetry.isEnabled ? DatumTally() : nil
             inputs[key] = (continuation, tally)
             guard session.begin() else { continuation.finish(); continue }
             group.addTask {
@@ -115,7 +116,7 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
           case .yield(let key, let element):
             guard let input = inputs[key] else { continue }
             input.continuation.yield(element)
-            input.tally.add()
+            input.tally?.add()
           case .finish(let key):
             inputs.removeValue(forKey: key)?.continuation.finish()
           case .rename(let from, let to):
