@@ -3,6 +3,8 @@ SWIFT ?= swift
 PROTOC ?= protoc
 EXAMPLE ?= map-even-odd
 SCAFFOLD_KINDS ?= map
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 IMAGE ?= numaflow-swift/$(EXAMPLE):latest
 # docker when its daemon answers, else podman (installed from Debian's packages if need be).
 ENGINE ?= $(shell Docker/engine.sh)
@@ -14,12 +16,12 @@ GENERATED := Sources/NumaflowProtos
 PACKAGED_EXAMPLES := $(patsubst Examples/%/Package.swift,%,$(wildcard Examples/*/Package.swift))
 EXAMPLES := $(filter-out $(PACKAGED_EXAMPLES),$(notdir $(patsubst %/,%,$(wildcard Examples/*/))))
 # What `make format` and `make lint` cover: everything but the generated code.
-FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Package.swift
+FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Fuzz Package.swift
 # The public modules: each has a DocC catalog (Sources/<module>/Documentation.docc).
 DOCUMENTED := $(patsubst Sources/%/Documentation.docc,%,$(wildcard Sources/*/Documentation.docc))
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: help build test demo protos check-protos check-manifests check-scaffold docs examples image image-local image-check bench format lint clean
+.PHONY: help build test demo fuzz protos check-protos check-manifests check-scaffold docs examples image image-local image-check bench format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -34,6 +36,9 @@ demo: ## Serve map-even-odd and drive it with its sample input, as numa would.
 	$(SWIFT) build --product map-even-odd
 	$(SWIFT) build --product numaflow-dev
 	$(BIN)/numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- $(BIN)/map-even-odd
+
+fuzz: ## Fuzz every hand-written decoder with libFuzzer: make fuzz FUZZ_SECONDS=60 [FUZZ_TARGETS="worker-frames"]
+	Fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 protos: ## Regenerate Sources/NumaflowProtos from Protos/ (needs Debian's protobuf-compiler).
 	@rm -f $(GENERATED)/*.swift

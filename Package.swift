@@ -68,6 +68,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
+    // Model-based property tests.
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     // `make docs`: swift package generate-documentation.
     .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
   ],
@@ -169,8 +171,26 @@ let package = Package(
         "NumaflowTesting", "NumaflowMapper", "NumaflowMapStreamer", "NumaflowBatchMapper", "NumaflowSourceTransformer",
         "NumaflowSourcer", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore", "NumaflowReducer",
         "NumaflowReduceStreamer", "NumaflowAccumulator", "NumaflowSessionReducer",
-        "NumaflowCore", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf, nioPosix, traceContext,
+        "NumaflowCore", "NumaflowDevKit", "NumaflowProtos", argumentParser, grpcCore, swiftProtobuf, nioPosix,
+        traceContext,
       ],
+      swiftSettings: swiftSettings
+    ),
+
+    // The parsing numaflow-dev does, in a module of its own so the fuzz targets can reach it.
+    .target(
+      name: "NumaflowDevKit",
+      dependencies: ["NumaflowCore"],
+      swiftSettings: swiftSettings
+    ),
+    // The decoders under attack by `make fuzz`, replayed on their corpora by FuzzCorpusTests.
+    .target(
+      name: "NumaflowFuzzTargets",
+      dependencies: [
+        "NumaflowCore", "NumaflowDevKit", "NumaflowProtos", "NumaflowSideInput", "NumaflowTesting", nioCore,
+        .product(name: "NIOEmbedded", package: "swift-nio"), swiftProtobuf,
+      ],
+      path: "Fuzz/Targets",
       swiftSettings: swiftSettings
     ),
 
@@ -297,6 +317,19 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "ModelTests",
+      dependencies: [
+        "NumaflowSourcer", "NumaflowBatchMapper", "NumaflowReducer", "NumaflowSessionReducer", "NumaflowCore",
+        "NumaflowTesting", .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "FuzzCorpusTests",
+      dependencies: ["NumaflowFuzzTargets"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "IntegrationTests",
       dependencies: [
         "NumaflowTesting", "NumaflowMapper", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore",
@@ -324,4 +357,17 @@ if Context.environment["NUMAFLOW_SWIFT_README_EXAMPLES"] == "1" {
       )
     )
   }
+}
+
+// `make fuzz` builds the libFuzzer driver with this variable set (and in a build folder of its
+// own, since every module is compiled with the fuzzer's instrumentation there).
+if Context.environment["NUMAFLOW_FUZZ"] == "1" {
+  package.targets.append(
+    .executableTarget(
+      name: "numaflow-fuzz",
+      dependencies: ["NumaflowFuzzTargets"],
+      path: "Fuzz/Driver",
+      swiftSettings: swiftSettings
+    )
+  )
 }

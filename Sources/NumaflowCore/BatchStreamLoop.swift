@@ -113,7 +113,7 @@ package func serveBatches<Request: Sendable, Answer: Sendable, Response: Sendabl
 }
 
 /// What is wrong with `answered` as the answers to `expected`, or `nil`.
-func mismatch(expected: [String], answered: [String]) -> String? {
+package func mismatch(expected: [String], answered: [String]) -> String? {
   var counts: [String: Int] = [:]
   for id in answered { counts[id, default: 0] += 1 }
   let expectedSet = Set(expected)

@@ -23,10 +23,11 @@ extension SideInputCodec where Value == Data {
 }
 
 extension SideInputCodec where Value == String {
-  /// The bytes as UTF-8 text; bytes that are not UTF-8 are an error.
+  /// The bytes as UTF-8 text, every one of them (a leading byte-order mark stays, as U+FEFF);
+  /// bytes that are not UTF-8 are an error.
   public static var utf8: Self {
     Self { data in
-      guard let text = String(data: data, encoding: .utf8) else { throw NotUTF8() }
+      guard let text = String(validating: data, as: UTF8.self) else { throw NotUTF8() }
       return text
     }
   }

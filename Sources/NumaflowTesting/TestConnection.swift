@@ -26,9 +26,7 @@ package func withUnixSocketClient<Result: Sendable>(
       )
     ])
   )
-  return try await withGRPCClient(transport: transport) { client in
-    try await body(client)
-  }
+  return try await withTestGRPCClient(transport: transport, body)
 }
 
 /// Serves `services` in-process and runs `body` with a client connected to them.
@@ -38,9 +36,36 @@ package func withInProcessServer<Result: Sendable>(
 ) async throws -> Result {
   let transport = InProcessTransport()
   return try await withGRPCServer(transport: transport.server, services: services) { _ in
-    try await withGRPCClient(transport: transport.client) { client in
-      try await body(client)
+    try await withTestGRPCClient(transport: transport.client, body)
+  }
+}
+
+/// `withGRPCClient`, except that a body which makes no call (a reduce of no datums) is no
+/// error: grpc-swift refuses to start the connections of a client whose body has already
+/// returned, and `withGRPCClient` throws that refusal.
+private func withTestGRPCClient<Transport: ClientTransport, Result: Sendable>(
+  transport: Transport,
+  _ body: @Sendable @escaping (GRPCClient<Transport>) async throws -> Result
+) async throws -> Result {
+  let client = GRPCClient(transport: transport)
+  return try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask {
+      do {
+        try await client.runConnections()
+      } catch let error as RuntimeError where error.code == .clientIsStopped {
+        // Shut down before it started: the body made no call.
+      }
     }
+    let result: Result
+    do {
+      result = try await body(client)
+    } catch {
+      client.beginGracefulShutdown()
+      throw error
+    }
+    client.beginGracefulShutdown()
+    try await group.waitForAll()
+    return result
   }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRPCCore
+import NumaflowDevKit
 
 extension NumaflowDev {
   struct Bench: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumaflowDevKit
 
 extension NumaflowDev {
   struct Check: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOPosix
+import NumaflowDevKit
 
 /// The bytes of an input file, or of standard input for "-".
 ///

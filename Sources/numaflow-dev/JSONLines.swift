@@ -1,77 +1,14 @@
 import Foundation
 import NumaflowCore
+import NumaflowDevKit
 import NumaflowServingStore
 import SwiftProtobuf
 
-/// One input record: `{"keys":[...],"value":"...","event_time":"...","headers":{...}}`, with
-/// `value_base64` instead of `value` for binary payloads.
-struct InputRecord: Decodable {
-  var keys: [String]?
-  var value: String?
-  var value_base64: String?
-  var event_time: String?
-  var watermark: String?
-  var headers: [String: String]?
-
-  /// A record's fields, checked: what every kind builds its datum from.
-  struct Fields: Sendable {
-    var keys: [String]
-    var value: Data
-    var eventTime: Date
-    var watermark: Date?
-    var headers: [String: String]
-  }
-
-  func fields(line: Int) throws -> Fields {
-    Fields(
-      keys: keys ?? [],
-      value: try Self.payload(value: value, base64: value_base64, line: line),
-      eventTime: try event_time.map { try Self.date($0, line: line) } ?? Date(),
-      watermark: try watermark.map { try Self.date($0, line: line) },
-      headers: headers ?? [:]
-    )
-  }
-
-  /// The bytes of a line's `value` (UTF-8 text) or `value_base64`; none when neither is given.
-  static func payload(value: String?, base64: String?, line: Int) throws -> Data {
-    switch (value, base64) {
-    case (let text?, nil): return Data(text.utf8)
-    case (nil, let encoded?):
-      guard let decoded = Data(base64Encoded: encoded) else {
-        throw ValidationFailure("line \(line): value_base64 is not valid base64")
-      }
-      return decoded
-    case (nil, nil): return Data()
-    case (_?, _?): throw ValidationFailure("line \(line): give either value or value_base64, not both")
-    }
-  }
-
-  static func date(_ text: String, line: Int) throws -> Date {
-    if let date = try? Date(text, strategy: .iso8601) { return date }
-    if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-    throw ValidationFailure("line \(line): '\(text)' is not an RFC 3339 time such as 2026-01-02T03:04:05Z")
-  }
-
+extension InputRecord {
   /// Reads a JSON-lines file (or standard input for "-"), skipping blank lines.
   static func read(_ path: String) async throws -> [Fields] {
-    let data = try await InputFile.contents(of: path)
-    var records: [Fields] = []
-    for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-      guard line.contains(where: { !$0.isWhitespace }) else { continue }
-      do {
-        records.append(try JSONDecoder().decode(InputRecord.self, from: line).fields(line: index + 1))
-      } catch let error as ValidationFailure {
-        throw error
-      } catch {
-        throw ValidationFailure("line \(index + 1): not a valid record (\(error))")
-      }
-    }
-    return records
+    try parse(try await InputFile.contents(of: path))
   }
-}
-
-extension UInt8 {
-  fileprivate var isWhitespace: Bool { self == 0x20 || self == 0x09 || self == 0x0D }
 }
 
 /// One output line: which input it came from, and the message.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NumaflowCore
+import NumaflowDevKit
 
 /// How `run` plays a vertex's `retryStrategy` when a map, stream map, batch map or transformer
 /// fails an input (`Message.fail()`): numa calls the UDF again with it after a backoff, and

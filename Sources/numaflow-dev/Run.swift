@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NumaflowCore
+import NumaflowDevKit
 import NumaflowTesting
 
 extension NumaflowDev {

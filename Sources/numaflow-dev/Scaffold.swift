@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NumaflowCore
+import NumaflowDevKit
 
 extension NumaflowDev {
   struct Init: ParsableCommand {

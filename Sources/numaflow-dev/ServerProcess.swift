@@ -1,4 +1,5 @@
 import Foundation
+import NumaflowDevKit
 import NumaflowTesting
 
 #if canImport(Glibc)
@@ -118,10 +119,4 @@ enum CPUUsage {
     }
     return false
   }
-}
-
-/// A check numa would fail, or a usage problem: printed as is.
-struct ValidationFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NumaflowCore
+import NumaflowDevKit
 import NumaflowTesting
 
 /// A started server that has passed numa's start-up sequence: server-info read and checked,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumaflowDevKit
 import NumaflowServingStore
 
 /// One line of `run serving` input: a put, as numa's sink makes it, or a get, as numa's

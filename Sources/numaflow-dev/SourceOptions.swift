@@ -1,4 +1,5 @@
 import ArgumentParser
+import NumaflowDevKit
 import NumaflowTesting
 
 /// How `run source` plays numa's source reader.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NumaflowAccumulator
 import NumaflowCore
+import NumaflowDevKit
 import NumaflowMapper
 import NumaflowProtos
 import NumaflowReducer

@@ -49,8 +49,8 @@ extension WorkerCodec {
 
 /// A list of protobuf messages as one byte string: each message's length (4 bytes, big-endian),
 /// then its encoding.
-enum LengthPrefixed {
-  static func encode<M: SwiftProtobuf.Message>(_ messages: [M]) throws -> [UInt8] {
+package enum LengthPrefixed {
+  package static func encode<M: SwiftProtobuf.Message>(_ messages: [M]) throws -> [UInt8] {
     var bytes: [UInt8] = []
     for message in messages {
       let encoded: [UInt8] = try message.serializedBytes()
@@ -61,7 +61,7 @@ enum LengthPrefixed {
     return bytes
   }
 
-  static func decode<M: SwiftProtobuf.Message>(_ bytes: [UInt8]) throws -> [M] {
+  package static func decode<M: SwiftProtobuf.Message>(_ bytes: [UInt8]) throws -> [M] {
     var messages: [M] = []
     var index = bytes.startIndex
     while index < bytes.endIndex {

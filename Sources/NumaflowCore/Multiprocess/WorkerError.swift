@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -20,4 +22,24 @@ package struct WorkerError: Error, Sendable, Codable, CustomStringConvertible {
   }
 
   package var description: String { summary }
+}
+
+extension WorkerError {
+  /// The payload of a worker's failure frame: this error as UTF-8 JSON.
+  package var failurePayload: ByteBuffer {
+    ByteBuffer(bytes: (try? JSONEncoder().encode(self)) ?? Data())
+  }
+
+  /// The error a failure frame from worker `worker` carries. A payload that is not one (a
+  /// worker of another build, a truncated frame) or that says nothing still fails the call,
+  /// with words that name the worker. A handler's failure never marks its worker dead: only
+  /// the pool, which watches the process, says that.
+  package init(failurePayload payload: ByteBuffer, worker: Int) {
+    let fallback = "the handler failed in worker \(worker)"
+    guard let decoded = try? JSONDecoder().decode(WorkerError.self, from: Data(payload.readableBytesView)) else {
+      self.init(summary: fallback, details: "")
+      return
+    }
+    self.init(summary: decoded.summary.isEmpty ? fallback : decoded.summary, details: decoded.details)
+  }
 }

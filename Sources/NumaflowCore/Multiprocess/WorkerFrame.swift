@@ -3,33 +3,44 @@ import NIOCore
 /// One message between the server process and a worker, over their socket pair:
 /// `[UInt32 length][UInt64 sequence][UInt8 kind][payload]`, big-endian, where length counts
 /// everything after itself.
-struct WorkerFrame: Sendable {
-  struct Kind: RawRepresentable, Hashable, Sendable {
-    let rawValue: UInt8
+package struct WorkerFrame: Sendable, Equatable {
+  package struct Kind: RawRepresentable, Hashable, Sendable {
+    package let rawValue: UInt8
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
     /// Server → worker: a serialized request.
-    static let request = Kind(rawValue: 0)
+    package static let request = Kind(rawValue: 0)
     /// Worker → server: the serialized response to `sequence`.
-    static let response = Kind(rawValue: 1)
+    package static let response = Kind(rawValue: 1)
     /// Worker → server: the handler threw; the payload is a ``WorkerError`` as UTF-8 JSON.
-    static let failure = Kind(rawValue: 2)
+    package static let failure = Kind(rawValue: 2)
     /// Server → worker: finish what is in flight, then exit 0.
-    static let shutdown = Kind(rawValue: 3)
+    package static let shutdown = Kind(rawValue: 3)
   }
 
-  var sequence: UInt64
-  var kind: Kind
-  var payload: ByteBuffer
+  package var sequence: UInt64
+  package var kind: Kind
+  package var payload: ByteBuffer
 
-  static let headerSize = 4 + 8 + 1
+  package init(sequence: UInt64, kind: Kind, payload: ByteBuffer) {
+    (self.sequence, self.kind, self.payload) = (sequence, kind, payload)
+  }
+
+  /// Length, sequence and kind.
+  package static let headerSize = 4 + 8 + 1
 }
 
-struct WorkerFrameDecoder: ByteToMessageDecoder {
-  typealias InboundOut = WorkerFrame
-  let maxFrameSize: Int
+package struct WorkerFrameDecoder: ByteToMessageDecoder {
+  package typealias InboundOut = WorkerFrame
+  package let maxFrameSize: Int
 
-  mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+  package init(maxFrameSize: Int) { self.maxFrameSize = maxFrameSize }
+
+  package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
     guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
-    guard Int(length) <= maxFrameSize, length >= 9 else {
+    guard length >= 9 else {
+      throw WorkerError(summary: "a worker frame of \(length) bytes is shorter than its sequence and kind", details: "")
+    }
+    guard Int(length) <= maxFrameSize else {
       throw WorkerError(summary: "a worker frame of \(length) bytes exceeds the limit of \(maxFrameSize)", details: "")
     }
     guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
@@ -42,10 +53,12 @@ struct WorkerFrameDecoder: ByteToMessageDecoder {
   }
 }
 
-struct WorkerFrameEncoder: MessageToByteEncoder {
-  typealias OutboundIn = WorkerFrame
+package struct WorkerFrameEncoder: MessageToByteEncoder {
+  package typealias OutboundIn = WorkerFrame
 
-  func encode(data frame: WorkerFrame, out: inout ByteBuffer) throws {
+  package init() {}
+
+  package func encode(data frame: WorkerFrame, out: inout ByteBuffer) throws {
     out.reserveCapacity(WorkerFrame.headerSize + frame.payload.readableBytes)
     out.writeInteger(UInt32(9 + frame.payload.readableBytes))
     out.writeInteger(frame.sequence)

@@ -206,10 +206,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
             case .response:
               self.complete(frame.sequence, with: .success(frame.payload))
             case .failure:
-              let error =
-                (try? JSONDecoder().decode(WorkerError.self, from: Data(frame.payload.readableBytesView)))
-                ?? WorkerError(summary: "the handler failed in worker \(index)", details: "")
-              self.complete(frame.sequence, with: .failure(error))
+              self.complete(frame.sequence, with: .failure(WorkerError(failurePayload: frame.payload, worker: index)))
             default:
               logger.warning("ignoring an unexpected frame from a worker", metadata: ["worker": "\(index)"])
             }

@@ -92,8 +92,7 @@ package enum WorkerProcess {
         summary: String(reflecting: error),
         details: "error type: \(String(reflecting: type(of: error)))\nworker pid: \(getpid())"
       )
-      let json = (try? JSONEncoder().encode(failure)) ?? Data()
-      return WorkerFrame(sequence: frame.sequence, kind: .failure, payload: ByteBuffer(bytes: json))
+      return WorkerFrame(sequence: frame.sequence, kind: .failure, payload: failure.failurePayload)
     }
   }
 }

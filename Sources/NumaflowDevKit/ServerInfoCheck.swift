@@ -3,31 +3,40 @@ import NumaflowCore
 
 /// Reads a server-info file the way numa does (numaflow-shared `read_server_info`) and says
 /// what numa would make of it.
-struct ServerInfoCheck {
-  static let endMarker = "U+005C__END__"
-  static let knownLanguages: Set<String> = ["go", "python", "java", "rust"]
+package struct ServerInfoCheck {
+  package static let endMarker = "U+005C__END__"
+  package static let knownLanguages: Set<String> = ["go", "python", "java", "rust"]
 
-  var path: String
-  var containerType: String
-  var fields: [String: Any]
-  var metadata: [String: String]
+  package var path: String
+  package var containerType: String
+  package var fields: [String: Any]
+  package var metadata: [String: String]
   /// Things numa would log or that would break on other platform versions.
-  var notes: [String] = []
+  package var notes: [String] = []
 
-  var language: String { fields["language"] as? String ?? "" }
-  var version: String { fields["version"] as? String ?? "" }
-  var minimumNumaflowVersion: String { fields["minimum_numaflow_version"] as? String ?? "" }
+  package var language: String { fields["language"] as? String ?? "" }
+  package var version: String { fields["version"] as? String ?? "" }
+  package var minimumNumaflowVersion: String { fields["minimum_numaflow_version"] as? String ?? "" }
 
   /// The socket numa would dial for this server.
-  var socketFileName: String {
+  package var socketFileName: String {
     Endpoint.dialed(containerType: containerType, metadata: metadata)?.socketFileName ?? "\(containerType).sock"
   }
 
-  init(path: String) throws {
+  /// Reads the file at `path`.
+  package init(path: String) throws {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ValidationFailure("\(path): cannot be read")
+    }
+    try self.init(path: path, contents: data)
+  }
+
+  /// Checks `contents` as the server-info file at `path`, whose name says the container type.
+  package init(path: String, contents data: Data) throws {
     self.path = path
     let name = (path as NSString).lastPathComponent
     containerType = name.hasSuffix("-server-info") ? String(name.dropLast("-server-info".count)) : "unknown"
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+    guard let text = String(data: data, encoding: .utf8) else {
       throw ValidationFailure("\(path): cannot be read as UTF-8 text")
     }
     guard text.hasSuffix(Self.endMarker) else {
@@ -70,7 +79,7 @@ struct ServerInfoCheck {
 
   /// What a minimum version means on the platform: which releases refuse the container, and
   /// which of the SDK's features it allows.
-  static func meaning(of minimum: NumaflowVersion) -> String {
+  package static func meaning(of minimum: NumaflowVersion) -> String {
     let features: [(NumaflowVersion, String)] = [
       (.sdkMinimum, "a Swift UDF"), (.nackTags, "nack outputs and sink nacks"), (.failAndRetry, "fail and retry"),
     ]
@@ -80,14 +89,14 @@ struct ServerInfoCheck {
   }
 
   /// Major, minor, patch of "1.8.0-z" or "v0.1.0".
-  static func semver(_ text: String) -> (Int, Int, Int)? {
+  package static func semver(_ text: String) -> (Int, Int, Int)? {
     let core = text.drop(while: { $0 == "v" }).split(separator: "-", maxSplits: 1).first ?? ""
     let parts = core.split(separator: ".").compactMap { Int($0) }
     guard parts.count == 3 else { return nil }
     return (parts[0], parts[1], parts[2])
   }
 
-  var summary: String {
+  package var summary: String {
     "\(containerType): protocol=\(fields["protocol"] as? String ?? "uds") language=\(language) "
       + "version=\(version) minimum_numaflow_version=\(minimumNumaflowVersion) metadata=\(metadata)"
   }

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of every fuzz target into Fuzz/Corpus/<target>/seed-*.
+
+Seeds are small valid and nearly valid inputs; the fuzzer mutates from there. Inputs a fuzzer
+crashed on are committed beside them as crash-* files, by hand, with the fix.
+"""
+import json
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def varint(n):
+    out = b""
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([byte | 0x80])
+        else:
+            return out + bytes([byte])
+
+
+def field(number, payload):
+    """A length-delimited protobuf field."""
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def map_request(request_id, keys, value):
+    request = b"".join(field(1, k.encode()) for k in keys) + field(2, value)
+    return field(1, request) + field(2, request_id.encode())
+
+
+def frame(sequence, kind, payload):
+    return struct.pack(">IQB", 9 + len(payload), sequence, kind) + payload
+
+
+def prefixed(messages):
+    return b"".join(struct.pack(">I", len(m)) + m for m in messages)
+
+
+def failure(summary, details="", died=False):
+    return json.dumps({"summary": summary, "details": details, "died": died}).encode()
+
+
+def server_info(**fields):
+    info = {
+        "protocol": "uds",
+        "language": "swift",
+        "minimum_numaflow_version": "1.8.0-z",
+        "version": "0.1.0",
+        "metadata": {},
+    }
+    info.update(fields)
+    return json.dumps(info).encode() + b"U+005C__END__"
+
+
+request = map_request("0-0", ["k1"], b"hello")
+seeds = {
+    "worker-frames": {
+        "request": b"\x40" + frame(1, 0, request),
+        "two-frames": b"\x40" + frame(1, 1, b"ok") + frame(2, 2, failure("boom")),
+        "shutdown": b"\x01" + frame(7, 3, b""),
+        "truncated": b"\x40" + frame(3, 0, request)[:-3],
+        "too-short": b"\x40" + struct.pack(">IQ", 8, 1),
+        "over-limit": b"\x00" + frame(1, 0, request),
+    },
+    "batch-frames": {
+        "one": prefixed([request]),
+        "three": prefixed([request, map_request("0-1", [], b""), map_request("0-2", ["a", "b"], b"\x00\xff")]),
+        "empty": b"",
+        "inside-prefix": prefixed([request])[:2],
+        "inside-message": prefixed([request])[:-1],
+    },
+    "worker-failure": {
+        "handler-threw": failure("MyError.bad", "error type: MyError\nworker pid: 12"),
+        "empty-summary": failure(""),
+        "claims-death": failure("gone", died=True),
+        "not-json": b"\xff\xfe not json",
+        "empty": b"",
+    },
+    "side-input-value": {
+        "text": b"hello",
+        "json": b'{"limit": 10}',
+        "not-utf8": b"\xc3\x28 broken",
+        "bom": b"\xef\xbb\xbfwith a byte-order mark",
+        "empty": b"",
+    },
+    "input-lines": {
+        "example": open(os.path.join(HERE, "../Examples/map-even-odd/input.jsonl"), "rb").read(),
+        "base64": b'{"value_base64": "AAEC/w==", "keys": []}\n\n',
+        "both-values": b'{"value": "a", "value_base64": "YQ=="}\n',
+        "bad-time": b'{"value": "a"}\n{"value": "b", "event_time": "yesterday"}\n',
+        "fractional-time": b'{"value": "a", "event_time": "2026-01-01T00:00:00.123Z", "watermark": "2026-01-01T00:00:00Z"}',
+        "not-json": b"{\n",
+    },
+    "server-info": {
+        "map": b"\x00" + server_info(metadata={"MAP_MODE": "unary-map"}),
+        "batch-map": b"\x00" + server_info(metadata={"MAP_MODE": "batch-map"}),
+        "tcp-map": b"\x00" + server_info(protocol="tcp"),
+        "tcp-sink": b"\x03" + server_info(protocol="tcp"),
+        "no-marker": b"\x02" + server_info()[:-3],
+        "bad-version": b"\x05" + server_info(minimum_numaflow_version="1.-1.0"),
+        "unknown-type": b"\xff" + server_info(language="cobol"),
+        "empty-version": b"\x0a" + server_info(minimum_numaflow_version=""),
+    },
+}
+
+for target, files in seeds.items():
+    folder = os.path.join(HERE, "Corpus", target)
+    os.makedirs(folder, exist_ok=True)
+    for name, data in files.items():
+        with open(os.path.join(folder, "seed-" + name), "wb") as f:
+            f.write(data)
+print("wrote", sum(len(f) for f in seeds.values()), "seeds for", len(seeds), "targets")
