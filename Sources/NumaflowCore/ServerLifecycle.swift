@@ -43,7 +43,9 @@ package final class ServerLifecycle: Sendable {
       return true
     }
     guard isFirst else {
-      logger.error("a further UDF failure while shutting down", metadata: ["error": "\(failure.message)"])
+      // Consequences of the first, as a rule (every request in flight when a worker died):
+      // hundreds of them would bury it.
+      logger.debug("a further UDF failure while shutting down", metadata: ["error": "\(failure.message)"])
       return
     }
     logger.critical(

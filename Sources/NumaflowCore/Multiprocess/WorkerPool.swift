@@ -17,7 +17,9 @@ import Darwin
 
 /// The server process's side of multiprocess mode: N worker processes behind the one gRPC
 /// endpoint. Each request goes to the least-loaded live worker; its response comes back by
-/// sequence number. A worker that dies turns the requests it held into UDF failures naming them.
+/// sequence number. A worker that dies turns the requests it held into UDF failures naming them,
+/// and so every request after it: the server is going down, and numa re-sends what was not
+/// answered once the container has restarted.
 package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable {
   private struct Pending {
     var worker: Int
@@ -45,6 +47,9 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     var lastChosen = -1
     var settled = 0
     var closing = false
+    /// Set when a worker died unexpectedly: the server is going down, and new requests fail at
+    /// once with this error rather than go to the workers left.
+    var broken: WorkerError?
   }
 
   private let state: Mutex<State>
@@ -123,6 +128,10 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       guard !state.closing else {
         throw WorkerError(
           summary: "the worker processes are stopping; request '\(id)' was not handled", details: "", died: true)
+      }
+      if let broken = state.broken {
+        throw WorkerError(
+          summary: "\(broken.summary); request '\(id)' was not handled", details: broken.details, died: true)
       }
       let candidates = state.workers.indices.filter { state.workers[$0].alive && state.workers[$0].outbound != nil }
       let (count, last) = (state.workers.count, state.lastChosen)
@@ -272,6 +281,11 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       died: true
     )
     lifecycle.telemetry.metrics?.countWorkerDeath()
+    // Whatever numa sends next fails too, naming the death: a worker that died idle would
+    // otherwise leave numa's streams open, served by the other workers, until the grace period.
+    state.withLock { state in
+      if state.broken == nil { state.broken = error }
+    }
     for sequence in orphans.keys {
       complete(sequence, with: .failure(error))
     }
