@@ -48,6 +48,9 @@ extension NumaflowDev {
 
     func validate() throws {
       guard kind.drive != nil else { throw ValidationError("bench does not measure \(kind) servers") }
+      guard count > 0, warmup >= 0, window > 0 else {
+        throw ValidationError("--count and --window must be at least 1, --warmup at least 0")
+      }
     }
 
     func run() async throws {
@@ -86,7 +89,8 @@ extension NumaflowDev {
     private func measure(socketPath: String, pid: Int32?) async throws -> String {
       let payload = Data(repeating: UInt8(ascii: "x"), count: payloadSize)
       guard let drive = kind.drive else { throw ValidationFailure("bench does not measure \(kind) servers") }
-      _ = try await drive(socketPath, warmup, window, payload, keys)
+      // A drive of no requests would wait for an answer that never comes.
+      if warmup > 0 { _ = try await drive(socketPath, warmup, window, payload, keys) }
 
       let cpuBefore = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let start = ContinuousClock.now
