@@ -2,7 +2,7 @@
 """Chaos in multiprocess mode: SIGKILL a random worker under steady load, over and over.
 
 Each cycle starts the server (--mode multiprocess, NUMAFLOW_CPU_LIMIT workers) in a run
-directory of its own, drives one MapFn stream as numa does (WINDOW requests in flight, each
+directory of its own, drives one MapFn (or SourceTransformFn) stream as numa does (WINDOW requests in flight, each
 with an id and a payload that names it), and after a random 0.2 to 2 s of load kills one
 worker with SIGKILL. The SDK's contract, checked every cycle:
 
@@ -16,8 +16,8 @@ worker with SIGKILL. The SDK's contract, checked every cycle:
 The server runs to the same outcome whatever the timing: Kubernetes restarts the container.
 A cycle is one such restart, so the run is minutes of a pod being killed every few seconds.
 
-usage: Benchmarks/chaos.py SERVER_BINARY [--minutes M] [--workers N] [--payload BYTES]
-                          [--seed S] [--logs DIR]
+usage: Benchmarks/chaos.py SERVER_BINARY [--kind map|transformer] [--minutes M] [--workers N]
+                          [--payload BYTES] [--seed S] [--logs DIR] [-- SERVER_ARGUMENTS...]
 needs pynumaflow==0.14.0 for its generated map stubs (pip installs it if missing)
 """
 import argparse
@@ -36,10 +36,29 @@ import time
 try:
     import grpc
     from pynumaflow.proto.mapper import map_pb2, map_pb2_grpc
+    from pynumaflow.proto.sourcetransformer import transform_pb2, transform_pb2_grpc
 except ImportError:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pynumaflow==0.14.0"], check=True)
     import grpc
     from pynumaflow.proto.mapper import map_pb2, map_pb2_grpc
+    from pynumaflow.proto.sourcetransformer import transform_pb2, transform_pb2_grpc
+
+# The streams driven, as numa drives them: map (MapFn) and source transformer (SourceTransformFn).
+KINDS = {
+    "map": dict(
+        socket="map.sock", info="mapper-server-info",
+        stub=lambda ch: map_pb2_grpc.MapStub(ch).MapFn,
+        handshake=lambda: map_pb2.MapRequest(handshake=map_pb2.Handshake(sot=True)),
+        request=lambda rid, value: map_pb2.MapRequest(id=rid, request=map_pb2.MapRequest.Request(keys=["k"], value=value)),
+    ),
+    "transformer": dict(
+        socket="sourcetransform.sock", info="sourcetransformer-server-info",
+        stub=lambda ch: transform_pb2_grpc.SourceTransformStub(ch).SourceTransformFn,
+        handshake=lambda: transform_pb2.SourceTransformRequest(handshake=transform_pb2.Handshake(sot=True)),
+        request=lambda rid, value: transform_pb2.SourceTransformRequest(
+            request=transform_pb2.SourceTransformRequest.Request(id=rid, keys=["k"], value=value)),
+    ),
+}
 
 WINDOW = 200
 HANG = 30.0
@@ -76,16 +95,17 @@ def descriptors(pid):
         return -1
 
 
-async def cycle(number, binary, workers, payload_size, rng):
+async def cycle(number, binary, kind, server_arguments, workers, payload_size, rng):
     run = tempfile.mkdtemp(prefix="chaos-")
     env = dict(os.environ, NUMAFLOW_SWIFT_RUN_DIR=run, NUMAFLOW_CPU_LIMIT=str(workers), MALLOC_ARENA_MAX="2")
     log = open(os.path.join(run, "server.log"), "wb")
-    server = subprocess.Popen([binary, "--mode", "multiprocess"], env=env, stdout=subprocess.DEVNULL, stderr=log)
+    server = subprocess.Popen([binary, *server_arguments, "--mode", "multiprocess"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=log)
     result = {"cycle": number, "sent": 0, "answered": 0, "named": 0, "redriven": 0, "problems": []}
     try:
-        socket = os.path.join(run, "map.sock")
+        socket = os.path.join(run, kind["socket"])
         deadline = time.monotonic() + 20
-        while not (os.path.exists(os.path.join(run, "mapper-server-info")) and os.path.exists(socket)):
+        while not (os.path.exists(os.path.join(run, kind["info"])) and os.path.exists(socket)):
             if time.monotonic() > deadline or server.poll() is not None:
                 result["problems"].append("the server did not start")
                 return result
@@ -99,7 +119,7 @@ async def cycle(number, binary, workers, payload_size, rng):
         in_flight = asyncio.Semaphore(WINDOW)
 
         async def requests():
-            yield map_pb2.MapRequest(handshake=map_pb2.Handshake(sot=True))
+            yield kind["handshake"]()
             n = 0
             while True:
                 await in_flight.acquire()
@@ -107,10 +127,10 @@ async def cycle(number, binary, workers, payload_size, rng):
                 value = (rid + ":").encode().ljust(payload_size, b"x")
                 sent[rid] = value
                 n += 1
-                yield map_pb2.MapRequest(id=rid, request=map_pb2.MapRequest.Request(keys=["k"], value=value))
+                yield kind["request"](rid, value)
 
         channel = grpc.aio.insecure_channel(f"unix://{socket}")
-        call = map_pb2_grpc.MapStub(channel).MapFn(requests())
+        call = kind["stub"](channel)(requests())
         status_details, killed_at, fds = None, None, []
 
         async def killer():
@@ -199,12 +219,15 @@ async def cycle(number, binary, workers, payload_size, rng):
 async def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binary")
+    parser.add_argument("--kind", choices=KINDS, default="map")
     parser.add_argument("--minutes", type=float, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--payload", type=int, default=100)
     parser.add_argument("--seed", type=int, default=20261205)
     parser.add_argument("--logs", help="keep every cycle's server log in this folder")
-    args = parser.parse_args()
+    argv = sys.argv[1:]
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser.parse_args(argv[:len(argv) - len(extra) - (1 if extra else 0)])
     global KEEP_LOGS
     KEEP_LOGS = args.logs
     if KEEP_LOGS:
@@ -213,12 +236,14 @@ async def main():
     end = time.monotonic() + args.minutes * 60
     results = []
     while time.monotonic() < end:
-        result = await cycle(len(results), os.path.abspath(args.binary), args.workers, args.payload, rng)
+        result = await cycle(len(results), os.path.abspath(args.binary), KINDS[args.kind], extra, args.workers,
+                             args.payload, rng)
         results.append(result)
         for problem in result["problems"]:
             print(f"cycle {result['cycle']}: {problem}", file=sys.stderr)
     exits = sorted(r["exit_seconds"] for r in results if r.get("exit_seconds") is not None)
     summary = {
+        "kind": args.kind,
         "cycles": len(results),
         "workers": args.workers,
         "payload": args.payload,
