@@ -357,6 +357,20 @@ struct ExampleTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: runDirectory).filter { $0 != "runtime" } == [])
   }
 
+  /// `numaflow-dev bench` measures and ends, also with no warm-up (which once waited forever
+  /// for the answer to no request; found by Benchmarks/soak.sh).
+  @Test(arguments: [0, 50])
+  func benchPrintsOneResultLine(warmup: Int) async throws {
+    let lines = try await numaflowDev([
+      "bench", "map", "--count", "200", "--warmup", "\(warmup)", "--window", "20", "--",
+      ServerUnderTest.binary("map-forward-message"),
+    ])
+    let result = try #require(
+      lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+    #expect(result["count"] as? Int == 200)
+    #expect((result["messages_per_second"] as? Int ?? 0) > 0)
+  }
+
   /// Runs `numaflow-dev run <kind>` on an example and returns its stdout lines.
   func runExample(
     _ example: String, kind: String = "map", mode: String, runDirectory: String? = nil, options: [String] = [],
