@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Slow readers: numa stops reading responses for STALL seconds while it keeps sending.
 
-For a map server (MapFn) or a source transformer (SourceTransformFn), one stream as numa
-drives it: the client sends requests as fast as the server takes them and reads nothing for
+For a map or stream map server (MapFn) or a source transformer (SourceTransformFn), one
+stream as numa drives it: the client sends requests as fast as the server takes them and reads nothing for
 STALL seconds, while the server's resident memory (its worker processes included) is sampled
 every 0.25 s. Then the client stops sending, reads everything, and checks that every request
 sent was answered once, with its own payload. What bounds the server is its in-flight limit
 (ServerConfiguration.maxConcurrentRequests, 512) and HTTP/2 flow control: once both are full,
 the server stops reading and the client's writes wait.
 
-usage: Benchmarks/slow-reader.py SERVER_BINARY map|transformer [--mode M] [--payload BYTES]
+usage: Benchmarks/slow-reader.py SERVER_BINARY map|mapstream|transformer [--mode M] [--payload BYTES]
                                   [--stall SECONDS] [-- SERVER_ARGUMENTS...]
 Prints one JSON line. Needs pynumaflow==0.14.0 for its generated stubs (installed if missing).
 """
@@ -59,6 +59,13 @@ def rss_kib(pid):
 KINDS = {
     "map": dict(
         socket="map.sock", info="mapper-server-info",
+        stub=lambda ch: map_pb2_grpc.MapStub(ch).MapFn,
+        handshake=lambda: map_pb2.MapRequest(handshake=map_pb2.Handshake(sot=True)),
+        request=lambda rid, value: map_pb2.MapRequest(id=rid, request=map_pb2.MapRequest.Request(keys=["k"], value=value)),
+    ),
+    # A stream map answers each request with its outputs, then an EOT response for its id.
+    "mapstream": dict(
+        socket="mapstream.sock", info="mapper-server-info", streamed=True,
         stub=lambda ch: map_pb2_grpc.MapStub(ch).MapFn,
         handshake=lambda: map_pb2.MapRequest(handshake=map_pb2.Handshake(sot=True)),
         request=lambda rid, value: map_pb2.MapRequest(id=rid, request=map_pb2.MapRequest.Request(keys=["k"], value=value)),
@@ -128,15 +135,22 @@ async def main():
         sent_in_stall = len(sent)
         stop.set()
 
-        answered, problems = set(), []
+        answered, problems, outputs = set(), [], {}
         async with asyncio.timeout(120):
             async for response in call:
                 if response.HasField("handshake"):
                     continue
                 rid = response.id
+                if kind.get("streamed"):
+                    if not response.HasField("status") or not response.status.eot:
+                        outputs.setdefault(rid, []).extend(r.value for r in response.results)
+                        continue
+                    results = outputs.pop(rid, [])
+                else:
+                    results = [r.value for r in response.results]
                 if rid in answered:
                     problems.append(f"{rid} answered twice")
-                elif rid not in sent or [r.value for r in response.results] != [sent[rid]]:
+                elif rid not in sent or results != [sent[rid]]:
                     problems.append(f"{rid}: wrong answer")
                 answered.add(rid)
                 if len(answered) == len(sent):
