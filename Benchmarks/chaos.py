@@ -33,32 +33,10 @@ import sys
 import tempfile
 import time
 
-try:
-    import grpc
-    from pynumaflow.proto.mapper import map_pb2, map_pb2_grpc
-    from pynumaflow.proto.sourcetransformer import transform_pb2, transform_pb2_grpc
-except ImportError:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pynumaflow==0.14.0"], check=True)
-    import grpc
-    from pynumaflow.proto.mapper import map_pb2, map_pb2_grpc
-    from pynumaflow.proto.sourcetransformer import transform_pb2, transform_pb2_grpc
+from numa_streams import KINDS, split_server_arguments  # installs pynumaflow (and grpcio) if missing
 
-# The streams driven, as numa drives them: map (MapFn) and source transformer (SourceTransformFn).
-KINDS = {
-    "map": dict(
-        socket="map.sock", info="mapper-server-info",
-        stub=lambda ch: map_pb2_grpc.MapStub(ch).MapFn,
-        handshake=lambda: map_pb2.MapRequest(handshake=map_pb2.Handshake(sot=True)),
-        request=lambda rid, value: map_pb2.MapRequest(id=rid, request=map_pb2.MapRequest.Request(keys=["k"], value=value)),
-    ),
-    "transformer": dict(
-        socket="sourcetransform.sock", info="sourcetransformer-server-info",
-        stub=lambda ch: transform_pb2_grpc.SourceTransformStub(ch).SourceTransformFn,
-        handshake=lambda: transform_pb2.SourceTransformRequest(handshake=transform_pb2.Handshake(sot=True)),
-        request=lambda rid, value: transform_pb2.SourceTransformRequest(
-            request=transform_pb2.SourceTransformRequest.Request(id=rid, keys=["k"], value=value)),
-    ),
-}
+import grpc  # noqa: E402
+
 
 WINDOW = 200
 HANG = 30.0
@@ -219,15 +197,14 @@ async def cycle(number, binary, kind, server_arguments, workers, payload_size, r
 async def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binary")
-    parser.add_argument("--kind", choices=KINDS, default="map")
+    parser.add_argument("--kind", choices=["map", "transformer"], default="map")
     parser.add_argument("--minutes", type=float, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--payload", type=int, default=100)
     parser.add_argument("--seed", type=int, default=20261205)
     parser.add_argument("--logs", help="keep every cycle's server log in this folder")
-    argv = sys.argv[1:]
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    args = parser.parse_args(argv[:len(argv) - len(extra) - (1 if extra else 0)])
+    own, extra = split_server_arguments(sys.argv[1:])
+    args = parser.parse_args(own)
     global KEEP_LOGS
     KEEP_LOGS = args.logs
     if KEEP_LOGS:

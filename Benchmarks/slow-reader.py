@@ -23,15 +23,9 @@ import sys
 import tempfile
 import time
 
-try:
-    import grpc
-    from pynumaflow.proto.mapper import map_pb2, map_pb2_grpc
-    from pynumaflow.proto.sourcetransformer import transform_pb2, transform_pb2_grpc
-except ImportError:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pynumaflow==0.14.0"], check=True)
-    import grpc
-    from pynumaflow.proto.mapper import map_pb2, map_pb2_grpc
-    from pynumaflow.proto.sourcetransformer import transform_pb2, transform_pb2_grpc
+from numa_streams import KINDS, split_server_arguments  # installs pynumaflow (and grpcio) if missing
+
+import grpc  # noqa: E402
 
 
 def tree(pid):
@@ -56,30 +50,6 @@ def rss_kib(pid):
     return total
 
 
-KINDS = {
-    "map": dict(
-        socket="map.sock", info="mapper-server-info",
-        stub=lambda ch: map_pb2_grpc.MapStub(ch).MapFn,
-        handshake=lambda: map_pb2.MapRequest(handshake=map_pb2.Handshake(sot=True)),
-        request=lambda rid, value: map_pb2.MapRequest(id=rid, request=map_pb2.MapRequest.Request(keys=["k"], value=value)),
-    ),
-    # A stream map answers each request with its outputs, then an EOT response for its id.
-    "mapstream": dict(
-        socket="mapstream.sock", info="mapper-server-info", streamed=True,
-        stub=lambda ch: map_pb2_grpc.MapStub(ch).MapFn,
-        handshake=lambda: map_pb2.MapRequest(handshake=map_pb2.Handshake(sot=True)),
-        request=lambda rid, value: map_pb2.MapRequest(id=rid, request=map_pb2.MapRequest.Request(keys=["k"], value=value)),
-    ),
-    "transformer": dict(
-        socket="sourcetransform.sock", info="sourcetransformer-server-info",
-        stub=lambda ch: transform_pb2_grpc.SourceTransformStub(ch).SourceTransformFn,
-        handshake=lambda: transform_pb2.SourceTransformRequest(handshake=transform_pb2.Handshake(sot=True)),
-        request=lambda rid, value: transform_pb2.SourceTransformRequest(
-            request=transform_pb2.SourceTransformRequest.Request(id=rid, keys=["k"], value=value)),
-    ),
-}
-
-
 async def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binary")
@@ -87,9 +57,8 @@ async def main():
     parser.add_argument("--mode", default="async")
     parser.add_argument("--payload", type=int, default=100)
     parser.add_argument("--stall", type=float, default=10)
-    argv = sys.argv[1:]
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    args = parser.parse_args(argv[:len(argv) - len(extra) - (1 if extra else 0)])
+    own, extra = split_server_arguments(sys.argv[1:])
+    args = parser.parse_args(own)
     args.server_arguments = extra
     kind = KINDS[args.kind]
 
