@@ -27,6 +27,20 @@ struct WorkerPoolTests {
       configuration: configuration, telemetry: Telemetry(kind: "map", tracer: nil, metrics: handlerMetrics))
   }
 
+  /// The response to `request`, or the words of the error it failed with; `nil` when it is
+  /// still waiting after `limit`.
+  func answerOrError(
+    of request: String, from pool: WorkerPool<String, String>, within limit: Duration
+  ) async throws -> String? {
+    try await finishes(within: limit) {
+      do {
+        return try await pool.call(request)
+      } catch {
+        return "\(error)"
+      }
+    }
+  }
+
   func shell(_ script: String) -> WorkerSpawner.Command {
     WorkerSpawner.Command(executable: "/bin/sh", arguments: ["sh", "-c", script])
   }
@@ -63,13 +77,7 @@ struct WorkerPoolTests {
     // Reads one request, then closes its end and sleeps: it can never answer.
     let script = "head -c 1 <&3 >/dev/null; exec 3>&-; sleep 60"
     try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell(script)) { pool in
-      let outcome = try await finishes(within: .seconds(20)) {
-        do {
-          return try await pool.call("held")
-        } catch {
-          return "\(error)"
-        }
-      }
+      let outcome = try await answerOrError(of: "held", from: pool, within: .seconds(20))
       let error = try #require(outcome, "the call waited for a worker that could not answer")
       #expect(error.contains("closed its connection but kept running (it was killed)"))
       #expect(error.contains("'held'"))
@@ -88,13 +96,7 @@ struct WorkerPoolTests {
     try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell(script)) { pool in
       let failed: Void? = try await finishes(within: .seconds(10)) { await lifecycle.failed.wait() }
       #expect(failed != nil, "the worker's exit was not reported")
-      let outcome = try await finishes(within: .seconds(10)) {
-        do {
-          return try await pool.call("late")
-        } catch {
-          return "\(error)"
-        }
-      }
+      let outcome = try await answerOrError(of: "late", from: pool, within: .seconds(10))
       let error = try #require(outcome, "the request went to the worker that never answers")
       #expect(error.contains("exited with status 4 while idle; request 'late' was not handled"))
     }
