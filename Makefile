@@ -21,7 +21,7 @@ FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Ben
 DOCUMENTED := $(patsubst Sources/%/Documentation.docc,%,$(wildcard Sources/*/Documentation.docc))
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: help build test demo fuzz protos check-protos check-manifests check-scaffold docs examples image image-local image-check bench format lint clean
+.PHONY: help build test demo fuzz protos pipelines check-protos check-manifests check-scaffold docs examples image image-local image-check bench format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -47,6 +47,10 @@ protos: ## Regenerate Sources/NumaflowProtos from Protos/ (needs Debian's protob
 check-protos: ## Fail if regenerating the protos would change the committed code.
 	@tmp=$$(mktemp -d) && $(MAKE) --no-print-directory _generate OUT=$$tmp && \
 	  diff -r $$tmp $(GENERATED) && rm -rf $$tmp && echo "generated code is up to date"
+
+pipelines: ## Run every example's manifest with numaflow-dev pipeline run and check its sinks' lines.
+	$(SWIFT) build
+	python3 .ci/check-pipelines.py $(BIN)
 
 check-manifests: ## Parse every example's manifests and check them against the example's kind (needs PyYAML).
 	python3 .ci/check-manifests.py

@@ -19,11 +19,12 @@ package struct InputRecord: Decodable {
     package var headers: [String: String]
   }
 
-  package func fields(line: Int) throws -> Fields {
+  /// The fields, with `defaultEventTime` when the line gives none.
+  package func fields(line: Int, defaultEventTime: Date = Date()) throws -> Fields {
     Fields(
       keys: keys ?? [],
       value: try Self.payload(value: value, base64: value_base64, line: line),
-      eventTime: try event_time.map { try Self.date($0, line: line) } ?? Date(),
+      eventTime: try event_time.map { try Self.date($0, line: line) } ?? defaultEventTime,
       watermark: try watermark.map { try Self.date($0, line: line) },
       headers: headers ?? [:]
     )
@@ -50,12 +51,16 @@ package struct InputRecord: Decodable {
   }
 
   /// The records of a JSON-lines text, skipping blank lines; an error names the first bad line.
-  package static func parse(_ data: Data) throws -> [Fields] {
+  /// A record without an event time gets `defaultEventTime(index)`, its index among the
+  /// records (now, by default).
+  package static func parse(_ data: Data, defaultEventTime: (Int) -> Date = { _ in Date() }) throws -> [Fields] {
     var records: [Fields] = []
     for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
       guard line.contains(where: { !$0.isWhitespace }) else { continue }
       do {
-        records.append(try JSONDecoder().decode(InputRecord.self, from: line).fields(line: index + 1))
+        records.append(
+          try JSONDecoder().decode(InputRecord.self, from: line).fields(
+            line: index + 1, defaultEventTime: defaultEventTime(records.count)))
       } catch let error as ValidationFailure {
         throw error
       } catch {

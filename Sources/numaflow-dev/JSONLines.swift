@@ -13,6 +13,10 @@ extension InputRecord {
 
 /// One output line: which input it came from, and the message.
 struct OutputRecord: Encodable {
+  /// The sink vertex that wrote it (`pipeline run`), and which of its sinks when not the
+  /// primary: `fallback` or `on_success`.
+  var sink: String?
+  var role: String?
   /// Which input record the message came from; a source's messages have none.
   var input: Int?
   /// A source message's offset (its bytes as text, or base64) and partition.

@@ -11,6 +11,6 @@ struct NumaflowDev: AsyncParsableCommand {
       (NUMAFLOW_SWIFT_RUN_DIR), so nothing is written under /var/run/numaflow. Servers of other
       SDKs, which always use /var/run/numaflow, are driven with --run-dir /var/run/numaflow.
       """,
-    subcommands: [Run.self, Check.self, Bench.self, SideInput.self, Init.self]
+    subcommands: [Run.self, Pipeline.self, Check.self, Bench.self, SideInput.self, Init.self]
   )
 }
