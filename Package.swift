@@ -236,6 +236,11 @@ let package = Package(
     ),
 
     .testTarget(
+      name: "NumaflowDevKitTests",
+      dependencies: ["NumaflowDevKit"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "NumaflowCoreTests",
       dependencies: [
         "NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging, nioCore,

@@ -141,8 +141,8 @@ final class ManifestFields {
 }
 
 /// Go's duration syntax, as Kubernetes writes `metav1.Duration`: `1h2m3.5s`, `300ms`, `10us`.
-enum GoDuration {
-  static func parse(_ text: String) -> Duration? {
+package enum GoDuration {
+  package static func parse(_ text: String) -> Duration? {
     let units: [(String, Double)] = [
       ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600),
     ]

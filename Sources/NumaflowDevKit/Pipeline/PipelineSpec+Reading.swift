@@ -5,9 +5,11 @@ extension PipelineSpec {
   /// Reads a `Pipeline` manifest (the first document of that kind in `yaml`), or the pipeline of
   /// a `ServingPipeline` with its store, noting every field it does not model.
   package init(yaml: String) throws {
-    let documents: [Node]
+    var documents: [Node] = []
     do {
-      documents = try Array(Yams.compose_all(yaml: yaml))
+      // Parser, not compose_all: its sequence stops quietly at a syntax error.
+      let parser = try Parser(yaml: yaml)
+      while let document = try parser.nextRoot() { documents.append(document) }
     } catch {
       throw ValidationFailure("the manifest is not valid YAML: \(error)")
     }

@@ -31,6 +31,12 @@ enum SinkBehaviour {
         .nack(
           datum.id, NackOptions(reason: "fixture", maxDeliveries: 3, delay: .milliseconds(1500), values: ["a": "b"]))
       ]
+    case "nack-once":
+      // O_EXCL: the first delivery creates the file and is nacked; later ones are written.
+      let created = argument.map { open($0, O_CREAT | O_EXCL | O_WRONLY, 0o644) } ?? -1
+      guard created >= 0 else { return [.ok(datum.id)] }
+      close(created)
+      return [.nack(datum.id, NackOptions(reason: "first delivery"))]
     case "pid": return [.serve(datum.id, payload: Data(String(getpid()).utf8))]
     case "flaky":
       let count = datum.retryCount.map(String.init) ?? "none"
