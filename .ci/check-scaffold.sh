@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A new user's first steps, for each kind given: `numaflow-dev init KIND my-KIND --local-path
 # <this checkout>`, then `swift test` in the new package, then the `numaflow-dev run` line its
-# README gives, on its sample input. Fails on the first kind whose package does not build, whose
-# test fails, or whose server produces nothing.
+# README gives, on its sample input, and its `numaflow-dev pipeline run` line on its manifest.
+# Fails on the first kind whose package does not build, whose test fails, or whose server or
+# pipeline produces nothing.
 #
 # usage: .ci/check-scaffold.sh NUMAFLOW_DEV KIND...
 #   SCAFFOLD_BUILD_OPTIONS: options for the packages' swift commands. CI passes
@@ -36,6 +37,22 @@ for kind in "$@"; do
   [ -n "$output" ] || {
     cat "$work/stderr" >&2
     echo "✗ $kind: the README's numaflow-dev run line printed nothing" >&2
+    exit 1
+  }
+  echo "$output"
+  # The README's pipeline line: the package's manifest, its server in it.
+  command=$(grep -m 1 '^numaflow-dev pipeline run ' README.md)
+  command=${command/#numaflow-dev /\"$numaflow_dev\" }
+  command=${command/--bin-dir .build\/debug/--bin-dir $bin}
+  echo "\$ $command"
+  output=$(eval "$command" 2>"$work/stderr") || {
+    cat "$work/stderr" >&2
+    echo "✗ $kind: the README's numaflow-dev pipeline run line failed" >&2
+    exit 1
+  }
+  [ -n "$output" ] || {
+    cat "$work/stderr" >&2
+    echo "✗ $kind: the README's numaflow-dev pipeline run line printed nothing" >&2
     exit 1
   }
   echo "$output"

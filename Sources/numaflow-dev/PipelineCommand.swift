@@ -3,6 +3,10 @@ import Foundation
 import NumaflowDevKit
 import NumaflowTesting
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension NumaflowDev {
   /// `numaflow-dev pipeline ...`: whole pipelines.
   struct Pipeline: AsyncParsableCommand {
@@ -114,17 +118,19 @@ extension NumaflowDev {
       let outcome: RunOutcome
       do {
         let (out, options) = (self.out, options)
-        outcome = try await Self.withSourceStreams(spec: spec, servers: servers, except: Set(options.inputs.keys)) {
-          streams in
-          let writer = try SinkLineWriter(directory: out)
-          defer { writer.close() }
-          let ledger = RunLedger(emit: writer.write)
-          do {
-            let engine = try PipelineEngine(spec: spec, servers: servers, options: options, ledger: ledger)
-            try await engine.run(streams: streams)
-            return RunOutcome(counts: ledger.counts, lines: ledger.lines.count, failure: nil)
-          } catch {
-            return RunOutcome(counts: ledger.counts, lines: ledger.lines.count, failure: "\(error)")
+        outcome = try await servers.withConnections { servers in
+          try await Self.withSourceStreams(spec: spec, servers: servers, except: Set(options.inputs.keys)) {
+            streams in
+            let writer = try SinkLineWriter(directory: out)
+            defer { writer.close() }
+            let ledger = RunLedger(emit: writer.write)
+            do {
+              let engine = try PipelineEngine(spec: spec, servers: servers, options: options, ledger: ledger)
+              try await engine.run(streams: streams)
+              return RunOutcome(counts: ledger.counts, lines: ledger.lines.count, failure: nil)
+            } catch {
+              return RunOutcome(counts: ledger.counts, lines: ledger.lines.count, failure: "\(error)")
+            }
           }
         }
       } catch {
@@ -139,7 +145,15 @@ extension NumaflowDev {
         log("the run failed: \(failure)")
         throw ExitCode.failure
       }
-      log("\(outcome.lines) lines out in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds])))")
+      let read = outcome.counts.filter { name, _ in
+        if case .source = spec.vertex(named: name)?.role { true } else { false }
+      }.values.map(\.read).reduce(0, +)
+      let seconds = max(elapsed.timeInterval, 1e-6)
+      let cpu = CPUTime.now
+      log(
+        "\(outcome.lines) lines out in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))): "
+          + "\(Int(Double(read) / seconds)) source messages/s; CPU: numaflow-dev \(cpu.formatted(cpu.own)) s, "
+          + "the servers \(cpu.formatted(cpu.children)) s")
       if !failedServers.isEmpty { throw ExitCode.failure }
     }
 
@@ -187,7 +201,7 @@ extension NumaflowDev {
 
       @Sendable func open(_ remaining: ArraySlice<String>, opened: [String: SourceStreams]) async throws -> RunOutcome {
         guard let name = remaining.first else { return try await body(opened) }
-        return try await SourceTestClient(socketPath: servers.socket(name)).streams { streams in
+        return try await SourceTestClient(servers.connection(name)).streams { streams in
           var next = opened
           next[name] = streams
           return try await open(remaining.dropFirst(), opened: next)
@@ -195,6 +209,30 @@ extension NumaflowDev {
       }
     }
   }
+}
+
+/// CPU time used by this process and by its children that have exited (the servers, once
+/// stopped).
+struct CPUTime {
+  var own: Double
+  var children: Double
+
+  static var now: CPUTime {
+    func seconds(_ read: (inout rusage) -> Int32) -> Double {
+      var usage = rusage()
+      _ = read(&usage)
+      let total = [usage.ru_utime, usage.ru_stime].map { Double($0.tv_sec) + Double($0.tv_usec) / 1e6 }
+      return total.reduce(0, +)
+    }
+    #if canImport(Glibc)
+    let (own, children) = (__rusage_who_t(RUSAGE_SELF.rawValue), __rusage_who_t(RUSAGE_CHILDREN.rawValue))
+    #else
+    let (own, children) = (RUSAGE_SELF, RUSAGE_CHILDREN)
+    #endif
+    return CPUTime(own: seconds { getrusage(own, &$0) }, children: seconds { getrusage(children, &$0) })
+  }
+
+  func formatted(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
 }
 
 /// Where sink lines go: stdout, or one file per sink vertex.

@@ -114,6 +114,7 @@ struct Scaffold {
       ("README.md", readme),
       (".gitignore", ".build*/\nPackage.resolved\n/.swiftpm\n"),
     ] + (template.input.map { [("input.jsonl", $0)] } ?? [])
+      + (template.pipelineInput.map { [("pipeline-input.jsonl", $0)] } ?? [])
   }
 
   /// The start of every scaffold's `main.swift`: where start-up work goes, so that its failure
@@ -134,6 +135,16 @@ struct Scaffold {
   var runCommand: String {
     let options = [template.runOptions, template.input == nil ? "" : "--input input.jsonl"].filter { !$0.isEmpty }
     return (["numaflow-dev run \(template.kind)"] + options + ["-- .build/debug/\(name)"]).joined(separator: " ")
+  }
+
+  /// How `numaflow-dev pipeline run` runs the manifest with this package's server.
+  var pipelineCommand: String {
+    let data =
+      template.pipelineSource.map {
+        "--input \($0)=\(template.pipelineInput == nil ? "input" : "pipeline-input").jsonl"
+      }
+      ?? "--messages 5"
+    return "numaflow-dev pipeline run manifests/pipeline.yaml --bin-dir .build/debug \(data)"
   }
 
   var packageManifest: String {
@@ -243,6 +254,12 @@ struct Scaffold {
     swift test                     # the handler's test, with NumaflowTesting
     swift build                    # then drive the server locally, as numa would:
     \(runCommand)
+    ```
+
+    The whole pipeline of `manifests/pipeline.yaml`, with this server in it, runs locally too:
+
+    ```sh
+    \(pipelineCommand)
     ```
 
     `numaflow-dev` comes with the SDK (`swift build --product numaflow-dev` in its checkout).

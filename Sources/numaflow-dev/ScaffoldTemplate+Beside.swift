@@ -34,6 +34,11 @@ extension ScaffoldTemplate {
 
       """,
     input: nil, runOptions: "--count 2",
+    pipelineInput: """
+      {"value": "hello"}
+      {"keys": ["k"], "value": "side inputs"}
+
+      """,
     spec: pipeline(
       through: """
               udf:
@@ -98,6 +103,11 @@ extension ScaffoldTemplate {
 
       """,
     runOptions: "", manifestKind: "ServingPipeline",
+    pipelineInput: """
+      {"value": "hello", "headers": {"X-Numaflow-Id": "req-1"}}
+
+      """,
+    pipelineSource: "serving-in",
     spec: """
       spec:
         serving:

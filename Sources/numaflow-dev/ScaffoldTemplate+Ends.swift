@@ -69,7 +69,7 @@ extension ScaffoldTemplate {
       }
 
       """,
-    input: nil, runOptions: "--count 5",
+    input: nil, runOptions: "--count 5", pipelineSource: nil,
     spec: pipeline(
       from: """
                 udsource:

@@ -18,6 +18,11 @@ struct ScaffoldTemplate {
   var runOptions: String
   /// The manifest's `kind`.
   var manifestKind = "Pipeline"
+  /// Records for the manifest's source, for `numaflow-dev pipeline run`, where `input` holds
+  /// something else (a serving store's calls) or nothing the pipeline reads.
+  var pipelineInput: String?
+  /// The source vertex `--input` feeds; `nil` for a user-defined source, which makes its own.
+  var pipelineSource: String? = "in"
   /// The manifest from `spec:` on, with `IMAGE` for the image.
   let spec: String
 

@@ -83,7 +83,7 @@ import Testing
       return
     }
     #expect(price.window == nil)
-    #expect(price.container.environment == ["CURRENCY": "EUR"])
+    #expect(price.container?.environment == ["CURRENCY": "EUR"])
     #expect(spec.vertices[1].sideInputs == ["prices"])
     #expect(totals.window == .sliding(length: .seconds(60), slide: .seconds(10)))
     guard case .sink(let sink) = spec.vertices[3].role, case .log = sink.fallback else {
@@ -135,7 +135,7 @@ import Testing
       "kind: Pipeline\nspec:\n  vertices: [{name: a, udf: {container: {image: x}}}, {name: b, udf: {container: {image: y}}}]\n"
         + "  edges: [{from: a, to: b}, {from: b, to: a}]", "cycle"
     ),
-    ("kind: Pipeline\nspec:\n  vertices: [{name: a, udf: {builtin: {name: cat}}}]", "user-defined functions only"),
+    ("kind: Pipeline\nspec:\n  vertices: [{name: a, udf: {builtin: {name: filter}}}]", "built-in cat only"),
     ("kind: Pipeline\nspec:\n  vertices: [{name: a, sink: {log: {}}, source: {http: {}}}]", "exactly one of"),
     (
       "kind: Pipeline\nspec:\n  vertices: [{name: a, udf: {container: {image: x}, groupBy: {window: {fixed: {length: soon}}}}}]",

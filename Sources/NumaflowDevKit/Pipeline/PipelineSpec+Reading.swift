@@ -151,14 +151,20 @@ extension PipelineSpec {
   }
 
   private static func udf(_ node: ManifestNode) throws -> UDF {
-    if node.has("builtin") {
-      throw ValidationFailure(
-        "\(node.path).builtin: numaflow-dev runs user-defined functions only (give the vertex a container)")
+    var udf: UDF
+    if let builtin = try node.map("builtin") {
+      // cat passes every message on unchanged; the other built-ins are not modeled.
+      guard try builtin.string("name") == "cat" else {
+        throw ValidationFailure(
+          "\(builtin.path): numaflow-dev models the built-in cat only (give the vertex a container)")
+      }
+      udf = UDF(container: nil)
+    } else {
+      guard let container = try node.map("container") else {
+        throw ValidationFailure("\(node.path).container is missing")
+      }
+      udf = UDF(container: try Self.container(container))
     }
-    guard let container = try node.map("container") else {
-      throw ValidationFailure("\(node.path).container is missing")
-    }
-    var udf = UDF(container: try Self.container(container))
     if let groupBy = try node.map("groupBy") {
       guard let window = try groupBy.map("window") else { throw ValidationFailure("\(groupBy.path).window is missing") }
       _ = try groupBy.bool("keyed")  // one partition locally: keys reach the reducer as they are

@@ -95,7 +95,8 @@ package struct PipelineSpec: Sendable {
 
   /// A UDF vertex: a map kind, or a reducer when it groups by a window.
   package struct UDF: Sendable {
-    package var container: Container
+    /// The user's container, or `nil` for the built-in `cat`.
+    package var container: Container?
     package var window: Window?
   }
 

@@ -42,7 +42,8 @@ final class PipelineEngine {
       case .source(let source):
         if source.transformer != nil {
           transformers[vertex.name] = TransformerStep(
-            name: vertex.name, socket: servers.socket("\(vertex.name)/transformer"), maxAttempts: options.maxAttempts,
+            name: vertex.name, connection: servers.connection("\(vertex.name)/transformer"),
+            maxAttempts: options.maxAttempts,
             ledger: ledger)
         }
       case .udf(let udf):
@@ -60,8 +61,14 @@ final class PipelineEngine {
   private func udfStep(_ vertex: PipelineSpec.Vertex, _ udf: PipelineSpec.UDF, upstreams: [String]) throws
     -> any VertexStep
   {
+    guard udf.container != nil else {
+      guard udf.window == nil else {
+        throw ValidationFailure("vertex \(vertex.name): the built-in cat does not reduce")
+      }
+      return CatStep()
+    }
     let server = servers.servers[vertex.name]!
-    let socket = server.socketPath
+    let connection = servers.connection(vertex.name)
     let kind = server.kind
     func mismatch(_ expected: String) -> ValidationFailure {
       ValidationFailure("vertex \(vertex.name): the manifest makes it \(expected), but its server is a \(kind) server")
@@ -70,25 +77,26 @@ final class PipelineEngine {
     case nil:
       guard let mode = MapStep.Kind(rawValue: kind) else { throw mismatch("a map vertex (no groupBy)") }
       return MapStep(
-        name: vertex.name, kind: mode, socket: socket, batchSize: vertex.readBatchSize,
+        name: vertex.name, kind: mode, connection: connection, batchSize: vertex.readBatchSize,
         maxAttempts: options.maxAttempts, ledger: ledger)
     case .fixed(let length):
       guard kind == "reduce" || kind == "reducestream" else { throw mismatch("a reduce vertex (fixed window)") }
       return AlignedReduceStep(
-        name: vertex.name, socket: socket, windowing: .fixed(length), upstreams: upstreams, ledger: ledger)
+        name: vertex.name, connection: connection, windowing: .fixed(length), upstreams: upstreams, ledger: ledger)
     case .sliding(let length, let slide):
       guard kind == "reduce" || kind == "reducestream" else { throw mismatch("a reduce vertex (sliding window)") }
       return AlignedReduceStep(
-        name: vertex.name, socket: socket, windowing: .sliding(length: length, slide: slide), upstreams: upstreams,
+        name: vertex.name, connection: connection, windowing: .sliding(length: length, slide: slide),
+        upstreams: upstreams,
         ledger: ledger)
     case .session(let timeout):
       guard kind == "session" else { throw mismatch("a session reduce vertex") }
       return UnalignedReduceStep.session(
-        name: vertex.name, socket: socket, gap: timeout, upstreams: upstreams, ledger: ledger)
+        name: vertex.name, connection: connection, gap: timeout, upstreams: upstreams, ledger: ledger)
     case .accumulator(let timeout):
       guard kind == "accumulator" else { throw mismatch("an accumulator vertex") }
       return UnalignedReduceStep.accumulator(
-        name: vertex.name, socket: socket, timeout: timeout, upstreams: upstreams, ledger: ledger)
+        name: vertex.name, connection: connection, timeout: timeout, upstreams: upstreams, ledger: ledger)
     }
   }
 
@@ -129,7 +137,7 @@ final class PipelineEngine {
       return GeneratorFeed(vertex: name, spec: generator, start: options.startTime, total: options.messages)
     case .userDefined:
       return UserSourceFeed(
-        vertex: name, streams: streams[name]!, client: SourceTestClient(socketPath: servers.socket(name)),
+        vertex: name, streams: streams[name]!, client: SourceTestClient(servers.connection(name)),
         total: options.messages)
     case .external(let kind):
       throw ValidationFailure("vertex \(name) is a \(kind) source: give its data with --input \(name)=FILE")

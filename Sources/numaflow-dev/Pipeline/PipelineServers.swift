@@ -113,7 +113,33 @@ struct PipelineServers: Sendable {
     return statuses
   }
 
-  func socket(_ container: String) -> String { servers[container]!.socketPath }
+  /// Connections opened by ``withConnections(_:)``, by container.
+  private var connections: [String: TestConnection] = [:]
+
+  /// Where a container's calls go: its one connection within ``withConnections(_:)``, as numa
+  /// keeps one per container, else a new one per call.
+  func connection(_ container: String) -> TestConnection {
+    connections[container] ?? TestConnection(.socket(servers[container]!.socketPath))
+  }
+
+  /// Runs `body` with one connection open to every container, each shared by all its calls.
+  func withConnections<Result: Sendable>(_ body: @Sendable @escaping (PipelineServers) async throws -> Result)
+    async throws -> Result
+  {
+    try await open(servers.keys.sorted()[...], into: self, body)
+  }
+
+  private func open<Result: Sendable>(
+    _ remaining: ArraySlice<String>, into opened: PipelineServers,
+    _ body: @Sendable @escaping (PipelineServers) async throws -> Result
+  ) async throws -> Result {
+    guard let name = remaining.first else { return try await body(opened) }
+    return try await TestTarget.socket(servers[name]!.socketPath).withConnection { target in
+      var next = opened
+      next.connections[name] = TestConnection(target)
+      return try await open(remaining.dropFirst(), into: next, body)
+    }
+  }
 
   /// The container name of a ServingPipeline's store, for `--udf`.
   static let servingStore = "serving-store"
@@ -135,7 +161,9 @@ struct PipelineServers: Sendable {
               containerType: "transformer", vertex: name))
         }
       case .udf(let udf):
-        plans.append(Plan(name: name, container: udf.container, endpoint: nil, containerType: "udf", vertex: name))
+        if let container = udf.container {
+          plans.append(Plan(name: name, container: container, endpoint: nil, containerType: "udf", vertex: name))
+        }
       case .sink(let sink):
         let roles: [(String, PipelineSpec.SinkTarget?, Endpoint, String)] = [
           (name, sink.primary, .sink, "udsink"), ("\(name)/fallback", sink.fallback, .fallbackSink, "fb-udsink"),

@@ -35,9 +35,9 @@ final class AlignedReduceStep: VertexStep {
   private var watermark: VertexWatermark
   private var open: [Window: [PipelineMessage]] = [:]
 
-  init(name: String, socket: String, windowing: Windowing, upstreams: [String], ledger: RunLedger) {
+  init(name: String, connection: TestConnection, windowing: Windowing, upstreams: [String], ledger: RunLedger) {
     (self.name, self.windowing, self.ledger) = (name, windowing, ledger)
-    client = ReduceTestClient(socketPath: socket)
+    client = ReduceTestClient(connection)
     watermark = VertexWatermark(upstreams: upstreams)
   }
 
@@ -110,10 +110,10 @@ final class UnalignedReduceStep: VertexStep {
   }
 
   /// A session reducer: it merges and closes the sessions as numa does.
-  static func session(name: String, socket: String, gap: Duration, upstreams: [String], ledger: RunLedger)
+  static func session(name: String, connection: TestConnection, gap: Duration, upstreams: [String], ledger: RunLedger)
     -> UnalignedReduceStep
   {
-    let client = SessionReduceTestClient(socketPath: socket)
+    let client = SessionReduceTestClient(connection)
     return UnalignedReduceStep(name: name, upstreams: upstreams, ledger: ledger) { held in
       let outcome = try await client.reduce(held.map(\.datum), gap: gap)
       let results = outcome.outputs.sorted { $0.window.start < $1.window.start }.orderedByKeys(\.keys).map {
@@ -127,9 +127,9 @@ final class UnalignedReduceStep: VertexStep {
   /// An accumulator: each key closes `timeout` after its last event time; outputs keep the
   /// event time and the input the accumulator gave them.
   static func accumulator(
-    name: String, socket: String, timeout: Duration, upstreams: [String], ledger: RunLedger
+    name: String, connection: TestConnection, timeout: Duration, upstreams: [String], ledger: RunLedger
   ) -> UnalignedReduceStep {
-    let client = AccumulatorTestClient(socketPath: socket)
+    let client = AccumulatorTestClient(connection)
     return UnalignedReduceStep(name: name, upstreams: upstreams, ledger: ledger) { held in
       // numa's ids are the input messages'; the outputs name theirs.
       let datums = held.enumerated().map { index, message in

@@ -24,7 +24,7 @@ final class SideInputFeed {
     self.once = once
     retrievers = spec.sideInputs.map { sideInput in
       Retriever(
-        name: sideInput.name, client: SideInputTestClient(socketPath: servers.socket(sideInput.name)),
+        name: sideInput.name, client: SideInputTestClient(servers.connection(sideInput.name)),
         schedule: sideInput.schedule,
         directories: spec.vertices.filter { $0.sideInputs.contains(sideInput.name) }.compactMap {
           servers.sideInputDirectories[$0.name]

@@ -16,12 +16,12 @@ final class SinkStep: VertexStep {
     case log, blackhole, serve
     case user(SinkTestClient)
 
-    init(_ target: PipelineSpec.SinkTarget, socket: () -> String) {
+    init(_ target: PipelineSpec.SinkTarget, connection: () -> TestConnection) {
       switch target {
       case .log: self = .log
       case .blackhole: self = .blackhole
       case .serve: self = .serve
-      case .userDefined: self = .user(SinkTestClient(socketPath: socket()))
+      case .userDefined: self = .user(SinkTestClient(connection()))
       }
     }
   }
@@ -48,11 +48,11 @@ final class SinkStep: VertexStep {
   ) {
     (self.name, self.retry, self.batchSize, self.maxAttempts, self.ledger) =
       (name, spec.retry, batchSize, maxAttempts, ledger)
-    primary = Target(spec.primary) { servers.socket(name) }
-    fallback = spec.fallback.map { Target($0) { servers.socket("\(name)/fallback") } }
-    onSuccess = spec.onSuccess.map { Target($0) { servers.socket("\(name)/onSuccess") } }
-    store = servers.servers[PipelineServers.servingStore].map {
-      Store(client: ServingStoreTestClient(socketPath: $0.socketPath), idHeader: idHeader)
+    primary = Target(spec.primary) { servers.connection(name) }
+    fallback = spec.fallback.map { Target($0) { servers.connection("\(name)/fallback") } }
+    onSuccess = spec.onSuccess.map { Target($0) { servers.connection("\(name)/onSuccess") } }
+    store = servers.servers[PipelineServers.servingStore].map { _ in
+      Store(client: ServingStoreTestClient(servers.connection(PipelineServers.servingStore)), idHeader: idHeader)
     }
   }
 

@@ -47,12 +47,12 @@ final class MapStep: VertexStep {
   private let maxAttempts: Int
   private let ledger: RunLedger
 
-  init(name: String, kind: Kind, socket: String, batchSize: Int, maxAttempts: Int, ledger: RunLedger) {
+  init(name: String, kind: Kind, connection: TestConnection, batchSize: Int, maxAttempts: Int, ledger: RunLedger) {
     (self.name, self.batchSize, self.maxAttempts, self.ledger) = (name, batchSize, maxAttempts, ledger)
     switch kind {
-    case .map: call = { try await MapTestClient(socketPath: socket).map($0) }
-    case .mapstream: call = { try await MapStreamTestClient(socketPath: socket).mapStream($0) }
-    case .batchmap: call = { try await BatchMapTestClient(socketPath: socket).mapBatch($0) }
+    case .map: call = { try await MapTestClient(connection).map($0) }
+    case .mapstream: call = { try await MapStreamTestClient(connection).mapStream($0) }
+    case .batchmap: call = { try await BatchMapTestClient(connection).mapBatch($0) }
     }
   }
 
@@ -77,6 +77,11 @@ final class MapStep: VertexStep {
   }
 }
 
+/// The built-in `cat`: every message on, unchanged.
+final class CatStep: VertexStep {
+  func process(_ batch: [PipelineMessage], from upstream: String) async throws -> [PipelineMessage] { batch }
+}
+
 /// A source's transformer, applied to each read before the source's watermark is computed, as
 /// numa does: outputs take the event time the transformer gives. Counts go to the source vertex.
 final class TransformerStep {
@@ -85,9 +90,9 @@ final class TransformerStep {
   private let maxAttempts: Int
   private let ledger: RunLedger
 
-  init(name: String, socket: String, maxAttempts: Int, ledger: RunLedger) {
+  init(name: String, connection: TestConnection, maxAttempts: Int, ledger: RunLedger) {
     (self.name, self.maxAttempts, self.ledger) = (name, maxAttempts, ledger)
-    client = SourceTransformTestClient(socketPath: socket)
+    client = SourceTransformTestClient(connection)
   }
 
   func transform(_ batch: [PipelineMessage]) async throws -> [PipelineMessage] {
