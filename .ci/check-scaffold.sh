@@ -18,44 +18,36 @@ read -r -a build_options <<<"${SCAFFOLD_BUILD_OPTIONS:-}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Runs the first line of the package's README that starts with `$1` ("numaflow-dev run ", ...),
+# with this checkout's numaflow-dev and the package's build directory; it must print something.
+run_readme_line() {
+  local command output
+  command=$(grep -m 1 "^$1" README.md)
+  command=${command/#numaflow-dev /\"$numaflow_dev\" }
+  command=${command//.build\/debug/$bin}
+  echo "\$ $command"
+  output=$(eval "$command" 2>"$work/stderr") || {
+    cat "$work/stderr" >&2
+    echo "✗ $kind: the README's $1line failed" >&2
+    exit 1
+  }
+  [ -n "$output" ] || {
+    cat "$work/stderr" >&2
+    echo "✗ $kind: the README's $1line printed nothing" >&2
+    exit 1
+  }
+  echo "$output"
+}
+
 for kind in "$@"; do
   echo "== $kind"
   "$numaflow_dev" init "$kind" "my-$kind" --local-path "$checkout" --into "$work"
   cd "$work/my-$kind"
   swift test "${build_options[@]}"
   bin=$(swift build "${build_options[@]}" --show-bin-path)
-  # The README's line, with this checkout's numaflow-dev and the package's binary.
-  command=$(grep -m 1 '^numaflow-dev run ' README.md)
-  command=${command/#numaflow-dev /\"$numaflow_dev\" }
-  command=${command/.build\/debug\//$bin/}
-  echo "\$ $command"
-  output=$(eval "$command" 2>"$work/stderr") || {
-    cat "$work/stderr" >&2
-    echo "✗ $kind: the README's numaflow-dev run line failed" >&2
-    exit 1
-  }
-  [ -n "$output" ] || {
-    cat "$work/stderr" >&2
-    echo "✗ $kind: the README's numaflow-dev run line printed nothing" >&2
-    exit 1
-  }
-  echo "$output"
-  # The README's pipeline line: the package's manifest, its server in it.
-  command=$(grep -m 1 '^numaflow-dev pipeline run ' README.md)
-  command=${command/#numaflow-dev /\"$numaflow_dev\" }
-  command=${command/--bin-dir .build\/debug/--bin-dir $bin}
-  echo "\$ $command"
-  output=$(eval "$command" 2>"$work/stderr") || {
-    cat "$work/stderr" >&2
-    echo "✗ $kind: the README's numaflow-dev pipeline run line failed" >&2
-    exit 1
-  }
-  [ -n "$output" ] || {
-    cat "$work/stderr" >&2
-    echo "✗ $kind: the README's numaflow-dev pipeline run line printed nothing" >&2
-    exit 1
-  }
-  echo "$output"
+  run_readme_line "numaflow-dev run "
+  # The whole pipeline of the package's manifest, its server in it.
+  run_readme_line "numaflow-dev pipeline run "
   cd "$checkout"
 done
 echo "✓ scaffolds: $*"
