@@ -75,6 +75,13 @@ extension NumaflowDev {
           + "without one (this time plus 1 ms per line). Default: now."))
     var startTime: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "End each user-defined source's streams after every N reads, before the Nth is acked, and open new ones, "
+          + "as a restart of numa does: what was read and not acked must come again.",
+        valueName: "N"))
+    var restartSourcesEvery: Int?
+
     @Flag(help: "Call each side input's retriever once, before the data moves, instead of on its schedule.")
     var sideInputsOnce = false
 
@@ -95,6 +102,7 @@ extension NumaflowDev {
       var options = PipelineEngine.Options()
       (options.messages, options.startTime, options.maxAttempts, options.sideInputsOnce) =
         (messages, start, maxAttempts, sideInputsOnce)
+      options.restartSourcesEvery = restartSourcesEvery
       for (vertex, path) in try pairs(inputs, "--input") {
         guard case .source = spec.vertex(named: vertex)?.role else {
           throw ValidationError("--input \(vertex)=...: the manifest has no source vertex \(vertex)")
@@ -119,18 +127,22 @@ extension NumaflowDev {
       do {
         let (out, options) = (self.out, options)
         outcome = try await servers.withConnections { servers in
-          try await Self.withSourceStreams(spec: spec, servers: servers, except: Set(options.inputs.keys)) {
-            streams in
-            let writer = try SinkLineWriter(directory: out)
-            defer { writer.close() }
-            let ledger = RunLedger(emit: writer.write)
-            do {
-              let engine = try PipelineEngine(spec: spec, servers: servers, options: options, ledger: ledger)
-              try await engine.run(streams: streams)
-              return RunOutcome(counts: ledger.counts, lines: ledger.lines.count, failure: nil)
-            } catch {
-              return RunOutcome(counts: ledger.counts, lines: ledger.lines.count, failure: "\(error)")
-            }
+          let writer = try SinkLineWriter(directory: out)
+          defer { writer.close() }
+          let ledger = RunLedger(emit: writer.write)
+          do {
+            // The engine goes into each opening of the sources' streams in turn, and only there.
+            let engine = Unshared(try PipelineEngine(spec: spec, servers: servers, options: options, ledger: ledger))
+            let replaced = Set(options.inputs.keys)
+            while try await Self.withSourceStreams(
+              spec: spec, servers: servers, except: replaced,
+              { streams in
+                try await engine.value.run(streams: streams) == .restartSources
+              })
+            {}
+            return RunOutcome(counts: ledger.counts, lines: ledger.lines.count, failure: nil)
+          } catch {
+            return RunOutcome(counts: ledger.counts, lines: ledger.lines.count, failure: "\(error)")
           }
         }
       } catch {
@@ -189,8 +201,8 @@ extension NumaflowDev {
     /// `--input`), one inside the other, and runs `body` with them.
     static func withSourceStreams(
       spec: PipelineSpec, servers: PipelineServers, except replaced: Set<String>,
-      _ body: @Sendable @escaping ([String: SourceStreams]) async throws -> RunOutcome
-    ) async throws -> RunOutcome {
+      _ body: @Sendable @escaping ([String: SourceStreams]) async throws -> Bool
+    ) async throws -> Bool {
       let sources = spec.vertices.compactMap { vertex -> String? in
         guard case .source(let source) = vertex.role, case .userDefined = source.kind,
           !replaced.contains(vertex.name)
@@ -199,7 +211,7 @@ extension NumaflowDev {
       }
       return try await open(sources[...], opened: [:])
 
-      @Sendable func open(_ remaining: ArraySlice<String>, opened: [String: SourceStreams]) async throws -> RunOutcome {
+      @Sendable func open(_ remaining: ArraySlice<String>, opened: [String: SourceStreams]) async throws -> Bool {
         guard let name = remaining.first else { return try await body(opened) }
         return try await SourceTestClient(servers.connection(name)).streams { streams in
           var next = opened
@@ -209,6 +221,14 @@ extension NumaflowDev {
       }
     }
   }
+}
+
+/// A value handed into `@Sendable` scopes that run one after another in one task, and used
+/// only inside them: the run's engine, which the sources' stream scopes take in turn.
+struct Unshared<Value>: @unchecked Sendable {
+  let value: Value
+
+  init(_ value: Value) { self.value = value }
 }
 
 /// CPU time used by this process and by its children that have exited (the servers, once

@@ -20,6 +20,17 @@ final class PipelineEngine {
     var startTime = Date()
     var maxAttempts = 100
     var sideInputsOnce = false
+    /// Ends a user-defined source's streams after every this many reads, before that read is
+    /// acked, and opens new ones, as a restart of numa does.
+    var restartSourcesEvery: Int?
+  }
+
+  /// Where ``run(streams:)`` stopped.
+  enum Progress {
+    /// The input has ended and every window is closed.
+    case finished
+    /// A user-defined source's streams must end and new ones be opened; run again with them.
+    case restartSources
   }
 
   private let spec: PipelineSpec
@@ -31,6 +42,9 @@ final class PipelineEngine {
   private var transformers: [String: TransformerStep] = [:]
   private var sourceWatermarks: [String: Date] = [:]
   private let sideInputs: SideInputFeed
+  /// The sources still giving, with their read batch sizes; `nil` before the run starts.
+  private var active: [(name: String, feed: any SourceFeed, batchSize: Int)]?
+  private var reads: [String: Int] = [:]
 
   init(spec: PipelineSpec, servers: PipelineServers, options: Options, ledger: RunLedger) throws {
     (self.spec, self.servers, self.options, self.ledger) = (spec, servers, options, ledger)
@@ -100,32 +114,47 @@ final class PipelineEngine {
     }
   }
 
-  /// Runs the pipeline to the end of its input; `streams` are the user-defined sources' open
-  /// streams, by vertex.
-  func run(streams: [String: SourceStreams]) async throws {
-    try await sideInputs.start()
-    var feeds: [(String, any SourceFeed, Int)] = []
-    for vertex in spec.vertices {
-      guard case .source(let source) = vertex.role else { continue }
-      feeds.append((vertex.name, try feed(vertex.name, source, streams: streams), vertex.readBatchSize))
+  /// Runs the pipeline to the end of its input, or to a restart of the user-defined sources;
+  /// `streams` are their open streams, by vertex. After a restart, call it again with new ones:
+  /// it goes on where it stopped.
+  func run(streams: [String: SourceStreams]) async throws -> Progress {
+    var active: [(name: String, feed: any SourceFeed, batchSize: Int)]
+    if let current = self.active {
+      active = current
+      for source in active { (source.feed as? UserSourceFeed)?.restarted(streams: streams[source.name]!) }
+    } else {
+      try await sideInputs.start()
+      active = try spec.vertices.compactMap { vertex in
+        guard case .source(let source) = vertex.role else { return nil }
+        return (vertex.name, try feed(vertex.name, source, streams: streams), vertex.readBatchSize)
+      }
     }
-    var active = feeds
     while !active.isEmpty {
       try Task.checkCancellation()
-      var stillActive: [(String, any SourceFeed, Int)] = []
-      for (name, feed, batchSize) in active {
-        let batch = try await feed.read(count: batchSize)
+      var stillActive: [(name: String, feed: any SourceFeed, batchSize: Int)] = []
+      for (index, source) in active.enumerated() {
+        let batch = try await source.feed.read(count: source.batchSize)
         guard !batch.isEmpty else { continue }
-        try await carry(batch, from: name, feed: feed)
+        reads[source.name, default: 0] += 1
+        let restart =
+          source.feed is UserSourceFeed && options.restartSourcesEvery.map { reads[source.name]! % $0 == 0 } == true
+        try await carry(batch, from: source.name, feed: source.feed, acking: !restart)
         try await sideInputs.refreshIfDue()
-        stillActive.append((name, feed, batchSize))
+        stillActive.append(source)
+        if restart {
+          log("\(source.name): its streams end before read \(reads[source.name]!) is acked, as when numa restarts")
+          self.active = stillActive + active[(index + 1)...]
+          return .restartSources
+        }
       }
       active = stillActive
     }
+    self.active = []
     for vertex in order {
       guard let step = steps[vertex] else { continue }
       try await forward(try await step.finish(), from: vertex)
     }
+    return .finished
   }
 
   private func feed(_ name: String, _ source: PipelineSpec.Source, streams: [String: SourceStreams]) throws
@@ -144,8 +173,11 @@ final class PipelineEngine {
     }
   }
 
-  /// One source batch through the pipeline, then its acks and nacks.
-  private func carry(_ batch: [PipelineMessage], from source: String, feed: any SourceFeed) async throws {
+  /// One source batch through the pipeline, then its acks and nacks (unless the source is about
+  /// to restart: then neither reaches it).
+  private func carry(
+    _ batch: [PipelineMessage], from source: String, feed: any SourceFeed, acking: Bool
+  ) async throws {
     ledger.counts[source, default: VertexCounts()].read += batch.count
     var messages = try await transformers[source]?.transform(batch) ?? batch
     // numa's source watermark: the lowest event time of the read, never going back.
@@ -157,6 +189,10 @@ final class PipelineEngine {
     for index in messages.indices { messages[index].watermark = watermark }
     try await forward(messages, from: source)
     let origins = batch.map(\.origin)
+    guard acking else {
+      ledger.nacked.removeAll()
+      return
+    }
     let nacked = origins.filter { ledger.nacked.contains($0) }
     let acked = origins.filter { !ledger.nacked.contains($0) }
     ledger.nacked.removeAll()

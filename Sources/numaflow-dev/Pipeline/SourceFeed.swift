@@ -120,10 +120,10 @@ final class GeneratorFeed: SourceFeed {
 }
 
 /// A user-defined source, read and acked on one pair of streams as numa does, until it gives
-/// nothing within a read's timeout or `total` messages came.
+/// nothing for a second or `total` messages came.
 final class UserSourceFeed: SourceFeed {
   private let vertex: String
-  private let streams: SourceStreams
+  private var streams: SourceStreams
   private let client: SourceTestClient
   private let total: Int
   private var offsets: [Int: Offset] = [:]
@@ -135,7 +135,14 @@ final class UserSourceFeed: SourceFeed {
 
   func read(count: Int) async throws -> [PipelineMessage] {
     guard read < total else { return [] }
-    let messages = try await streams.read(count: min(count, total - read), timeout: .seconds(1))
+    // An empty read is not the end: a source may have nothing for a moment (what it gives back
+    // after a restart, say). The end is a second of empty reads.
+    let deadline = ContinuousClock.now + .seconds(1)
+    var messages: [NumaflowSourcer.Message] = []
+    repeat {
+      messages = try await streams.read(count: min(count, total - read), timeout: .seconds(1))
+      if messages.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+    } while messages.isEmpty && ContinuousClock.now < deadline
     return messages.map { message in
       offsets[read] = message.offset
       defer { read += 1 }
@@ -144,6 +151,13 @@ final class UserSourceFeed: SourceFeed {
         headers: message.headers, userMetadata: message.userMetadata,
         origin: .init(source: vertex, sequence: read))
     }
+  }
+
+  /// The source's streams ended and new ones are open: whatever was read and not acked is
+  /// the source's to give again.
+  func restarted(streams: SourceStreams) {
+    self.streams = streams
+    offsets.removeAll()
   }
 
   func ack(_ origins: [PipelineMessage.Origin]) async throws {
