@@ -116,6 +116,35 @@ struct PipelineRunTests {
     #expect(routed == ["not-even:3", "any:2", "any:3", "all:2", "all:3"])
   }
 
+  @Test func outWritesEachSinksLinesToAFileOfItsOwn() async throws {
+    let directory = try makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let manifest = Self.pipeline(
+      """
+          - {name: in, source: {http: {}}}
+          - {name: split, udf: {container: {image: numaflow-swift/map-even-odd:latest}}}
+          - {name: evens, sink: {log: {}}}
+          - {name: odds, sink: {log: {}}}
+      """,
+      edges: """
+            - {from: in, to: split}
+            - {from: split, to: evens, conditions: {tags: {values: [even-tag]}}}
+            - {from: split, to: odds, conditions: {tags: {values: [odd-tag]}}}
+        """)
+    let (lines, _) = try await runPipeline(
+      manifest, inputs: ["in": #"{"value": "2"}"# + "\n" + #"{"value": "3"}"# + "\n" + #"{"value": "4"}"#],
+      arguments: ["--out", directory])
+    #expect(lines.isEmpty)
+    func values(_ sink: String) throws -> [String] {
+      try String(contentsOfFile: "\(directory)/\(sink).jsonl", encoding: .utf8).split(separator: "\n").map {
+        let line = try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        return line?["value"] as? String ?? "?"
+      }
+    }
+    #expect(try values("evens") == ["2", "4"])
+    #expect(try values("odds") == ["3"])
+  }
+
   static let sinkFixture = "numaflow-swift/fixture-server:latest"
 
   /// `in -> out`, out the fixture's sink with `more` of the sink's fields (one per line).
