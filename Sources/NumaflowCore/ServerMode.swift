@@ -7,6 +7,12 @@
 /// | `.sync` | plain `throws` | a pool of dedicated OS threads | blocking calls, CPU loops |
 /// | `.multiprocess` | either | worker processes (the same binary, re-executed) | isolating native code and traps |
 ///
+/// In `.async` mode both kinds of handler run on the server's event-loop thread, beside the
+/// connection's I/O (the server prefers it as the task executor of everything it serves): a
+/// message needs no hop between threads. Long computations belong in `.sync` or
+/// `.multiprocess`, or in `withTaskExecutorPreference(globalConcurrentExecutor)` within an async
+/// handler.
+///
 /// Each server offers only the modes that fit its kind and handler, and the compiler holds you
 /// to them: `Modes` is one of ``AsyncOrMultiprocess``, ``AnyMode`` or ``SyncOrAsync``, and a
 /// mode that set does not offer is not a member of the type.

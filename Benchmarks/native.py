@@ -1,0 +1,213 @@
+"""Lean as native: server CPU per message and peak memory of the Swift SDK's map server against a
+native gRPC C++ echo (Benchmarks/native/echo_server.cc), a bare grpc-swift echo and pynumaflow,
+all driven by the same native C++ client (Benchmarks/native/map_client.cc) on one MapFn stream.
+
+Two clients: `each` writes every request as its own flushed message; `batched` corks writes
+with gRPC's buffer hint and flushes every 500 (a read batch), as numa's writer does. Each server
+runs as deployed (the image's MALLOC_ARENA_MAX=2); CPU is the server's whole process tree
+(utime + stime from /proc, workers included) over the client's run, peak RSS the sum of each
+process's VmHWM. Prints JSON lines, then a table of medians with ratios to the C++ echo.
+
+usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
+                                    [--only LABEL ...] [--clients each batched] [--baseline-bin DIR]
+Builds the C++ pair into .build-native (Debian's libgrpc++-dev, protobuf-compiler-grpc and
+pkg-config, installed if missing) and the Swift servers with swift build -c release.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NATIVE = ROOT / ".build-native"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def build_native():
+    if not shutil.which("grpc_cpp_plugin") or subprocess.run(["pkg-config", "--exists", "grpc++"]).returncode:
+        print("installing Debian's libgrpc++-dev, protobuf-compiler-grpc and pkg-config", file=sys.stderr)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "libgrpc++-dev", "protobuf-compiler-grpc", "pkg-config"],
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+    generated = NATIVE / "gen"
+    generated.mkdir(parents=True, exist_ok=True)
+    protos = ["map/v1/map.proto", "common/nack_options.proto", "metadata.proto"]
+    subprocess.run(["protoc", "-I", str(ROOT / "Protos"), "-I", "/usr/include", f"--cpp_out={generated}",
+                    f"--grpc_out={generated}", "--plugin=protoc-gen-grpc=" + shutil.which("grpc_cpp_plugin"), *protos],
+                   check=True)
+    sources = [generated / p.replace(".proto", ".pb.cc") for p in protos] + [generated / "map/v1/map.grpc.pb.cc"]
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "grpc++", "protobuf"], check=True,
+                           capture_output=True, text=True).stdout.split()
+    for program in ["echo_server", "map_client"]:
+        source = ROOT / "Benchmarks/native" / f"{program}.cc"
+        target = NATIVE / program
+        if target.exists() and target.stat().st_mtime > source.stat().st_mtime:
+            continue
+        subprocess.run(["g++", "-O2", "-std=c++17", "-I", str(generated), str(source), *map(str, sources), "-o",
+                        str(target), *flags, "-lpthread"], check=True)
+
+
+def tree(pid):
+    """pid and its descendants."""
+    pids, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = []
+        # Each thread has its own list: a worker may be started from any of them.
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children += (task / "children").read_text().split()
+            except OSError:
+                pass
+        pids += map(int, children)
+        frontier += map(int, children)
+    return pids
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / TICKS
+
+
+def peak_rss_mb(pids):
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def measure(label, command, socket, env, size, count, client, window):
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        for _ in range(400):
+            if os.path.exists(socket):
+                break
+            time.sleep(0.025)
+        time.sleep(0.3)  # multiprocess: the workers start after the socket
+        # A short warm-up on its own stream (again if the server was not listening yet), then the
+        # measured run.
+        for attempt in range(3):
+            warm = subprocess.run([str(NATIVE / "map_client"), socket, "2000", str(size), str(window), client],
+                                  capture_output=True, text=True)
+            if warm.returncode == 0:
+                break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"{label}: the warm-up failed: {warm.stderr.strip()}")
+        pids = tree(process.pid)
+        before = cpu_seconds(pids)
+        result = subprocess.run([str(NATIVE / "map_client"), socket, str(count), str(size), str(window), client],
+                                check=True, capture_output=True, text=True)
+        pids = tree(process.pid)
+        after = cpu_seconds(pids)
+        run = json.loads(result.stdout)
+        return {"label": label, "client": client, "payload": size, "messages": count,
+                "messages_per_second": run["messages_per_second"],
+                "server_cpu_us_per_message": round((after - before) * 1e6 / count, 2),
+                "peak_rss_mb": round(peak_rss_mb(pids), 1), "processes": len(pids)}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def servers(bin_dir, directory, baseline_bin=None):
+    """label -> (command, socket path, extra environment)."""
+    swift = {f"swift-{mode}": ([f"{bin_dir}/map-forward-message", "--mode", mode], mode)
+             for mode in ["async", "sync", "multiprocess"]}
+    if baseline_bin:
+        swift.update({f"before-{mode}": ([f"{baseline_bin}/map-forward-message", "--mode", mode], f"before-{mode}")
+                      for mode in ["async", "sync", "multiprocess"]})
+    entries = {"cpp-echo": ([str(NATIVE / "echo_server"), f"{directory}/cpp/map.sock"], "cpp"),
+               "bare-grpc-swift": ([f"{bin_dir}/bare-echo-server", f"{directory}/bare/map.sock"], "bare"),
+               **swift,
+               # The same echo as an `async throws` handler (the test fixture's), in async mode.
+               "swift-async-handler": ([f"{bin_dir}/fixture-server", "--mode", "async"], "fixture"),
+               "pynumaflow-async": ([sys.executable, str(ROOT / "Benchmarks/pynumaflow_echo.py"),
+                                     f"{directory}/python"], "python")}
+    for label, (command, folder) in entries.items():
+        yield label, command, f"{directory}/{folder}/map.sock", {"NUMAFLOW_SWIFT_RUN_DIR": f"{directory}/{folder}"}
+
+
+def summarize(rows):
+    print("\n| client | payload | server | CPU µs/msg | × C++ echo | peak RSS MB | msgs/s |")
+    print("|---|---|---|---|---|---|---|")
+    keys = sorted({(r["client"], r["payload"]) for r in rows})
+    for client, size in keys:
+        cell = [r for r in rows if r["client"] == client and r["payload"] == size]
+        labels = list(dict.fromkeys(r["label"] for r in cell))
+        med = {label: {k: statistics.median(r[k] for r in cell if r["label"] == label)
+                       for k in ["server_cpu_us_per_message", "peak_rss_mb", "messages_per_second"]}
+               for label in labels}
+        base = med.get("cpp-echo", {}).get("server_cpu_us_per_message")
+        for label in labels:
+            m = med[label]
+            ratio = f"{m['server_cpu_us_per_message'] / base:.2f}" if base else "-"
+            print(f"| {client} | {size} B | {label} | {m['server_cpu_us_per_message']:.1f} | {ratio} | "
+                  f"{m['peak_rss_mb']:.1f} | {m['messages_per_second']:.0f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--count-small", type=int, default=40000)
+    parser.add_argument("--count-large", type=int, default=20000)
+    parser.add_argument("--window", type=int, default=500, help="requests in flight, as numa's read batch")
+    parser.add_argument("--only", nargs="*", help="labels to measure (default: all)")
+    parser.add_argument("--clients", nargs="*", default=["each", "batched"])
+    parser.add_argument("--baseline-bin", help="a directory with an earlier build's map-forward-message, "
+                        "measured as before-<mode>")
+    arguments = parser.parse_args()
+    build_native()
+    try:
+        __import__("pynumaflow")
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pynumaflow==0.14.0"], check=True)
+    for product in ["map-forward-message", "bare-echo-server", "fixture-server"]:
+        subprocess.run(["swift", "build", "-c", "release", "--product", product], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, cwd=ROOT,
+                             capture_output=True, text=True).stdout.strip()
+    env = dict(os.environ, MALLOC_ARENA_MAX="2")
+    rows = []
+    for _ in range(arguments.runs):
+        for client in arguments.clients:
+            for size in [100, 10240]:
+                count = arguments.count_small if size < 1000 else arguments.count_large
+                with tempfile.TemporaryDirectory() as directory:
+                    for label, command, socket, extra in servers(bin_dir, directory, arguments.baseline_bin):
+                        if arguments.only and label not in arguments.only:
+                            continue
+                        os.makedirs(os.path.dirname(socket), exist_ok=True)
+                        row = measure(label, command, socket, dict(env, **extra), size, count, client,
+                                      arguments.window)
+                        print(json.dumps(row), flush=True)
+                        rows.append(row)
+    summarize(rows)
+
+
+if __name__ == "__main__":
+    main()
