@@ -6,7 +6,8 @@ Two clients: `each` writes every request as its own flushed message; `batched` c
 with gRPC's buffer hint and flushes every 500 (a read batch), as numa's writer does. Each server
 runs as deployed (the image's MALLOC_ARENA_MAX=2); CPU is the server's whole process tree
 (utime + stime from /proc, workers included) over the client's run, peak RSS the sum of each
-process's VmHWM. Prints JSON lines, then a table of medians with ratios to the C++ echo.
+process's VmHWM (and, at the end of the run, the sum of their PSS: shared pages counted once,
+as a pod's memory cgroup charges them). Prints JSON lines, then a table of medians with ratios to the C++ echo.
 
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
                                     [--only LABEL ...] [--clients each batched] [--baseline-bin DIR]
@@ -95,6 +96,20 @@ def peak_rss_mb(pids):
     return total / 1024
 
 
+def pss_mb(pids):
+    """The processes' proportional set size: shared pages (the binary, its libraries) counted
+    once across them, as a pod's memory cgroup charges them."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
 def measure(label, command, socket, env, size, count, client, window):
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
@@ -120,11 +135,13 @@ def measure(label, command, socket, env, size, count, client, window):
                                 check=True, capture_output=True, text=True)
         pids = tree(process.pid)
         after = cpu_seconds(pids)
+        pss = pss_mb(pids)
         run = json.loads(result.stdout)
         return {"label": label, "client": client, "payload": size, "messages": count,
                 "messages_per_second": run["messages_per_second"],
                 "server_cpu_us_per_message": round((after - before) * 1e6 / count, 2),
-                "peak_rss_mb": round(peak_rss_mb(pids), 1), "processes": len(pids)}
+                "peak_rss_mb": round(peak_rss_mb(pids), 1), "pss_after_mb": round(pss, 1),
+                "processes": len(pids)}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -153,21 +170,21 @@ def servers(bin_dir, directory, baseline_bin=None):
 
 
 def summarize(rows):
-    print("\n| client | payload | server | CPU µs/msg | × C++ echo | peak RSS MB | msgs/s |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| client | payload | server | CPU µs/msg | × C++ echo | peak RSS MB | PSS after MB | msgs/s |")
+    print("|---|---|---|---|---|---|---|---|")
     keys = sorted({(r["client"], r["payload"]) for r in rows})
     for client, size in keys:
         cell = [r for r in rows if r["client"] == client and r["payload"] == size]
         labels = list(dict.fromkeys(r["label"] for r in cell))
         med = {label: {k: statistics.median(r[k] for r in cell if r["label"] == label)
-                       for k in ["server_cpu_us_per_message", "peak_rss_mb", "messages_per_second"]}
+                       for k in ["server_cpu_us_per_message", "peak_rss_mb", "pss_after_mb", "messages_per_second"]}
                for label in labels}
         base = med.get("cpp-echo", {}).get("server_cpu_us_per_message")
         for label in labels:
             m = med[label]
             ratio = f"{m['server_cpu_us_per_message'] / base:.2f}" if base else "-"
             print(f"| {client} | {size} B | {label} | {m['server_cpu_us_per_message']:.1f} | {ratio} | "
-                  f"{m['peak_rss_mb']:.1f} | {m['messages_per_second']:.0f} |")
+                  f"{m['peak_rss_mb']:.1f} | {m['pss_after_mb']:.1f} | {m['messages_per_second']:.0f} |")
 
 
 def main():
