@@ -84,30 +84,27 @@ def cpu_seconds(pids):
     return total / TICKS
 
 
-def peak_rss_mb(pids):
+def summed_mb(pids, file, field):
+    """The sum over the processes of one kB figure of /proc/PID/FILE."""
     total = 0
     for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
+            for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             pass
     return total / 1024
+
+
+def peak_rss_mb(pids):
+    return summed_mb(pids, "status", "VmHWM:")
 
 
 def pss_mb(pids):
     """The processes' proportional set size: shared pages (the binary, its libraries) counted
     once across them, as a pod's memory cgroup charges them."""
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return summed_mb(pids, "smaps_rollup", "Pss:")
 
 
 def measure(label, command, socket, env, size, count, client, window):
