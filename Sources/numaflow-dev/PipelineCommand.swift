@@ -57,6 +57,14 @@ extension NumaflowDev {
     var variables: [String] = []
 
     @Option(
+      name: .customLong("run-dir"),
+      help: ArgumentHelp(
+        "CONTAINER=DIR: a container's socket directory, for a server of another SDK (DIR is then "
+          + "/var/run/numaflow, so one such server at a time).",
+        valueName: "container=dir"))
+    var runDirectories: [String] = []
+
+    @Option(
       name: .customLong("input"),
       help: ArgumentHelp(
         "VERTEX=FILE: a source vertex's data, as JSON lines in the format numaflow-dev run reads.",
@@ -113,6 +121,7 @@ extension NumaflowDev {
       var commands = PipelineServers.Commands(
         given: try pairs(self.commands, "--udf").mapValues { $0.split(separator: " ").map(String.init) },
         binDirectory: binDir ?? Self.ownDirectory)
+      commands.runDirectories = try pairs(runDirectories, "--run-dir")
       for variable in variables {
         let parts = variable.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, let (name, value) = try pairs([parts[1]], "--env").first else {

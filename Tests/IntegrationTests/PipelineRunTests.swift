@@ -145,6 +145,28 @@ struct PipelineRunTests {
     #expect(try values("odds") == ["3"])
   }
 
+  @Test func aContainersSocketDirectoryCanBeGiven() async throws {
+    // What a server of another SDK needs (its directory is always /var/run/numaflow).
+    let directory = try makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let manifest = Self.pipeline(
+      """
+          - {name: in, source: {http: {}}}
+          - {name: forward, udf: {container: {image: numaflow-swift/map-forward-message:latest}}}
+          - {name: out, sink: {log: {}}}
+      """,
+      edges: "    - {from: in, to: forward}\n    - {from: forward, to: out}")
+    let (lines, log) = try await runPipeline(
+      manifest, inputs: ["in": #"{"value": "x"}"#],
+      arguments: ["--run-dir", "forward=\(directory)/forward"])
+    #expect(lines.map { $0["value"] as? String } == ["x"])
+    #expect(log.contains { $0.contains("server-info=\(directory)/forward/mapper-server-info") })
+
+    let (_, refused) = try await runPipeline(
+      manifest, inputs: ["in": #"{"value": "x"}"#], arguments: ["--run-dir", "nope=/tmp"], expectedStatus: 1)
+    #expect(refused.contains { $0.contains("--udf, --env or --run-dir names nope, which is no container") })
+  }
+
   static let sinkFixture = "numaflow-swift/fixture-server:latest"
 
   /// `in -> out`, out the fixture's sink with `more` of the sink's fields (one per line).

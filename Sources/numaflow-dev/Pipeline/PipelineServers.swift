@@ -30,6 +30,9 @@ struct PipelineServers: Sendable {
     var binDirectory: String
     /// `--env CONTAINER:NAME=VALUE`: variables set over the manifest's, by container.
     var environment: [String: [String: String]] = [:]
+    /// `--run-dir CONTAINER=DIR`: a container's socket directory, for a server that does not
+    /// read `NUMAFLOW_SWIFT_RUN_DIR` (other SDKs use `/var/run/numaflow`).
+    var runDirectories: [String: String] = [:]
 
     /// The command for a container: `--udf`'s (which replaces the container's command and
     /// args), or the binary named by the image followed by the container's `args`, as a pod
@@ -62,10 +65,10 @@ struct PipelineServers: Sendable {
       directories[vertex.name] = try SideInputDirectory()
     }
     let plans = try Self.plans(spec)
-    for container in Set(commands.given.keys).union(commands.environment.keys)
+    for container in Set(commands.given.keys).union(commands.environment.keys).union(commands.runDirectories.keys)
     where !plans.contains(where: { $0.name == container }) {
       throw ValidationFailure(
-        "--udf or --env names \(container), which is no container of the manifest; its containers: "
+        "--udf, --env or --run-dir names \(container), which is no container of the manifest; its containers: "
           + plans.map(\.name).joined(separator: ", "))
     }
     // Commands first: a missing program is reported before anything starts.
@@ -82,10 +85,11 @@ struct PipelineServers: Sendable {
           environment[SideInputs.directoryVariable] = directory.path
         }
         let command = commandLines[plan.name]!
+        let runDirectory = commands.runDirectories[plan.name]
         group.addTask {
           let session = try await ServerSession.start(
             command: command, kind: nil, endpoint: plan.endpoint, containerType: plan.containerType,
-            runDirectory: nil, environment: environment, log: { log("\(plan.name): \($0)") })
+            runDirectory: runDirectory, environment: environment, log: { log("\(plan.name): \($0)") })
           let server = RunningServer(
             process: session.process, socketPath: session.socketPath, kind: session.kind.name)
           return (plan.name, server)
