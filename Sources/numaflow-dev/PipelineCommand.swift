@@ -100,7 +100,12 @@ extension NumaflowDev {
     var binDir: String?
 
     func run() async throws {
-      let text = try String(contentsOfFile: manifest, encoding: .utf8)
+      let text: String
+      do {
+        text = try String(contentsOfFile: manifest, encoding: .utf8)
+      } catch {
+        throw ValidationFailure("cannot read the manifest \(manifest): \((error as NSError).localizedDescription)")
+      }
       let spec = try PipelineSpec(yaml: text)
       let start = try startTime.map { try InputRecord.date($0, line: 0) } ?? Date()
       log("pipeline \(spec.name): \(spec.vertices.count) vertices, \(spec.edges.count) edges")
@@ -113,7 +118,7 @@ extension NumaflowDev {
       options.restartSourcesEvery = restartSourcesEvery
       for (vertex, path) in try pairs(inputs, "--input") {
         guard case .source = spec.vertex(named: vertex)?.role else {
-          throw ValidationError("--input \(vertex)=...: the manifest has no source vertex \(vertex)")
+          throw ValidationFailure("--input \(vertex)=...: the manifest has no source vertex \(vertex)")
         }
         let data = try await InputFile.contents(of: path)
         options.inputs[vertex] = try InputRecord.parse(data) { start.addingTimeInterval(Double($0) / 1000) }
@@ -183,6 +188,18 @@ extension NumaflowDev {
       var counts: [String: VertexCounts]
       var lines: Int
       var failure: String?
+    }
+
+    func validate() throws {
+      for (values, flag) in [(commands, "--udf"), (inputs, "--input"), (runDirectories, "--run-dir")] {
+        _ = try pairs(values, flag)
+      }
+      for variable in variables where variable.split(separator: ":", maxSplits: 1).count != 2 {
+        throw ValidationError("--env takes CONTAINER:NAME=VALUE, not '\(variable)'")
+      }
+      guard messages > 0, maxAttempts > 0, (restartSourcesEvery ?? 1) > 0 else {
+        throw ValidationError("--messages, --max-attempts and --restart-sources-every must be positive")
+      }
     }
 
     /// `KEY=VALUE` options as a dictionary; a key given twice is an error.

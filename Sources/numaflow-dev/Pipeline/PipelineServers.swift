@@ -87,20 +87,32 @@ struct PipelineServers: Sendable {
         let command = commandLines[plan.name]!
         let runDirectory = commands.runDirectories[plan.name]
         group.addTask {
-          let session = try await ServerSession.start(
-            command: command, kind: nil, endpoint: plan.endpoint, containerType: plan.containerType,
-            runDirectory: runDirectory, environment: environment, log: { log("\(plan.name): \($0)") })
+          let session: ServerSession
+          do {
+            session = try await ServerSession.start(
+              command: command, kind: nil, endpoint: plan.endpoint, containerType: plan.containerType,
+              runDirectory: runDirectory, environment: environment, log: { log("\(plan.name): \($0)") })
+          } catch {
+            throw ValidationFailure("\(plan.name) (\(command.joined(separator: " "))): \(error)")
+          }
           let server = RunningServer(
             process: session.process, socketPath: session.socketPath, kind: session.kind.name)
           return (plan.name, server)
         }
       }
+      // Every start is awaited, even after one failed, so that no server started meanwhile is
+      // left running: on a failure, all that started are stopped.
       var sessions: [String: RunningServer] = [:]
-      do {
-        for try await (name, session) in group { sessions[name] = session }
-      } catch {
+      var failure: (any Error)?
+      while let result = await group.nextResult() {
+        switch result {
+        case .success(let (name, session)): sessions[name] = session
+        case .failure(let error): failure = failure ?? error
+        }
+      }
+      if let failure {
         for session in sessions.values { _ = await session.process.stop() }
-        throw error
+        throw failure
       }
       return sessions
     }
