@@ -97,7 +97,8 @@ public struct ServerHost: Sendable {
     // (Benchmarks/native.py, 2026-12-05).
     let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     defer { loops.shutdownGracefully { _ in } }
-    let lifecycle = ServerLifecycle(configuration: configuration, eventLoops: [loops.next()], telemetry: currentTelemetry)
+    let lifecycle = ServerLifecycle(
+      configuration: configuration, eventLoops: [loops.next()], telemetry: currentTelemetry)
     try prepareSocketDirectory()
     defer { removeSocketAndServerInfo() }
 
