@@ -50,12 +50,14 @@ struct RetryOptions: ParsableArguments {
         }
         return parsed
       }
-      let strategy = RetryStrategy(
-        interval: try duration(retryInterval, "--retry-interval", default: .milliseconds(1)),
-        steps: retrySteps ?? Int(Int32.max - 1), factor: retryFactor ?? 1,
-        cap: try duration(retryCap, "--retry-cap", default: .seconds(Int64(UInt32.max) / 1000)),
-        jitter: retryJitter ?? 0, onFailure: onFailure ?? .retry)
-      guard strategy.steps >= 0, strategy.factor >= 1, (0...1).contains(strategy.jitter) else {
+      var strategy = RetryStrategy()
+      strategy.interval = try duration(retryInterval, "--retry-interval", default: .milliseconds(1))
+      strategy.steps = retrySteps
+      strategy.factor = retryFactor ?? 1
+      strategy.cap = try retryCap.map { try duration($0, "--retry-cap", default: .zero) }
+      strategy.jitter = retryJitter ?? 0
+      strategy.onFailure = onFailure ?? .retry
+      guard (strategy.steps ?? 0) >= 0, strategy.factor >= 1, (0...1).contains(strategy.jitter) else {
         throw ValidationError(
           "--retry-steps must not be negative, --retry-factor at least 1, --retry-jitter within 0…1")
       }
@@ -64,28 +66,7 @@ struct RetryOptions: ParsableArguments {
   }
 }
 
-/// A vertex's `retryStrategy` for failed inputs.
-struct RetryStrategy: Sendable {
-  enum OnFailure: String, ExpressibleByArgument, Sendable {
-    case retry, drop, fallback
-  }
-
-  var interval: Duration
-  var steps: Int
-  var factor: Double
-  var cap: Duration
-  var jitter: Double
-  var onFailure: OnFailure
-
-  /// The wait before retry `attempt` (1 for the first retry), as numa's exponential backoff
-  /// computes it: interval × factor^(attempt-1), capped, then jittered.
-  func delay(beforeRetry attempt: Int) -> Duration {
-    let grown = interval * pow(factor, Double(attempt - 1))
-    let capped = min(grown, cap)
-    guard jitter > 0 else { return capped }
-    return capped * (1 + Double.random(in: -jitter...jitter))
-  }
-}
+extension RetryStrategy.OnFailure: ExpressibleByArgument {}
 
 extension RunInput {
   /// Calls `call` with the records, then again with each input whose outputs include a
@@ -115,7 +96,7 @@ func playRetries<Output: Sendable>(
   var attempt = 1
   retries: while !failing.isEmpty {
     let list = failing.map(String.init).joined(separator: ", ")
-    if let strategy, attempt > strategy.steps {
+    if let strategy, let steps = strategy.steps, attempt > steps {
       switch strategy.onFailure {
       case .drop:
         log("inputs \(list): failed \(attempt) times, retries spent: numa drops them (onFailure: drop)")
@@ -127,10 +108,10 @@ func playRetries<Output: Sendable>(
       }
       break retries
     }
-    guard strategy != nil || attempt < maxAttempts else {
+    guard strategy?.steps != nil || attempt < maxAttempts else {
       throw ValidationFailure(
-        "inputs \(list) failed \(attempt) times: with no retryStrategy numa calls the UDF again forever "
-          + "(give --retry-steps and --on-failure to play a strategy)")
+        "inputs \(list) failed \(attempt) times: with no retryStrategy steps numa calls the UDF again forever "
+          + "(give --retry-steps and --on-failure to play a strategy, or --max-attempts)")
     }
     let delay = strategy?.delay(beforeRetry: attempt) ?? .zero
     log("inputs \(list): failed on attempt \(attempt); calling again in \(delay)")

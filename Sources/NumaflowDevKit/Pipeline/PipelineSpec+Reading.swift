@@ -207,7 +207,7 @@ extension PipelineSpec {
         sink.retry.jitter = try backoff.double("jitter") ?? 0
       }
       if let text = try strategy.string("onFailure") {
-        guard let onFailure = Retry.OnFailure(rawValue: text) else {
+        guard let onFailure = RetryStrategy.OnFailure(rawValue: text) else {
           throw ValidationFailure("\(strategy.child("onFailure")) must be retry, fallback or drop")
         }
         sink.retry.onFailure = onFailure

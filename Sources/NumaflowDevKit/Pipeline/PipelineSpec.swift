@@ -113,7 +113,7 @@ package struct PipelineSpec: Sendable {
     package var primary: SinkTarget
     package var fallback: SinkTarget?
     package var onSuccess: SinkTarget?
-    package var retry = Retry()
+    package var retry = RetryStrategy()
   }
 
   package enum SinkTarget: Sendable {
@@ -122,30 +122,6 @@ package struct PipelineSpec: Sendable {
     /// A ServingPipeline's `serve` sink: results go to the serving store.
     case serve
     case userDefined(Container)
-  }
-
-  /// `retryStrategy`: numa's defaults are 1 ms between attempts, forever.
-  package struct Retry: Sendable {
-    package var interval: Duration = .milliseconds(1)
-    package var steps: Int?
-    package var factor: Double = 1
-    package var cap: Duration?
-    package var jitter: Double = 0
-    package var onFailure: OnFailure = .retry
-
-    package enum OnFailure: String, Sendable {
-      case retry, fallback, drop
-    }
-
-    package init() {}
-
-    /// The wait before retry `attempt` (1 for the first): interval × factor^(attempt-1), capped.
-    package func delay(beforeRetry attempt: Int) -> Duration {
-      let grown = interval * pow(factor, Double(attempt - 1))
-      let capped = cap.map { min(grown, $0) } ?? grown
-      guard jitter > 0 else { return capped }
-      return capped * (1 + Double.random(in: 0...jitter))
-    }
   }
 
   /// An edge, with its tag condition.

@@ -33,7 +33,7 @@ final class SinkStep: VertexStep {
   }
 
   private let name: String
-  private let retry: PipelineSpec.Retry
+  private let retry: RetryStrategy
   private let primary: Target
   private let fallback: Target?
   private let onSuccess: Target?
