@@ -232,6 +232,14 @@ struct PipelineRunTests {
     #expect(Self.cells(try #require(log.first { $0.hasPrefix("numaflow-dev: in ") })) == ["in", "3", "3", "2", "1"])
   }
 
+  @Test func aMessageNackedOnEveryDeliveryStopsTheRun() async throws {
+    let (lines, log) = try await runPipeline(
+      Self.sinking(), inputs: ["in": #"{"value": "ok"}"# + "\n" + #"{"value": "nack"}"#],
+      arguments: ["--max-attempts", "3"], expectedStatus: 1)
+    #expect(lines.map { $0["value"] as? String } == ["ok"])
+    #expect(log.contains { $0.contains("in: input line 2 was nacked on each of its 3 deliveries") })
+  }
+
   @Test func aSourceRestartRedeliversWhatWasReadAndNotAcked() async throws {
     let directory = try makeDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -160,10 +160,14 @@ final class PipelineEngine {
   private func feed(_ name: String, _ source: PipelineSpec.Source, streams: [String: SourceStreams]) throws
     -> any SourceFeed
   {
-    if let records = options.inputs[name] { return RecordFeed(vertex: name, records: records) }
+    if let records = options.inputs[name] {
+      return RecordFeed(vertex: name, records: records, maxDeliveries: options.maxAttempts)
+    }
     switch source.kind {
     case .generator(let generator):
-      return GeneratorFeed(vertex: name, spec: generator, start: options.startTime, total: options.messages)
+      return GeneratorFeed(
+        vertex: name, spec: generator, start: options.startTime, total: options.messages,
+        maxDeliveries: options.maxAttempts)
     case .userDefined:
       return UserSourceFeed(
         vertex: name, streams: streams[name]!, client: SourceTestClient(servers.connection(name)),

@@ -15,10 +15,15 @@ protocol SourceFeed: AnyObject {
 }
 
 /// What a built-in source has given and not yet had acked: a nacked message is given again,
-/// before anything new, as numa's built-in sources redeliver.
+/// before anything new, as numa's built-in sources redeliver; one nacked on each of
+/// `maxDeliveries` deliveries stops the run, where numa would give it again and again.
 struct Redeliveries {
   private var given: [Int: PipelineMessage] = [:]
   private var again: [PipelineMessage] = []
+  private var nacks: [Int: Int] = [:]
+  let maxDeliveries: Int
+
+  init(maxDeliveries: Int) { self.maxDeliveries = maxDeliveries }
 
   mutating func give(_ message: PipelineMessage) -> PipelineMessage {
     given[message.origin.sequence] = message
@@ -29,10 +34,22 @@ struct Redeliveries {
   mutating func nextAgain() -> PipelineMessage? { again.isEmpty ? nil : again.removeFirst() }
 
   mutating func ack(_ origins: [PipelineMessage.Origin]) {
-    for origin in origins { given[origin.sequence] = nil }
+    for origin in origins {
+      given[origin.sequence] = nil
+      nacks[origin.sequence] = nil
+    }
   }
 
-  mutating func nack(_ origins: [PipelineMessage.Origin]) {
+  mutating func nack(_ origins: [PipelineMessage.Origin]) throws {
+    for origin in origins {
+      nacks[origin.sequence, default: 0] += 1
+      guard nacks[origin.sequence]! < maxDeliveries else {
+        let name = origin.inputLine.map { "input line \($0 + 1)" } ?? "message \(origin.sequence)"
+        throw ValidationFailure(
+          "\(origin.source): \(name) was nacked on each of its \(maxDeliveries) deliveries; numa would deliver it "
+            + "again and again (--max-attempts sets how many deliveries a run allows)")
+      }
+    }
     again += origins.compactMap { given.removeValue(forKey: $0.sequence) }
   }
 }
@@ -40,9 +57,10 @@ struct Redeliveries {
 /// `--input VERTEX=FILE`: the file's records, in order, with nacked ones given again first.
 final class RecordFeed: SourceFeed {
   private var records: ArraySlice<PipelineMessage>
-  private var redeliveries = Redeliveries()
+  private var redeliveries: Redeliveries
 
-  init(vertex: String, records: [InputRecord.Fields]) {
+  init(vertex: String, records: [InputRecord.Fields], maxDeliveries: Int) {
+    redeliveries = Redeliveries(maxDeliveries: maxDeliveries)
     self.records = ArraySlice(
       records.enumerated().map { line, record in
         PipelineMessage(
@@ -61,7 +79,7 @@ final class RecordFeed: SourceFeed {
 
   func ack(_ origins: [PipelineMessage.Origin]) async throws { redeliveries.ack(origins) }
 
-  func nack(_ origins: [PipelineMessage.Origin]) async throws { redeliveries.nack(origins) }
+  func nack(_ origins: [PipelineMessage.Origin]) async throws { try redeliveries.nack(origins) }
 }
 
 /// The built-in generator: `rpu` messages per `duration`, on a simulated clock from the run's
@@ -74,11 +92,12 @@ final class GeneratorFeed: SourceFeed {
   private let start: Date
   private let total: Int
   private var made = 0
-  private var redeliveries = Redeliveries()
+  private var redeliveries: Redeliveries
   private var generator = SystemRandomNumberGenerator()
 
-  init(vertex: String, spec: PipelineSpec.Generator, start: Date, total: Int) {
+  init(vertex: String, spec: PipelineSpec.Generator, start: Date, total: Int, maxDeliveries: Int) {
     (self.vertex, self.spec, self.start, self.total) = (vertex, spec, start, total)
+    redeliveries = Redeliveries(maxDeliveries: maxDeliveries)
   }
 
   func read(count: Int) async throws -> [PipelineMessage] {
@@ -116,7 +135,7 @@ final class GeneratorFeed: SourceFeed {
 
   func ack(_ origins: [PipelineMessage.Origin]) async throws { redeliveries.ack(origins) }
 
-  func nack(_ origins: [PipelineMessage.Origin]) async throws { redeliveries.nack(origins) }
+  func nack(_ origins: [PipelineMessage.Origin]) async throws { try redeliveries.nack(origins) }
 }
 
 /// A user-defined source, read and acked on one pair of streams as numa does, until it gives
