@@ -102,7 +102,7 @@ extension NumaflowDev {
       guard results == count else {
         throw ValidationFailure("expected \(count) results, got \(results)")
       }
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+      let seconds = elapsed.timeInterval
       let line: [String: Any] = [
         "label": label,
         "keys": keys,

@@ -3,10 +3,6 @@ import Foundation
 import NumaflowDevKit
 import NumaflowTesting
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension NumaflowDev {
   /// `numaflow-dev pipeline ...`: whole pipelines.
   struct Pipeline: AsyncParsableCommand {
@@ -246,65 +242,5 @@ extension NumaflowDev {
         }
       }
     }
-  }
-}
-
-/// A value handed into `@Sendable` scopes that run one after another in one task, and used
-/// only inside them: the run's engine, which the sources' stream scopes take in turn.
-struct Unshared<Value>: @unchecked Sendable {
-  let value: Value
-
-  init(_ value: Value) { self.value = value }
-}
-
-/// CPU time used by this process and by its children that have exited (the servers, once
-/// stopped).
-struct CPUTime {
-  var own: Double
-  var children: Double
-
-  static var now: CPUTime {
-    func seconds(_ read: (inout rusage) -> Int32) -> Double {
-      var usage = rusage()
-      _ = read(&usage)
-      let total = [usage.ru_utime, usage.ru_stime].map { Double($0.tv_sec) + Double($0.tv_usec) / 1e6 }
-      return total.reduce(0, +)
-    }
-    #if canImport(Glibc)
-    let (own, children) = (__rusage_who_t(RUSAGE_SELF.rawValue), __rusage_who_t(RUSAGE_CHILDREN.rawValue))
-    #else
-    let (own, children) = (RUSAGE_SELF, RUSAGE_CHILDREN)
-    #endif
-    return CPUTime(own: seconds { getrusage(own, &$0) }, children: seconds { getrusage(children, &$0) })
-  }
-
-  func formatted(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
-}
-
-/// Where sink lines go: stdout, or one file per sink vertex.
-final class SinkLineWriter {
-  private let directory: String?
-  private var files: [String: FileHandle] = [:]
-
-  init(directory: String?) throws {
-    self.directory = directory
-    if let directory { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-  }
-
-  func write(_ line: OutputRecord) {
-    guard let directory, let sink = line.sink else {
-      print(line.line)
-      return
-    }
-    if files[sink] == nil {
-      let path = (directory as NSString).appendingPathComponent("\(sink).jsonl")
-      _ = FileManager.default.createFile(atPath: path, contents: nil)
-      files[sink] = FileHandle(forWritingAtPath: path)
-    }
-    files[sink]?.write(Data((line.line + "\n").utf8))
-  }
-
-  func close() {
-    for file in files.values { try? file.close() }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumaflowDevKit
 import NumaflowTesting
 
 /// How `run reduce|reducestream` assigns windows from each record's event time.
@@ -50,13 +51,8 @@ struct WindowSpec: ExpressibleByArgument, Sendable {
     }
   }
 
-  /// `500ms`, `60s`, `2m`, `1h`: a positive duration.
+  /// `500ms`, `60s`, `2m`, `1m30s`: a positive duration, in the syntax of the manifests.
   static func duration(_ text: String) -> Duration? {
-    let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
-    for (suffix, milliseconds) in units where text.hasSuffix(suffix) {
-      guard let count = Int64(text.dropLast(suffix.count)), count > 0 else { return nil }
-      return .milliseconds(count * milliseconds)
-    }
-    return nil
+    GoDuration.parse(text).flatMap { $0 > .zero ? $0 : nil }
   }
 }

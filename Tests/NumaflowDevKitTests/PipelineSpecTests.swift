@@ -189,6 +189,7 @@ import Testing
     ("5 4 * * *", "2026-01-01T05:00:00Z", "2026-01-02T04:05:00Z"),  // five fields: no seconds
     ("@hourly", "2026-01-01T00:59:59Z", "2026-01-01T01:00:00Z"),
     ("0 0 0 1 1 *", "2026-03-01T00:00:00Z", "2027-01-01T00:00:00Z"),
+    ("0 0 0 1 * 1", "2026-01-02T00:00:00Z", "2026-01-05T00:00:00Z"),  // the 1st or a Monday: Monday 5th
   ])
   func firesWhenItsFieldsSay(schedule: String, after: String, next: String) throws {
     let cron = try #require(CronSchedule(schedule))

@@ -3,15 +3,17 @@ import Foundation
 /// A side input's `trigger.schedule` as numa reads it (robfig/cron with seconds): six fields
 /// `second minute hour day-of-month month day-of-week` (five, without seconds, also read), each
 /// `*`, `N`, `A-B`, `*/S`, `A-B/S` or a list of those; or `@every 1m30s`, `@hourly`, `@daily`,
-/// `@weekly`, `@monthly`, `@yearly`.
+/// `@weekly`, `@monthly`, `@yearly`. As in robfig/cron, when both the day of the month and the
+/// day of the week are restricted, a day matching either fires.
 package struct CronSchedule: Sendable, CustomStringConvertible {
   package let description: String
   private let rule: Rule
 
   private enum Rule {
     case every(Duration)
-    /// Allowed values per field: seconds, minutes, hours, days of month, months, days of week.
-    case fields([Set<Int>])
+    /// Allowed values per field: seconds, minutes, hours, days of month, months, days of week;
+    /// `eitherDay` when both day fields are restricted.
+    case fields([Set<Int>], eitherDay: Bool)
   }
 
   package init?(_ text: String) {
@@ -35,7 +37,7 @@ package struct CronSchedule: Sendable, CustomStringConvertible {
       guard let allowed = Self.field(part, range) else { return nil }
       fields.append(allowed)
     }
-    rule = .fields(fields)
+    rule = .fields(fields, eitherDay: fields[3].count < 31 && fields[5].count < 7)
   }
 
   private static func field(_ text: String, _ range: ClosedRange<Int>) -> Set<Int>? {
@@ -64,9 +66,8 @@ package struct CronSchedule: Sendable, CustomStringConvertible {
   package func next(after date: Date, calendar: Calendar = .current) -> Date? {
     switch rule {
     case .every(let interval):
-      return date.addingTimeInterval(
-        Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
-    case .fields(let fields):
+      return date.addingTimeInterval(interval.timeInterval)
+    case .fields(let fields, let eitherDay):
       var candidate = Date(timeIntervalSince1970: (date.timeIntervalSince1970 + 1).rounded(.down))
       let limit = candidate.addingTimeInterval(366 * 86_400)
       while candidate < limit {
@@ -75,7 +76,8 @@ package struct CronSchedule: Sendable, CustomStringConvertible {
           candidate = calendar.date(byAdding: .month, value: 1, to: calendar.startOfMonth(candidate))!
           continue
         }
-        guard fields[3].contains(parts.day!), fields[5].contains(parts.weekday! - 1) else {
+        let (monthDay, weekDay) = (fields[3].contains(parts.day!), fields[5].contains(parts.weekday! - 1))
+        guard eitherDay ? monthDay || weekDay : monthDay && weekDay else {
           candidate = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: candidate))!
           continue
         }

@@ -209,10 +209,8 @@ final class PipelineEngine {
   /// Writes `messages` on from `vertex` along every edge that admits them.
   private func forward(_ messages: [PipelineMessage], from vertex: String) async throws {
     guard !messages.isEmpty else { return }
-    if case .sink = spec.vertex(named: vertex)?.role {
-    } else {
-      ledger.counts[vertex, default: VertexCounts()].written += messages.count
-    }
+    // A sink counts what it wrote itself: some of what reaches it fails or goes elsewhere.
+    if !(steps[vertex] is SinkStep) { ledger.counts[vertex, default: VertexCounts()].written += messages.count }
     for edge in spec.edges where edge.from == vertex {
       let admitted = messages.filter { edge.forwards(tags: $0.tags) }
       guard !admitted.isEmpty, let step = steps[edge.to] else { continue }

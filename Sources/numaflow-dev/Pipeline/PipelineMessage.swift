@@ -79,10 +79,3 @@ struct VertexCounts: Sendable {
     return lines
   }
 }
-
-extension Duration {
-  /// The duration in seconds, as `Date` arithmetic takes it.
-  var timeInterval: TimeInterval {
-    Double(components.seconds) + Double(components.attoseconds) / 1e18
-  }
-}

@@ -66,8 +66,9 @@ final class AlignedReduceStep: VertexStep {
       let outputs = results.orderedByKeys(\.keys).map {
         windowResult(value: $0.value, keys: $0.keys, tags: $0.tags, window: window, vertex: name)
       }
-      written += outputs.filter { !$0.isDrop }
-      ledger.counts[name, default: VertexCounts()].dropped += outputs.count - outputs.filter { !$0.isDrop }.count
+      let kept = outputs.filter { !$0.isDrop }
+      written += kept
+      ledger.counts[name, default: VertexCounts()].dropped += outputs.count - kept.count
     }
     return written
   }
@@ -105,8 +106,9 @@ final class UnalignedReduceStep: VertexStep {
     guard !held.isEmpty else { return [] }
     let (results, closed) = try await failureNamed(name) { try await reduce(held) }
     ledger.counts[name, default: VertexCounts()].windowsClosed += closed
-    ledger.counts[name, default: VertexCounts()].dropped += results.filter(\.isDrop).count
-    return results.filter { !$0.isDrop }
+    let kept = results.filter { !$0.isDrop }
+    ledger.counts[name, default: VertexCounts()].dropped += results.count - kept.count
+    return kept
   }
 
   /// A session reducer: it merges and closes the sessions as numa does.
