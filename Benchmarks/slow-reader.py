@@ -23,7 +23,8 @@ import sys
 import tempfile
 import time
 
-from numa_streams import KINDS, split_server_arguments  # installs pynumaflow (and grpcio) if missing
+from numa_streams import split_server_arguments
+from stream_drivers import SOCKETS, driver  # installs pynumaflow (and grpcio) if missing
 
 import grpc  # noqa: E402
 
@@ -53,88 +54,70 @@ def rss_kib(pid):
 async def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binary")
-    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument("kind", choices=SOCKETS)
     parser.add_argument("--mode", default="async")
     parser.add_argument("--payload", type=int, default=100)
     parser.add_argument("--stall", type=float, default=10)
+    parser.add_argument("--samples", action="store_true", help="also print (seconds, requests taken, RSS KiB) samples")
+    parser.add_argument("--source-lines", type=int, default=0,
+                        help="source: a file of this many lines of PAYLOAD bytes, given to the server as --file")
     own, extra = split_server_arguments(sys.argv[1:])
     args = parser.parse_args(own)
     args.server_arguments = extra
-    kind = KINDS[args.kind]
 
     run = tempfile.mkdtemp(prefix="slow-reader-")
+    if args.source_lines:
+        with open(os.path.join(run, "lines.txt"), "wb") as f:
+            for n in range(args.source_lines):
+                f.write(f"line{n}:".encode().ljust(args.payload - 1, b"x") + b"\n")
+        args.server_arguments += ["--file", os.path.join(run, "lines.txt")]
     env = dict(os.environ, NUMAFLOW_SWIFT_RUN_DIR=run, MALLOC_ARENA_MAX="2", NUMAFLOW_CPU_LIMIT="2")
     server = subprocess.Popen([os.path.abspath(args.binary), *args.server_arguments, "--mode", args.mode], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        socket = os.path.join(run, kind["socket"])
-        while not (os.path.exists(os.path.join(run, kind["info"])) and os.path.exists(socket)):
+        socket_name, info = SOCKETS[args.kind]
+        socket = os.path.join(run, socket_name)
+        while not (os.path.exists(os.path.join(run, info)) and os.path.exists(socket)):
             if server.poll() is not None:
                 raise SystemExit("the server did not start")
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.3)
         idle = rss_kib(server.pid)
 
-        sent, stop = {}, asyncio.Event()
-
-        async def requests():
-            yield kind["handshake"]()
-            n = 0
-            while not stop.is_set():
-                rid = f"r{n}"
-                value = (rid + ":").encode().ljust(args.payload, b"x")
-                sent[rid] = value
-                n += 1
-                yield kind["request"](rid, value)
-                if n % 64 == 0:
-                    await asyncio.sleep(0)
-
         channel = grpc.aio.insecure_channel(f"unix://{socket}", options=[
             ("grpc.max_receive_message_length", 64 << 20), ("grpc.max_send_message_length", 64 << 20),
-        # numa reads only as fast as it forwards; without this, grpc-python widens the window.
-        ("grpc.http2.bdp_probe", 0)])
-        call = kind["stub"](channel)(requests())
+            # numa reads only as fast as it forwards; without this, grpc-python widens the window.
+            ("grpc.http2.bdp_probe", 0)])
+        stop, streams = asyncio.Event(), driver(args.kind, args.payload)
+        streams.start(channel, stop)
 
         peak, samples, start = idle, [], time.monotonic()
         while time.monotonic() - start < args.stall:
             await asyncio.sleep(0.25)
             now = rss_kib(server.pid)
             peak = max(peak, now)
-            samples.append((round(time.monotonic() - start, 2), len(sent), now))
-        sent_in_stall = len(sent)
+            samples.append((round(time.monotonic() - start, 2), streams.taken(), now))
+        sent_in_stall = streams.taken()
         stop.set()
 
-        answered, problems, outputs = set(), [], {}
-        async with asyncio.timeout(120):
-            async for response in call:
-                if response.HasField("handshake"):
-                    continue
-                rid = response.id
-                if kind.get("streamed"):
-                    if not response.HasField("status") or not response.status.eot:
-                        outputs.setdefault(rid, []).extend(r.value for r in response.results)
-                        continue
-                    results = outputs.pop(rid, [])
-                else:
-                    results = [r.value for r in response.results]
-                if rid in answered:
-                    problems.append(f"{rid} answered twice")
-                elif rid not in sent or results != [sent[rid]]:
-                    problems.append(f"{rid}: wrong answer")
-                answered.add(rid)
-                if len(answered) == len(sent):
-                    break
+        answered, missing, problems = await streams.finish()
         await channel.close()
-        missing = len(sent) - len(answered)
-        # Sent during the last 5 s of the stall: the server no longer takes requests it cannot answer.
+        # Taken during the last 5 s of the stall: the server no longer takes requests it cannot answer.
         late = [s for s in samples if s[0] >= args.stall - 5]
-        print(json.dumps({
+        result = {
             "kind": args.kind, "mode": args.mode, "payload": args.payload, "stall_seconds": args.stall,
+            "binary": os.path.basename(args.binary), "server_arguments": args.server_arguments[:-2]
+            if args.source_lines else args.server_arguments,
             "requests_sent_in_stall": sent_in_stall,
             "requests_taken_in_last_5_s_of_stall": late[-1][1] - late[0][1] if late else None,
             "idle_rss_mib": round(idle / 1024, 1), "peak_rss_mib_in_stall": round(peak / 1024, 1),
-            "answered": len(answered), "unanswered": missing, "problems": problems[:5],
-        }))
+            "answered": answered, "unanswered": missing, "problems": problems[:5],
+        }
+        if args.samples:
+            result["samples"] = samples[::4]
+        if hasattr(streams, "records"):
+            result["records_read"] = streams.records
+        print(json.dumps(result))
         return 1 if problems or missing else 0
     finally:
         server.terminate()

@@ -18,8 +18,9 @@ import Synchronization
 /// - **Order.** One queue per stream keeps what one handler sends in the order it sent it (a
 ///   stream map's outputs, then its EOT).
 ///
-/// At most `limit` responses wait in the queue; past that ``send(_:)`` suspends, so a stalled
-/// numa holds the handlers back instead of filling the server's memory.
+/// At most `limit` answers wait in the queue (a response's `weight`: one, or the results a sink
+/// response carries); past that ``send(_:)`` suspends, so a stalled numa holds the handlers
+/// back instead of filling the server's memory.
 package final class OutboundQueue<Response: Sendable>: Sendable {
   /// Bytes written between two waits on the event loops.
   package static var pacingBudget: Int { 256 * 1024 }
@@ -29,6 +30,8 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
 
   private struct State {
     var pending: [Response] = []
+    /// The answers `pending` carries, which `limit` bounds.
+    var pendingWeight = 0
     /// The writer, parked while there is nothing to write.
     var writer: CheckedContinuation<Void, Never>?
     /// Senders parked while the queue is full, by ticket.
@@ -64,11 +67,17 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   private let eventLoops: [any EventLoop]
   /// The payload bytes of a response.
   private let cost: @Sendable (Response) -> Int
+  /// How many answers a response carries.
+  private let weight: @Sendable (Response) -> Int
 
-  private init(limit: Int, eventLoops: [any EventLoop], cost: @escaping @Sendable (Response) -> Int) {
+  private init(
+    limit: Int, eventLoops: [any EventLoop], cost: @escaping @Sendable (Response) -> Int,
+    weight: @escaping @Sendable (Response) -> Int
+  ) {
     self.limit = limit
     self.eventLoops = eventLoops
     self.cost = cost
+    self.weight = weight
   }
 
   /// Runs `body` with a queue whose writer feeds `writer`. When `body` is done, everything it
@@ -78,12 +87,14 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     writingTo writer: RPCWriter<Response>,
     lifecycle: ServerLifecycle,
     cost: @escaping @Sendable (Response) -> Int,
+    weight: @escaping @Sendable (Response) -> Int = { _ in 1 },
     body: (OutboundQueue) async throws -> Value
   ) async throws -> Value {
     try await withQueue(
       limit: lifecycle.configuration.maxConcurrentRequests,
       eventLoops: lifecycle.eventLoops,
       cost: cost,
+      weight: weight,
       cancelWriterIf: lifecycle.forcedStop,
       write: { try await writer.write(contentsOf: $0) },
       body: body
@@ -91,18 +102,19 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   }
 
   /// Runs `body` with a queue whose batches go to `write`, paced on `eventLoops`: at most
-  /// `limit` responses wait. When `body` is done, everything it sent is written before this
+  /// `limit` answers wait (each response counts `weight`, one by default). When `body` is done, everything it sent is written before this
   /// returns or rethrows, unless `forcedStop` has been signalled by then (the writer is then
   /// cancelled).
   package static func withQueue<Value: Sendable>(
     limit: Int,
     eventLoops: [any EventLoop],
     cost: @escaping @Sendable (Response) -> Int,
+    weight: @escaping @Sendable (Response) -> Int = { _ in 1 },
     cancelWriterIf forcedStop: OneShotEvent? = nil,
     write: @escaping @Sendable ([Response]) async throws -> Void,
     body: (OutboundQueue) async throws -> Value
   ) async throws -> Value {
-    let queue = OutboundQueue(limit: limit, eventLoops: eventLoops, cost: cost)
+    let queue = OutboundQueue(limit: limit, eventLoops: eventLoops, cost: cost, weight: weight)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { await queue.drain(using: write) }
       let outcome: Result<Value, any Error>
@@ -125,12 +137,14 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   /// batch and its EOT); suspends while the queue is full.
   /// - Throws: ``StreamEnded`` when the stream to numa has ended.
   package func send(contentsOf responses: some Collection<Response>) async throws {
+    let added = responses.reduce(0) { $0 + weight($1) }
     let (writer, ticket) = try state.withLock { state -> (CheckedContinuation<Void, Never>?, UInt64?) in
       guard !state.broken, !state.finished else { throw StreamEnded() }
       state.pending.append(contentsOf: responses)
+      state.pendingWeight += added
       let writer = state.writer
       state.writer = nil
-      guard state.pending.count >= limit else { return (writer, nil) }
+      guard state.pendingWeight >= limit else { return (writer, nil) }
       state.nextTicket += 1
       return (writer, state.nextTicket)
     }
@@ -144,9 +158,11 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   /// ``releasingEnqueued(to:)``. Returns `false` when the stream has ended and the response was
   /// dropped (the caller's slot is then its own to release).
   package func enqueue(_ response: Response) -> Bool {
+    let added = weight(response)
     let (queued, writer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
       guard !state.broken, !state.finished else { return (false, nil) }
       state.pending.append(response)
+      state.pendingWeight += added
       state.enqueued += 1
       defer { state.writer = nil }
       return (true, state.writer)
@@ -154,6 +170,9 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     writer?.resume()
     return queued
   }
+
+  /// Whether a ``send(_:)`` would wait now: the answers waiting reach the limit.
+  var isFull: Bool { state.withLock { $0.pendingWeight >= limit } }
 
   /// Tells `release` how many enqueued responses left the queue, each time some do.
   package func releasingEnqueued(to release: @escaping @Sendable (Int) -> Void) {
@@ -189,6 +208,7 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
         let (senders, released, release) = state.withLock { state in
           state.broken = true
           state.pending.removeAll()
+          state.pendingWeight = 0
           defer { state.enqueued = 0 }
           return (state.takeSenders(), state.enqueued, state.releaseEnqueued)
         }
@@ -207,6 +227,7 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
         if !state.pending.isEmpty {
           defer {
             state.pending.removeAll(keepingCapacity: true)
+            state.pendingWeight = 0
             state.enqueued = 0
           }
           return .batch(
@@ -245,7 +266,7 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   private func waitForSpace(ticket: UInt64) async {
     await suspend { continuation in
       state.withLock { state -> Bool in
-        guard !state.broken, state.pending.count >= limit, !Task.isCancelled else { return false }
+        guard !state.broken, state.pendingWeight >= limit, !Task.isCancelled else { return false }
         state.senders[ticket] = continuation
         return true
       }

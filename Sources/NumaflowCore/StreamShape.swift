@@ -20,6 +20,9 @@ package struct StreamShape<Request: Sendable, Response: Sendable>: Sendable {
   package var handshakeResponse: Response?
   /// The payload bytes a response carries, for pacing (``OutboundQueue``).
   package var cost: @Sendable (Response) -> Int
+  /// How many answers a response carries, for the outbound bound (``OutboundQueue``): one,
+  /// or a sink response's results.
+  package var weight: @Sendable (Response) -> Int
   /// How many requests may be in the handler at once; `nil` for the configuration's
   /// ``ServerConfiguration/maxConcurrentRequests``. An ordered stream (a source's AckFn) has 1.
   package var maxInFlight: Int?
@@ -29,12 +32,14 @@ package struct StreamShape<Request: Sendable, Response: Sendable>: Sendable {
     classify: @escaping @Sendable (Request) -> Kind,
     handshakeResponse: Response?,
     cost: @escaping @Sendable (Response) -> Int,
+    weight: @escaping @Sendable (Response) -> Int = { _ in 1 },
     maxInFlight: Int? = nil
   ) {
     self.rpc = rpc
     self.classify = classify
     self.handshakeResponse = handshakeResponse
     self.cost = cost
+    self.weight = weight
     self.maxInFlight = maxInFlight
   }
 }

@@ -23,7 +23,9 @@ struct SinkService: Sink_V1_Sink.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     let shape = StreamShape<Sink_V1_SinkRequest, Sink_V1_SinkResponse>.sink
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
+    try await OutboundQueue.withQueue(
+      writingTo: response, lifecycle: lifecycle, cost: shape.cost, weight: shape.weight
+    ) { outbound in
       try await serveBatches(
         requests: request, outbound: outbound, shape: shape, batch: rules, handler: handler, lifecycle: lifecycle)
     }
@@ -109,7 +111,8 @@ extension StreamShape<Sink_V1_SinkRequest, Sink_V1_SinkResponse> {
       response.handshake.sot = true
       return response
     }(),
-    cost: { $0.results.reduce(0) { $0 + $1.serveResponse.count + $1.onSuccessMsg.value.count } }
+    cost: { $0.results.reduce(0) { $0 + $1.serveResponse.count + $1.onSuccessMsg.value.count } },
+    weight: { max(1, $0.results.count) }
   )
 }
 

@@ -49,6 +49,32 @@ import Testing
     #expect(recorder.batches.withLock { $0 } == [[0], Array(1...50)])
   }
 
+  @Test func aResponseTakesItsWeightOfTheLimit() async throws {
+    let firstWriteStarted = OneShotEvent()
+    let releaseFirstWrite = OneShotEvent()
+    let recorder = Recorder()
+    try await OutboundQueue<Int>.withQueue(
+      limit: 10, eventLoops: [], cost: { _ in 1 }, weight: { $0 },
+      write: { batch in
+        if recorder.count == 0 {
+          firstWriteStarted.signal()
+          await releaseFirstWrite.wait()
+        }
+        recorder.record(batch)
+      }
+    ) { queue in
+      try await queue.send(1)
+      await firstWriteStarted.wait()
+      // Two responses, far below ten, but carrying eleven answers (a sink's results).
+      #expect(queue.enqueue(4))
+      #expect(!queue.isFull)
+      #expect(queue.enqueue(7))
+      #expect(queue.isFull)
+      releaseFirstWrite.signal()
+    }
+    #expect(recorder.batches.withLock { $0 } == [[1], [4, 7]])
+  }
+
   @Test func enqueueFromAThreadIsWrittenToo() async throws {
     let recorder = Recorder()
     try await OutboundQueue<Int>.withQueue(limit: 8, eventLoops: [], cost: { _ in 1 }, write: { recorder.record($0) }) {

@@ -52,8 +52,13 @@ enum SinkBehaviour {
   }
 }
 
+/// How long each call of the sink's handler takes before it looks at its batch: a slow sink
+/// (`--handler-delay-ms N`).
+let sinkHandlerDelay = flag("--handler-delay-ms").flatMap(Int.init) ?? 0
+
 struct AsyncSinkFixture: Sinker {
   func sink(_ datums: [Datum]) async throws -> [Response] {
+    if sinkHandlerDelay > 0 { try await Task.sleep(for: .milliseconds(sinkHandlerDelay)) }
     var responses: [Response] = []
     for datum in datums {
       try await Behaviour(datum.value).act()
@@ -65,7 +70,8 @@ struct AsyncSinkFixture: Sinker {
 
 struct SyncSinkFixture: SyncSinker {
   func sink(_ datums: [Datum]) throws -> [Response] {
-    try datums.flatMap { datum in
+    if sinkHandlerDelay > 0 { usleep(UInt32(sinkHandlerDelay) * 1000) }
+    return try datums.flatMap { datum in
       try Behaviour(datum.value).actBlocking()
       return SinkBehaviour.responses(for: datum)
     }
