@@ -174,6 +174,19 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   /// Whether a ``send(_:)`` would wait now: the answers waiting reach the limit.
   var isFull: Bool { state.withLock { $0.pendingWeight >= limit } }
 
+  /// Suspends while the queue is full: for a stream's reader, so that it takes no more
+  /// requests while their answers could not be sent (tasks that write on their own schedule,
+  /// such as a session's, would otherwise pile up behind a stalled numa). Returns at once when
+  /// there is room or the stream has ended.
+  package func waitForRoom() async {
+    let ticket = state.withLock { state -> UInt64? in
+      guard !state.broken, state.pendingWeight >= limit else { return nil }
+      state.nextTicket += 1
+      return state.nextTicket
+    }
+    if let ticket { await waitForSpace(ticket: ticket) }
+  }
+
   /// Tells `release` how many enqueued responses left the queue, each time some do.
   package func releasingEnqueued(to release: @escaping @Sendable (Int) -> Void) {
     state.withLock { $0.releaseEnqueued = release }

@@ -76,6 +76,8 @@ package struct WindowRequestError: Error {
 /// group, and at the client's half-close ends every task's input, waits for them all, then runs
 /// `afterAll` (an aligned reduce's EOF).
 ///
+/// The reader takes no request while the stream's outbound queue is full.
+///
 /// A request `route` refuses ends the stream with a status that says why, after the tasks
 /// already started have finished. A task's error is a UDF failure for the stream and the
 /// server, as on every stream (``StreamSession``); the other tasks finish first.
@@ -125,7 +127,14 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
         }
       }
 
-      while let event = await reader.next() {
+      // Room first: tasks write when their window or session closes, so while numa does not
+      // read, the reader stops instead of starting more of them.
+      func nextRequest() async -> StreamReader<Request, Response>.Event? {
+        await outbound.waitForRoom()
+        return await reader.next()
+      }
+
+      while let event = await nextRequest() {
         guard case .request(let id, let request) = event else {
           session.violated(StreamStatus.unexpectedEndOfBatch(rpc: shape.rpc))
           break
