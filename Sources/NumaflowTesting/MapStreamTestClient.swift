@@ -61,10 +61,12 @@ public struct MapStreamTestClient: TestClient {
     _ requests: [Map_V1_MapRequest],
     awaitingEndsOfOutput count: Int,
     timeout: Duration = .seconds(120),
+    afterResponses: Int = 1,
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
     try await target.exchangeOnMap(
-      requests, awaitingResponses: count, counting: \.isEndOfOutputs, timeout: timeout, afterSending: afterSending)
+      requests, awaitingResponses: count, counting: \.isEndOfOutputs, timeout: timeout, afterResponses: afterResponses,
+      afterSending: afterSending)
   }
 
   /// Keeps `window` requests in flight until `total` have ended with their EOT. For benchmarks.

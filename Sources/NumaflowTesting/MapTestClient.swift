@@ -54,9 +54,12 @@ public struct MapTestClient: TestClient {
     _ requests: [Map_V1_MapRequest],
     awaitingResponses count: Int,
     timeout: Duration = .seconds(60),
+    afterResponses: Int = 1,
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
-    try await target.exchangeOnMap(requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending)
+    try await target.exchangeOnMap(
+      requests, awaitingResponses: count, timeout: timeout, afterResponses: afterResponses,
+      afterSending: afterSending)
   }
 
   /// Keeps `window` requests in flight until `total` have been answered. For benchmarks.

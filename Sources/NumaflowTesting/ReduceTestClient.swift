@@ -73,11 +73,13 @@ public struct ReduceTestClient: TestClient {
     _ requests: [Reduce_V1_ReduceRequest],
     awaitingResponses count: Int,
     timeout: Duration = .seconds(60),
+    afterResponses: Int = 1,
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Reduce_V1_ReduceResponse> {
     try await withReduceClient { client in
       try await NumaflowTesting.exchange(
-        requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending
+        requests, awaitingResponses: count, timeout: timeout, afterResponses: afterResponses,
+        afterSending: afterSending
       ) { try await client.reduceFn(request: $0, onResponse: $1) }
     }
   }

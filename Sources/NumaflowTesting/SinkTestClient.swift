@@ -94,11 +94,13 @@ public struct SinkTestClient: TestClient {
     _ requests: [Sink_V1_SinkRequest],
     awaitingResponses count: Int,
     timeout: Duration = .seconds(60),
+    afterResponses: Int = 1,
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Sink_V1_SinkResponse> {
     try await withSinkClient { client in
       try await NumaflowTesting.exchange(
-        requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending
+        requests, awaitingResponses: count, timeout: timeout, afterResponses: afterResponses,
+        afterSending: afterSending
       ) { try await client.sinkFn(request: $0, onResponse: $1) }
     }
   }

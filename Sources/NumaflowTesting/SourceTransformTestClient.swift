@@ -51,11 +51,13 @@ public struct SourceTransformTestClient: TestClient {
     _ requests: [Sourcetransformer_V1_SourceTransformRequest],
     awaitingResponses count: Int,
     timeout: Duration = .seconds(60),
+    afterResponses: Int = 1,
     afterSending: @escaping @Sendable () async -> Void = {}
   ) async throws -> StreamOutcome<Sourcetransformer_V1_SourceTransformResponse> {
     try await target.withTransformClient { client in
       try await NumaflowTesting.exchange(
-        requests, awaitingResponses: count, timeout: timeout, afterSending: afterSending
+        requests, awaitingResponses: count, timeout: timeout, afterResponses: afterResponses,
+        afterSending: afterSending
       ) {
         try await client.sourceTransformFn(request: $0, onResponse: $1)
       }

@@ -28,7 +28,9 @@ package typealias OpenStream<Request: Sendable, Response: Sendable> =
   ) async throws -> StreamOutcome<Response>
 
 /// Sends `requests` exactly as given, runs `afterSending` once they are sent and the server has
-/// answered the first (so the stream is surely accepted), keeps the stream open until `count`
+/// sent `afterResponses` messages (by default the first: the stream is surely accepted; one
+/// more than the handshake reply means the server has read everything sent before the request
+/// it answered, since a stream is read in order), keeps the stream open until `count`
 /// responses that `counting` accepts arrived (or the server ended it), then half-closes and collects the rest, as numa
 /// does at shutdown. Fails after `timeout` rather than hang.
 package func exchange<Request: Sendable, Response: Sendable>(
@@ -36,6 +38,7 @@ package func exchange<Request: Sendable, Response: Sendable>(
   awaitingResponses count: Int,
   counting: @escaping @Sendable (Response) -> Bool = { _ in true },
   timeout: Duration,
+  afterResponses: Int = 1,
   afterSending: @escaping @Sendable () async -> Void,
   open: @escaping OpenStream<Request, Response>
 ) async throws -> StreamOutcome<Response> {
@@ -64,8 +67,11 @@ package func exchange<Request: Sendable, Response: Sendable>(
       do {
         for try await message in response.messages {
           received.append(message)
-          progress.withLock { $0 += 1 }
-          answered.signal()
+          if progress.withLock({
+            $0 += 1; return $0
+          }) >= afterResponses {
+            answered.signal()
+          }
           if counting(message) { counted += 1 }
           if counted >= count { enough.signal() }
         }

@@ -93,11 +93,13 @@ package enum TestTarget: Sendable {
     awaitingResponses count: Int,
     counting: @escaping @Sendable (Map_V1_MapResponse) -> Bool = { _ in true },
     timeout: Duration,
+    afterResponses: Int = 1,
     afterSending: @escaping @Sendable () async -> Void
   ) async throws -> StreamOutcome<Map_V1_MapResponse> {
     try await withMapClient { client in
       try await exchange(
-        requests, awaitingResponses: count, counting: counting, timeout: timeout, afterSending: afterSending
+        requests, awaitingResponses: count, counting: counting, timeout: timeout, afterResponses: afterResponses,
+        afterSending: afterSending
       ) { try await client.mapFn(request: $0, onResponse: $1) }
     }
   }

@@ -41,14 +41,17 @@ struct LifecycleTests {
 
   @Test(arguments: modes)
   func theGracePeriodEndsWorkThatIsStillRunning(mode: String) async throws {
-    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode, "--grace-ms", "400"])
+    // Two handler threads or workers even on one core: the quick request must not wait for the endless one.
+    let server = try await ServerUnderTest(
+      "fixture-server", arguments: ["--mode", mode, "--grace-ms", "400"], environment: ["NUMAFLOW_CPU_LIMIT": "2"])
     defer { server.stop() }
     let requests = [
       Map_V1_MapRequest.handshakeRequest, Datum(value: Data("sleep:60000".utf8)).mapRequest(id: "endless"),
+      Datum(value: Data("quick".utf8)).mapRequest(id: "quick"),
     ]
     let start = ContinuousClock.now
-    let outcome = try await server.client.exchange(requests, awaitingResponses: 2) {
-      try? await Task.sleep(for: .milliseconds(100))
+    // The quick answer means the endless request before it was read: SIGTERM finds it running.
+    let outcome = try await server.client.exchange(requests, awaitingResponses: 3, afterResponses: 2) {
       server.terminate()
     }
     let error = try #require(outcome.error)

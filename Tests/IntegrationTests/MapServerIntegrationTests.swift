@@ -133,14 +133,16 @@ struct MapServerIntegrationTests {
     let server = try await ServerUnderTest("fixture-server", arguments: arguments)
     defer { server.stop() }
     let ids = (0..<8).map { "slow-\($0)" }
+    // A quick request after the slow ones: once anything is answered, the server has read them
+    // all, and they are in flight when SIGTERM comes.
     let requests =
       [Map_V1_MapRequest.handshakeRequest] + ids.map { Datum(value: Data("sleep:300".utf8)).mapRequest(id: $0) }
-    let outcome = try await server.client.exchange(requests, awaitingResponses: ids.count + 1) {
-      try? await Task.sleep(for: .milliseconds(100))
+      + [Datum(value: Data("quick".utf8)).mapRequest(id: "quick")]
+    let outcome = try await server.client.exchange(requests, awaitingResponses: ids.count + 2, afterResponses: 2) {
       server.terminate()
     }
     #expect(outcome.error == nil)
-    #expect(Set(outcome.responses.dropFirst().map(\.id)) == Set(ids))
+    #expect(Set(outcome.responses.dropFirst().map(\.id)) == Set(ids + ["quick"]))
     #expect(try await server.exitStatus() == 0)
     #expect(!FileManager.default.fileExists(atPath: server.socketPath))
     #expect(!FileManager.default.fileExists(atPath: server.serverInfoPath))
