@@ -3,10 +3,12 @@
 
 Each cycle starts the server (--mode multiprocess, NUMAFLOW_CPU_LIMIT workers) in a run
 directory of its own, drives one MapFn (or SourceTransformFn) stream as numa does (WINDOW requests in flight, each
-with an id and a payload that names it), and after a random 0.2 to 2 s of load kills one
+with an id and a payload that names it; a SinkFn stream in batches of SINK_BATCH and their
+EOTs, the next batch only once the last is answered), and after a random 0.2 to 2 s of load kills one
 worker with SIGKILL. The SDK's contract, checked every cycle:
 
-- every response answers a request that was sent, once, with that request's payload;
+- every response answers a request that was sent, once, with that request's payload (a sink's:
+  with SUCCESS);
 - the stream ends with a UDF failure (INTERNAL, UDF_EXECUTION_ERROR) that names the requests
   the dead worker held, none of which was answered; what was neither answered nor named is
   what numa re-reads after the restart, as for any unanswered message;
@@ -16,7 +18,7 @@ worker with SIGKILL. The SDK's contract, checked every cycle:
 The server runs to the same outcome whatever the timing: Kubernetes restarts the container.
 A cycle is one such restart, so the run is minutes of a pod being killed every few seconds.
 
-usage: Benchmarks/chaos.py SERVER_BINARY [--kind map|transformer] [--minutes M] [--workers N]
+usage: Benchmarks/chaos.py SERVER_BINARY [--kind map|transformer|sink] [--minutes M] [--workers N]
                           [--payload BYTES] [--seed S] [--logs DIR] [-- SERVER_ARGUMENTS...]
 needs pynumaflow==0.14.0 for its generated map stubs (pip installs it if missing)
 """
@@ -36,9 +38,31 @@ import time
 from numa_streams import KINDS, split_server_arguments  # installs pynumaflow (and grpcio) if missing
 
 import grpc  # noqa: E402
+from pynumaflow.proto.sinker import sink_pb2, sink_pb2_grpc  # noqa: E402
 
 
 WINDOW = 200
+SINK_BATCH = 100
+
+
+def _echoed(response, sent):
+    """A map or transformer response: its id, and whether it echoes that request's payload."""
+    return [(response.id, [r.value for r in response.results] == [sent.get(response.id)])]
+
+
+def _sink_answers(response, sent):
+    return [(r.id, r.status == sink_pb2.Status.SUCCESS) for r in response.results]
+
+
+# The map kinds of numa_streams, and a sink driven in batches of SINK_BATCH as numa drives one.
+CHAOS_KINDS = {name: dict(kind, answers=_echoed) for name, kind in KINDS.items()}
+CHAOS_KINDS["sink"] = dict(
+    socket="sink.sock", info="sinker-server-info", stub=lambda ch: sink_pb2_grpc.SinkStub(ch).SinkFn,
+    handshake=lambda: sink_pb2.SinkRequest(handshake=sink_pb2.Handshake(sot=True)),
+    request=lambda rid, value: sink_pb2.SinkRequest(request=sink_pb2.SinkRequest.Request(id=rid, keys=["k"],
+                                                                                          value=value)),
+    eot=lambda: sink_pb2.SinkRequest(status=sink_pb2.TransmissionStatus(eot=True)),
+    answers=_sink_answers)
 HANG = 30.0
 KEEP_LOGS = None
 
@@ -96,10 +120,17 @@ async def cycle(number, binary, kind, server_arguments, workers, payload_size, r
         sent, answered, problems = {}, set(), result["problems"]
         in_flight = asyncio.Semaphore(WINDOW)
 
+        batch_answered = asyncio.Event()
+
         async def requests():
             yield kind["handshake"]()
             n = 0
             while True:
+                if "eot" in kind and n and n % SINK_BATCH == 0:
+                    # numa's sink: a batch, its EOT, then nothing until the batch is answered.
+                    yield kind["eot"]()
+                    await batch_answered.wait()
+                    batch_answered.clear()
                 await in_flight.acquire()
                 rid = f"{number}-{n}"
                 value = (rid + ":").encode().ljust(payload_size, b"x")
@@ -125,15 +156,18 @@ async def cycle(number, binary, kind, server_arguments, workers, payload_size, r
                 async for response in call:
                     if response.HasField("handshake"):
                         continue
-                    rid = response.id
-                    if rid not in sent:
-                        problems.append(f"a response for {rid}, never sent")
-                    elif rid in answered:
-                        problems.append(f"{rid} answered twice")
-                    elif [r.value for r in response.results] != [sent[rid]]:
-                        problems.append(f"{rid} answered with another payload")
-                    answered.add(rid)
-                    in_flight.release()
+                    if "eot" in kind and response.HasField("status") and response.status.eot:
+                        batch_answered.set()
+                        continue
+                    for rid, right in kind["answers"](response, sent):
+                        if rid not in sent:
+                            problems.append(f"a response for {rid}, never sent")
+                        elif rid in answered:
+                            problems.append(f"{rid} answered twice")
+                        elif not right:
+                            problems.append(f"{rid} answered wrongly")
+                        answered.add(rid)
+                        in_flight.release()
             problems.append("the stream ended with OK after a worker was killed")
         except grpc.aio.AioRpcError as error:
             status_details = f"{error.code().name}: {error.details()}"
@@ -197,7 +231,7 @@ async def cycle(number, binary, kind, server_arguments, workers, payload_size, r
 async def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binary")
-    parser.add_argument("--kind", choices=["map", "transformer"], default="map")
+    parser.add_argument("--kind", choices=["map", "transformer", "sink"], default="map")
     parser.add_argument("--minutes", type=float, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--payload", type=int, default=100)
@@ -213,7 +247,7 @@ async def main():
     end = time.monotonic() + args.minutes * 60
     results = []
     while time.monotonic() < end:
-        result = await cycle(len(results), os.path.abspath(args.binary), KINDS[args.kind], extra, args.workers,
+        result = await cycle(len(results), os.path.abspath(args.binary), CHAOS_KINDS[args.kind], extra, args.workers,
                              args.payload, rng)
         results.append(result)
         for problem in result["problems"]:

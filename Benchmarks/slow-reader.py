@@ -63,14 +63,18 @@ async def main():
                         help="source: a file of this many lines of PAYLOAD bytes, given to the server as --file")
     own, extra = split_server_arguments(sys.argv[1:])
     args = parser.parse_args(own)
-    args.server_arguments = extra
+    args.server_arguments = list(extra)
 
     run = tempfile.mkdtemp(prefix="slow-reader-")
-    if args.source_lines:
-        with open(os.path.join(run, "lines.txt"), "wb") as f:
+    source_file = os.path.join(run, "lines.txt")
+    if args.kind == "slow-source":
+        open(source_file, "wb").close()
+        args.server_arguments += ["--file", source_file]
+    elif args.source_lines:
+        with open(source_file, "wb") as f:
             for n in range(args.source_lines):
                 f.write(f"line{n}:".encode().ljust(args.payload - 1, b"x") + b"\n")
-        args.server_arguments += ["--file", os.path.join(run, "lines.txt")]
+        args.server_arguments += ["--file", source_file]
     env = dict(os.environ, NUMAFLOW_SWIFT_RUN_DIR=run, MALLOC_ARENA_MAX="2", NUMAFLOW_CPU_LIMIT="2")
     server = subprocess.Popen([os.path.abspath(args.binary), *args.server_arguments, "--mode", args.mode], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -88,7 +92,7 @@ async def main():
             ("grpc.max_receive_message_length", 64 << 20), ("grpc.max_send_message_length", 64 << 20),
             # numa reads only as fast as it forwards; without this, grpc-python widens the window.
             ("grpc.http2.bdp_probe", 0)])
-        stop, streams = asyncio.Event(), driver(args.kind, args.payload)
+        stop, streams = asyncio.Event(), driver(args.kind, args.payload, source_file)
         streams.start(channel, stop)
 
         peak, samples, start = idle, [], time.monotonic()
@@ -106,8 +110,7 @@ async def main():
         late = [s for s in samples if s[0] >= args.stall - 5]
         result = {
             "kind": args.kind, "mode": args.mode, "payload": args.payload, "stall_seconds": args.stall,
-            "binary": os.path.basename(args.binary), "server_arguments": args.server_arguments[:-2]
-            if args.source_lines else args.server_arguments,
+            "binary": os.path.basename(args.binary), "server_arguments": extra,
             "requests_sent_in_stall": sent_in_stall,
             "requests_taken_in_last_5_s_of_stall": late[-1][1] - late[0][1] if late else None,
             "idle_rss_mib": round(idle / 1024, 1), "peak_rss_mib_in_stall": round(peak / 1024, 1),

@@ -197,8 +197,11 @@ class Sink(MapLike):
 
 
 class Source(Driver):
-    """Reads of BATCH records sent back to back, none read until the stall ends: every read
-    answered by its EOT, no offset twice; then everything read is acked."""
+    """READS reads of BATCH records sent back to back (numa sends one and reads it through its
+    EOT: this is harsher), none read until the stall ends: every read answered by its EOT, no
+    offset twice; then everything read is acked."""
+
+    READS = 40
 
     def __init__(self, size):
         super().__init__(size)
@@ -208,16 +211,21 @@ class Source(Driver):
         self.channel = channel
         return source_pb2_grpc.SourceStub(channel).ReadFn
 
-    def requests(self):
-        yield source_pb2.ReadRequest(handshake=source_pb2.Handshake(sot=True))
-        while True:
-            yield source_pb2.ReadRequest(request=source_pb2.ReadRequest.Request(num_records=BATCH, timeout_in_ms=1000))
+    def start(self, channel, stop):
+        self.stop = stop
 
-    def taken(self):
-        return max(0, self.count - 1)
+        async def generate():
+            yield source_pb2.ReadRequest(handshake=source_pb2.Handshake(sot=True))
+            for _ in range(self.READS):
+                self.count += 1
+                yield source_pb2.ReadRequest(request=source_pb2.ReadRequest.Request(num_records=BATCH,
+                                                                                    timeout_in_ms=200))
+            await self.stop.wait()
+
+        self.calls.append(self.open(channel)(generate()))
 
     def expected(self):
-        return self.taken()
+        return self.count
 
     def take(self, response, problems):
         if response.HasField("handshake"):
@@ -255,6 +263,72 @@ class Source(Driver):
                     break
         self.records = sum(self.offsets.values())
         return answered, self.expected() - answered, problems
+
+
+class SlowSource(Driver):
+    """numa's own loop (a read of BATCH records with a 1 s timeout, read through its EOT, acked,
+    then the next) against a source whose sequence is slow: a file that grows by RATE lines a
+    second while the reads go on. Every line appended must be read once, in order."""
+
+    RATE = 200
+
+    def __init__(self, size, path):
+        super().__init__(size)
+        self.path, self.appended, self.read = path, 0, []
+
+    async def append_lines(self):
+        with open(self.path, "ab") as f:
+            while not self.stop.is_set():
+                f.write(f"slow{self.appended}:".encode().ljust(self.size - 1, b"x") + b"\n")
+                f.flush()
+                self.appended += 1
+                await asyncio.sleep(1 / self.RATE)
+
+    async def read_cycles(self, until):
+        stub = source_pb2_grpc.SourceStub(self.channel)
+        reads, acks = asyncio.Queue(), asyncio.Queue()
+
+        async def queued(queue, first):
+            yield first
+            while (item := await queue.get()) is not None:
+                yield item
+
+        read_call = stub.ReadFn(queued(reads, source_pb2.ReadRequest(handshake=source_pb2.Handshake(sot=True))))
+        ack_call = stub.AckFn(queued(acks, source_pb2.AckRequest(handshake=source_pb2.Handshake(sot=True))))
+        await read_call.read()  # handshake
+        await ack_call.read()
+        while True:
+            await reads.put(source_pb2.ReadRequest(request=source_pb2.ReadRequest.Request(num_records=BATCH,
+                                                                                         timeout_in_ms=1000)))
+            offsets = []
+            while not (response := await read_call.read()).status.eot:
+                offsets.append(response.result.offset)
+                self.read.append(response.result.payload.split(b":")[0].decode())
+            self.count += 1
+            if offsets:
+                await acks.put(source_pb2.AckRequest(request=source_pb2.AckRequest.Request(offsets=offsets)))
+                await ack_call.read()
+            if until() and not offsets:
+                break
+        await reads.put(None)
+        await acks.put(None)
+        read_call.cancel()
+        ack_call.cancel()
+
+    def start(self, channel, stop):
+        self.stop, self.channel = stop, channel
+        self.writer = asyncio.ensure_future(self.append_lines())
+        self.reader = asyncio.ensure_future(self.read_cycles(lambda: self.stop.is_set()))
+
+    async def finish(self):
+        await self.writer
+        async with asyncio.timeout(120):
+            await self.reader
+        expected = [f"slow{n}" for n in range(self.appended)]
+        problems = [] if self.read == expected else [
+            f"read {len(self.read)} lines, {len(set(self.read))} distinct, of {self.appended} appended"]
+        self.records = len(self.read)
+        return len(set(self.read) & set(expected)), self.appended - len(set(self.read) & set(expected)), problems
 
 
 class Reduce(Driver):
@@ -424,6 +498,7 @@ SOCKETS = {  # kind: (socket, server-info file)
     "transformer": ("sourcetransform.sock", "sourcetransformer-server-info"),
     "sink": ("sink.sock", "sinker-server-info"),
     "source": ("source.sock", "sourcer-server-info"),
+    "slow-source": ("source.sock", "sourcer-server-info"),
     "reduce": ("reduce.sock", "reducer-server-info"),
     "reducestream": ("reducestream.sock", "reducestreamer-server-info"),
     "session": ("sessionreduce.sock", "sessionreducer-server-info"),
@@ -431,7 +506,9 @@ SOCKETS = {  # kind: (socket, server-info file)
 }
 
 
-def driver(kind, size):
+def driver(kind, size, source_file=None):
+    if kind == "slow-source":
+        return SlowSource(size, source_file)
     if kind in ("map", "mapstream", "transformer", "batchmap"):
         return MapLike(kind, size)
     return {"sink": Sink, "source": Source, "reduce": Reduce, "reducestream": Reduce, "session": Session,

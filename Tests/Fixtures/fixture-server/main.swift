@@ -2,7 +2,7 @@
 // chooses through its value, for the integration tests (the sink's values: SinkFixture.swift).
 // Flags: --kind map|mapstream|batchmap|transformer|sink (default map),
 // --mode async|sync|multiprocess, --handler async|sync (default: sync in sync mode, async
-// otherwise; a sink also takes noop, which answers ok without looking), --grace-ms N, --max-concurrent N, --handler-delay-ms N (a sink's handler waits N ms per batch), --worker-exit STATUS (each worker process
+// otherwise; a sink also takes noop, which answers ok without looking), --grace-ms N, --max-concurrent N, --window BYTES (HTTP/2 receive window), --handler-delay-ms N (a sink's handler waits N ms per batch), --worker-exit STATUS (each worker process
 // exits at once), --minimum-numaflow X.Y.Z, --fail-at-start TEXT, --entry run|serve|service-group (see the end of this file). Transformer
 // outputs keep the input's event time.
 //
@@ -231,6 +231,9 @@ if let text = flag("--fail-at-start") {
 var configuration = ServerConfiguration.defaults
 if let milliseconds = flag("--grace-ms").flatMap(Int.init) {
   configuration.shutdownGracePeriod = .milliseconds(milliseconds)
+}
+if let window = flag("--window").flatMap(Int.init) {
+  configuration.http2TargetWindowSize = window
 }
 if let bound = flag("--max-concurrent").flatMap(Int.init) {
   configuration.maxConcurrentRequests = bound
