@@ -17,6 +17,7 @@ public struct SideInputWatch<Value>: AsyncSequence, Sendable {
   let codec: SideInputCodec<Value>
   let whenMissing: SideInputs.WhenMissing
   let interval: Duration
+  let waitForNextPoll: @Sendable (Duration) async throws -> Void
 
   public func makeAsyncIterator() -> Iterator {
     Iterator(watch: self, watcher: DirectoryWatcher(directory: directory, fileName: name))
@@ -46,7 +47,7 @@ public struct SideInputWatch<Value>: AsyncSequence, Sendable {
             }
           }
         }
-        do { try await Task.sleep(for: watch.interval) } catch { return nil }
+        do { try await watch.waitForNextPoll(watch.interval) } catch { return nil }
       }
       return nil
     }

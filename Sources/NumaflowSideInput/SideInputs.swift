@@ -38,11 +38,19 @@ public struct SideInputs: Sendable {
   public let directory: String
   /// How often a watch looks for events (inotify) or values (elsewhere).
   public let pollInterval: Duration
+  /// Waits a poll interval on the clock given to ``init(directory:pollInterval:clock:)``.
+  let waitForNextPoll: @Sendable (Duration) async throws -> Void
 
-  /// Side inputs in `directory`; a test or a local run passes a temporary one.
-  public init(directory: String = SideInputs.defaultDirectory, pollInterval: Duration = .milliseconds(50)) {
+  /// Side inputs in `directory`; a test or a local run passes a temporary one. A watch waits
+  /// `pollInterval` between two looks, as `clock` measures it (a test passes a clock it drives,
+  /// such as NumaflowTesting's `ManualClock`, to know when a watch waits).
+  public init(
+    directory: String = SideInputs.defaultDirectory, pollInterval: Duration = .milliseconds(50),
+    clock: some Clock<Duration> & Sendable = ContinuousClock()
+  ) {
     self.directory = directory
     self.pollInterval = pollInterval
+    self.waitForNextPoll = { try await clock.sleep(for: $0) }
   }
 
   /// What a reader does when the directory or the value is not there.
@@ -59,7 +67,9 @@ public struct SideInputs: Sendable {
   public func watch<Value>(
     _ name: String, codec: SideInputCodec<Value>, whenMissing: WhenMissing = .wait
   ) -> SideInputWatch<Value> {
-    SideInputWatch(name: name, directory: directory, codec: codec, whenMissing: whenMissing, interval: pollInterval)
+    SideInputWatch(
+      name: name, directory: directory, codec: codec, whenMissing: whenMissing, interval: pollInterval,
+      waitForNextPoll: waitForNextPoll)
   }
 
   /// `name`'s values as raw bytes.

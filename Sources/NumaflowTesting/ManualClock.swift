@@ -40,6 +40,15 @@ public final class ManualClock: Clock, Sendable {
     var now = Instant(offset: .zero)
     var sleepers: [UInt64: Sleeper] = [:]
     var nextID: UInt64 = 0
+    /// Tests waiting in ``waitForSleepers(_:)``, by id: how many sleepers each waits for.
+    var watchers: [UInt64: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
+
+    /// The watchers whose count the sleepers now reach, taken out.
+    mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
+      let satisfied = watchers.filter { $0.value.count <= sleepers.count }
+      for id in satisfied.keys { watchers[id] = nil }
+      return satisfied.values.map(\.continuation)
+    }
   }
 
   private let state = Mutex(State())
@@ -62,18 +71,48 @@ public final class ManualClock: Clock, Sendable {
     for continuation in due { continuation.resume(returning: true) }
   }
 
+  /// Returns once at least `count` tasks sleep on the clock: how a test knows that the code
+  /// under test has reached its wait (a poll, a timeout) before it moves the clock or changes
+  /// what that code will find, without sleeping itself.
+  ///
+  /// ```swift
+  /// let watcher = Task { try await values.next() }
+  /// await clock.waitForSleepers()       // the watch found nothing and waits for its next poll
+  /// try directory.set("model", to: "v1")
+  /// clock.advance(by: .milliseconds(50))
+  /// ```
+  public func waitForSleepers(_ count: Int = 1) async {
+    let id = state.withLock { state -> UInt64 in
+      defer { state.nextID += 1 }
+      return state.nextID
+    }
+    await suspend { continuation in
+      state.withLock { state -> Bool in
+        guard state.sleepers.count < count, !Task.isCancelled else { return false }
+        state.watchers[id] = (count, continuation)
+        return true
+      }
+    } onCancel: {
+      state.withLock { $0.watchers.removeValue(forKey: id) }?.continuation.resume()
+    }
+  }
+
   public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
     let id = state.withLock { state -> UInt64 in
       defer { state.nextID += 1 }
       return state.nextID
     }
+    var watchers: [CheckedContinuation<Void, Never>] = []
     let reached = await suspend { continuation in
-      state.withLock { state -> Bool? in
+      let parked = state.withLock { state -> Bool? in
         if state.now >= deadline { return true }
         if Task.isCancelled { return false }
         state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+        watchers = state.satisfiedWatchers()
         return nil
       }
+      for watcher in watchers { watcher.resume() }
+      return parked
     } onCancel: {
       state.withLock { $0.sleepers.removeValue(forKey: id) }?.continuation.resume(returning: false)
     }

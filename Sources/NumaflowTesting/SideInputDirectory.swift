@@ -27,9 +27,12 @@ public struct SideInputDirectory: Sendable {
     try FileManager.default.createDirectory(atPath: self.path, withIntermediateDirectories: true)
   }
 
-  /// A reader of this directory's side inputs.
-  public func sideInputs(pollInterval: Duration = .milliseconds(10)) -> SideInputs {
-    SideInputs(directory: path, pollInterval: pollInterval)
+  /// A reader of this directory's side inputs, whose watches wait `pollInterval` between two
+  /// looks on `clock` (pass a ``ManualClock`` to know when a watch waits, and to wake it).
+  public func sideInputs(
+    pollInterval: Duration = .milliseconds(10), clock: some Clock<Duration> & Sendable = ContinuousClock()
+  ) -> SideInputs {
+    SideInputs(directory: path, pollInterval: pollInterval, clock: clock)
   }
 
   /// A reader of this directory's side inputs.

@@ -20,6 +20,22 @@ struct Summary: Reducer {
   }
 }
 
+/// Counts a window's datums, and signals `received` at the first: a reducer a test can cut
+/// in the middle of its window.
+struct CountingReducer: Reducer {
+  let received: OneShotEvent
+
+  func reduce(keys: [String], datums: NumaflowReducer.Datums, window: Window) async throws -> [NumaflowReducer.Message]
+  {
+    var count = 0
+    for await _ in datums {
+      count += 1
+      received.signal()
+    }
+    return [NumaflowReducer.Message("count=\(count)", keys: keys)]
+  }
+}
+
 struct SyncSummary: SyncReducer {
   func reduce(keys: [String], datums: [Datum], window: Window) throws -> [NumaflowReducer.Message] {
     let values = datums.map { String(decoding: $0.value, as: UTF8.self) }
@@ -171,13 +187,14 @@ struct ReducerTests {
   @Test func aStreamCutBeforeItsEOFIsNoUDFFailure() async throws {
     let runtime = NSTemporaryDirectory() + "reduce-cut-\(UUID().uuidString.prefix(6))"
     defer { try? FileManager.default.removeItem(atPath: runtime) }
+    let received = OneShotEvent()
     let client = ReduceTestClient(
-      server: ReduceServer(configuration: .testDefaults, reducer: Summary.init), runtimeDirectory: runtime)
+      server: ReduceServer(configuration: .testDefaults, reducer: { CountingReducer(received: received) }),
+      runtimeDirectory: runtime)
     let requests = (0..<5).map { Self.datum("v").reduceRequest(window: Self.minute, event: $0 == 0 ? .open : .append) }
     let stream = Task { try await client.exchange(requests, awaitingResponses: 1, timeout: .seconds(30)) }
-    // A window stream answers nothing before its EOF, so there is no event to wait for: give
-    // the requests time to reach the reducer, then cut.
-    try await Task.sleep(for: .milliseconds(300))
+    // A window stream answers nothing before its EOF: cut it once the reducer is at work.
+    await received.wait()
     stream.cancel()
     _ = await stream.result
     #expect(!FileManager.default.fileExists(atPath: runtime + "/application-errors"), "a cut stream is no UDF failure")

@@ -60,13 +60,15 @@ struct SideInputConsumerTests {
   @Test func aConsumerStartedBeforeTheFirstValueWaitsForIt() async throws {
     let directory = try SideInputDirectory()
     defer { directory.remove() }
+    let clock = ManualClock()
     try await withThrowingTaskGroup(of: String?.self) { group in
       group.addTask {
-        var values = directory.sideInputs.watch("model", as: String.self).makeAsyncIterator()
+        var values = directory.sideInputs(clock: clock).watch("model", as: String.self).makeAsyncIterator()
         return try await values.next()
       }
-      try await Task.sleep(for: .milliseconds(100))
+      await clock.waitForSleepers()  // it found nothing and waits for its next look
       try directory.set("model", to: "v1")
+      clock.advance(by: .milliseconds(10))
       #expect(try await group.next()! == "v1")
     }
   }
@@ -84,13 +86,16 @@ struct SideInputConsumerTests {
     }
     #expect(throws: SideInputError.self) { try SideInputs(directory: path).latest("model") }
 
+    let clock = ManualClock()
     try await withThrowingTaskGroup(of: Data?.self) { group in
       group.addTask {
-        var values = SideInputs(directory: path, pollInterval: .milliseconds(10)).watch("model").makeAsyncIterator()
+        var values = SideInputs(directory: path, pollInterval: .milliseconds(10), clock: clock).watch("model")
+          .makeAsyncIterator()
         return try await values.next()
       }
-      try await Task.sleep(for: .milliseconds(100))
+      await clock.waitForSleepers()  // it found no directory and waits for its next look
       try SideInputDirectory(path: path).set("model", to: "v1")
+      clock.advance(by: .milliseconds(10))
       #expect(try await group.next()! == Data("v1".utf8))
     }
   }
@@ -99,16 +104,26 @@ struct SideInputConsumerTests {
     let directory = try SideInputDirectory()
     defer { directory.remove() }
     try directory.set("flag", to: "on")
-    var values = directory.sideInputs.watch("flag", as: String.self).makeAsyncIterator()
+    let clock = ManualClock()
+    var values = directory.sideInputs(clock: clock).watch("flag", as: String.self).makeAsyncIterator()
     #expect(try await values.next() == "on")
-    // A swap to a new file with the same bytes (numa itself skips it), then a real change.
+    let iterator = values
+    let next = Task {
+      var values = iterator
+      return try await values.next()
+    }
+    await clock.waitForSleepers()
+    // A swap to a new file with the same bytes (numa itself skips it), seen at the next look...
     let link = directory.path + "/flag"
     try Data("on".utf8).write(to: URL(fileURLWithPath: link + "_copy"))
     try FileManager.default.createSymbolicLink(atPath: link + "_tmp", withDestinationPath: link + "_copy")
     #expect(rename(link + "_tmp", link) == 0)
-    try await Task.sleep(for: .milliseconds(100))
+    clock.advance(by: .milliseconds(10))
+    await clock.waitForSleepers()  // ...which read it, yielded nothing and waits again
+    // ...then a real change.
     try directory.set("flag", to: "off")
-    #expect(try await values.next() == "off")
+    clock.advance(by: .milliseconds(10))
+    #expect(try await next.value == "off")
   }
 
   @Test func latestFollowsTheLinkAndReadsEachFileOnce() throws {
@@ -141,12 +156,13 @@ struct SideInputConsumerTests {
   @Test func cancellingAWatchEndsIt() async throws {
     let directory = try SideInputDirectory()
     defer { directory.remove() }
+    let clock = ManualClock()
     let watch = Task {
       var count = 0
-      for try await _ in directory.sideInputs.watch("never") { count += 1 }
+      for try await _ in directory.sideInputs(clock: clock).watch("never") { count += 1 }
       return count
     }
-    try await Task.sleep(for: .milliseconds(50))
+    await clock.waitForSleepers()  // watching, between two looks
     watch.cancel()
     #expect(try await watch.value == 0)
   }

@@ -103,12 +103,18 @@ struct SequenceSourceTests {
   @Test func theSequenceIsHeldBackWhileMaxUnackedRecordsAreHeld() async throws {
     let numbers = Numbers()
     try await server(numbers, maxUnacked: 5).test { client in
-      let read = try await client.read(count: 3)
-      try await Task.sleep(for: .milliseconds(100))
-      #expect(numbers.pulled.withLock { $0 } <= 6, "the server holds at most 5 records (and one waiting)")
-      try await client.ack(read.map(\.offset))
-      _ = try await client.read(count: 5)
-      #expect(numbers.pulled.withLock { $0 } >= 8, "acks make room for more")
+      try await client.streams { numa in
+        var read = try await numa.read(count: 3)
+        // The pump pulls a sixth record and waits with it for room, which only an ack makes:
+        // until then a read finds the two records left of the five, and nothing more is pulled.
+        try await eventually { numbers.pulled.withLock { $0 } == 6 }
+        read += try await numa.read(count: 5)
+        #expect(read.map(\.value) == (0..<5).map { Data("\($0)".utf8) })
+        #expect(numbers.pulled.withLock { $0 } == 6, "the server holds at most 5 records (and one waiting)")
+        try await numa.ack(read.map(\.offset))
+        _ = try await numa.read(count: 5)
+        #expect(numbers.pulled.withLock { $0 } >= 8, "acks make room for more")
+      }
     }
   }
 
@@ -116,16 +122,16 @@ struct SequenceSourceTests {
     try await server(Numbers(count: 4)).test { client in
       try await client.streams { numa in
         _ = try await numa.read(count: 1)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(try await client.pending() == 3, "the sequence ended: what is held and unread")
+        // "the sequence ended: what is held and unread", once the pump has seen its end.
+        try await eventually { try await client.pending() == 3 }
       }
       #expect(try await client.pending() == 4, "numa's stream ended: the record it read is due again")
     }
     try await server(Numbers(), maxUnacked: 10, pending: { 100 }).test { client in
       try await client.streams { numa in
         _ = try await numa.read(count: 1)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(try await client.pending() == 109, "100 upstream, 9 pulled and unread")
+        // "100 upstream, 9 pulled and unread", once the pump holds its ten.
+        try await eventually { try await client.pending() == 109 }
       }
     }
     try await server(Numbers(), maxUnacked: 10).test { client in
