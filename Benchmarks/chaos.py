@@ -176,6 +176,7 @@ async def cycle(number, binary, kind, server_arguments, workers, payload_size, r
         except TimeoutError:
             problems.append("hang: the stream was still open 30 s after the kill")
         await kill_task
+        batch_answered.set()  # a sink's request generator may wait for it: let it finish
         call.cancel()
         await channel.close()
 

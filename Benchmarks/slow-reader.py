@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Slow readers: numa stops reading responses for STALL seconds while it keeps sending.
 
-For a map or stream map server (MapFn) or a source transformer (SourceTransformFn), one
-stream as numa drives it: the client sends requests as fast as the server takes them and reads nothing for
-STALL seconds, while the server's resident memory (its worker processes included) is sampled
-every 0.25 s. Then the client stops sending, reads everything, and checks that every request
-sent was answered once, with its own payload. What bounds the server is its in-flight limit
-(ServerConfiguration.maxConcurrentRequests, 512) and HTTP/2 flow control: once both are full,
-the server stops reading and the client's writes wait.
+For any kind with a stream (stream_drivers.py says how each is driven): the client sends
+requests as fast as the server takes them and reads nothing for STALL seconds, while the
+server's resident memory (its worker processes included) is sampled every 0.25 s. Then it stops
+sending, ends its input as numa would, reads everything, and checks that every request sent was
+answered once and correctly. What bounds the server is its in-flight limit
+(ServerConfiguration.maxConcurrentRequests, 512), its outbound queue and HTTP/2 flow control:
+once they are full, the server stops reading and the client's writes wait.
 
-usage: Benchmarks/slow-reader.py SERVER_BINARY map|mapstream|transformer [--mode M] [--payload BYTES]
-                                  [--stall SECONDS] [-- SERVER_ARGUMENTS...]
-Prints one JSON line. Needs pynumaflow==0.14.0 for its generated stubs (installed if missing).
+usage: Benchmarks/slow-reader.py SERVER_BINARY KIND [--mode M] [--payload BYTES] [--stall SECONDS]
+                                  [--samples] [--source-lines N] [-- SERVER_ARGUMENTS...]
+KIND: map, mapstream, batchmap, transformer, sink, source, slow-source, reduce, reducestream,
+session, accumulator. Prints one JSON line; exit status 1 if a request was lost or answered
+wrongly. Needs pynumaflow==0.14.0 for its generated stubs (installed if missing).
 """
 import argparse
 import asyncio

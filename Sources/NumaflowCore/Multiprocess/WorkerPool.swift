@@ -124,7 +124,7 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
     let id = codec.requestID(request)
     let payload = ByteBuffer(bytes: try codec.encodeRequest(request))
 
-    let (sequence, outbound) = try state.withLock { state -> (UInt64, OutboundQueue<WorkerFrame>) in
+    let (sequence, worker, outbound) = try state.withLock { state -> (UInt64, Int, OutboundQueue<WorkerFrame>) in
       guard !state.closing else {
         throw WorkerError(
           summary: "the worker processes are stopping; request '\(id)' was not handled", details: "", died: true)
@@ -149,14 +149,22 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       state.lastChosen = chosen
       state.workers[chosen].load += 1
       state.pending[sequence] = Pending(worker: chosen, requestID: id)
-      return (sequence, state.workers[chosen].outbound!)
+      return (sequence, chosen, state.workers[chosen].outbound!)
     }
 
     do {
       try await outbound.send(WorkerFrame(sequence: sequence, kind: .request, payload: payload))
     } catch {
-      // The worker is gone; its supervisor reports why. Make sure this call does not wait.
-      complete(sequence, with: .failure(error))
+      // The worker's socket is gone: it died, and its supervisor reports why. Fail this call as
+      // that death does. The queue's own error (StreamEnded) means "numa's stream ended" to
+      // the stream loops, which would end numa's stream with OK and drop the request unanswered
+      // (found by Benchmarks/chaos.py --kind sink).
+      complete(
+        sequence,
+        with: .failure(
+          WorkerError(
+            summary: "worker process \(worker) was gone before request '\(id)' reached it", details: "\(error)",
+            died: true)))
     }
 
     let reply = await suspend { continuation in
