@@ -16,7 +16,8 @@ PAIRS=("$@")
 if [ ${#PAIRS[@]} -eq 0 ]; then
   PAIRS=(map-forward-message:map mapstream-flatmap-stream:mapstream batchmap-flatmap:batchmap
     sourcetransform-event-time-filter:transformer source-simple:source sink-log:sink reduce-counter:reduce
-    reducestream-counter:reducestream accumulator-stream-sorter:accumulator map-forward-message:map:multiprocess)
+    reducestream-counter:reducestream accumulator-stream-sorter:accumulator session-counter:session
+    sideinput-simple:sideinput serving-in-memory:serving map-forward-message:map:multiprocess)
 fi
 OUT=Benchmarks/results
 mkdir -p "$OUT"
@@ -51,10 +52,13 @@ for pair in "${PAIRS[@]}"; do
   socket=$(compgen -G "$run/*.sock" | head -n 1)
   end=$((SECONDS + MINUTES * 60))
   messages=0
+  # Unary kinds (a side-input retriever, a serving store) answer a call at a time: fewer per round.
+  count=20000
+  case $kind in sideinput | serving) count=2000 ;; esac
   (
     while [ $SECONDS -lt $end ]; do
-      "$BIN/numaflow-dev" bench "$kind" --socket "$socket" --count 20000 --warmup 0 --keys 100 >/dev/null 2>>"$run/bench.log" || exit 1
-      echo 20000
+      "$BIN/numaflow-dev" bench "$kind" --socket "$socket" --count $count --warmup 0 --keys 100 >/dev/null 2>>"$run/bench.log" || exit 1
+      echo $count
     done
   ) >"$run/counts" &
   load=$!

@@ -26,10 +26,13 @@ extension NumaflowDev {
     @Option(help: "Requests sent before measuring.")
     var warmup = 2_000
 
-    @Option(help: "Requests in flight at once (numa's concurrency); for batchmap, the batch size.")
+    @Option(
+      help:
+        "Requests in flight at once (numa's concurrency); for batchmap, the batch size; for sideinput and serving, calls at once."
+    )
     var window = 500
 
-    @Option(help: "reduce, reducestream: how many keys the window's messages are spread over.")
+    @Option(help: "reduce, reducestream, session, accumulator: how many keys the messages are spread over.")
     var keys = 1
 
     @Option(help: "A label for the result line.")

@@ -47,7 +47,8 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   /// Sends every record (or reads from a source) and returns the output lines, in order.
   let run: @Sendable (_ input: RunInput, _ socketPath: String) async throws -> [OutputRecord]
   /// Keeps `window` requests of `payload` in flight until `total` are answered (a reducer:
-  /// sends `total` over `keys` keys in one window); `nil` for kinds `bench` does not measure.
+  /// sends `total` over `keys` keys in one window; a side-input retriever or a serving store:
+  /// `window` calls at a time); `nil` for kinds `bench` does not measure.
   let drive:
     (@Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data, _ keys: Int) async throws -> Int)?
 
@@ -290,7 +291,20 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
         return line
       }
     },
-    drive: nil
+    drive: { socket, total, _, payload, keys in
+      // Over `keys` keys, one event per millisecond; a key's events are 10 s apart after every
+      // 100 of them, so the 1 s gap cuts sessions of 100 that close and merge as numa's would.
+      let origin = Date(timeIntervalSince1970: 1_767_225_600)
+      let keyCount = max(1, keys)
+      let datums = (0..<total).map { index in
+        let (key, position) = (index % keyCount, index / keyCount)
+        let seconds = Double(position / 100) * 10 + Double(position % 100) / 1000
+        return Datum(keys: ["key-\(key)"], value: payload, eventTime: origin + seconds)
+      }
+      let outcome = try await SessionReduceTestClient(socketPath: socket).reduce(datums, gap: .seconds(1))
+      guard !outcome.outputs.isEmpty else { throw ValidationFailure("no session was answered") }
+      return total
+    }
   )
 
   static let accumulator = UDFKind(
@@ -365,7 +379,13 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       }
       return lines
     },
-    drive: nil
+    drive: { socket, total, window, _, _ in
+      // `total` calls of the retriever, `window` at a time, over one connection.
+      try await SideInputTestClient.test(socketPath: socket) { client in
+        try await inFlight(total: total, window: window) { _ in _ = try await client.retrieve() }
+      }
+      return total
+    }
   )
 
   static let serving = UDFKind(
@@ -390,8 +410,40 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       }
       return lines
     },
-    drive: nil
+    drive: { socket, total, window, payload, _ in
+      // A put of `payload` and a get of it per message, `window` at a time, over one connection.
+      try await ServingStoreTestClient.test(socketPath: socket) { client in
+        try await inFlight(total: total, window: window) { index in
+          let id = "bench-\(index)"
+          try await client.put(id: id, payloads: [Payload(origin: "bench", value: payload)])
+          guard try await client.get(id: id).first?.value == payload else {
+            throw ValidationFailure("the store did not give back what was put for \(id)")
+          }
+        }
+      }
+      return total
+    }
   )
+
+  /// Runs `call` for 0..<total with at most `window` calls at once.
+  @Sendable private static func inFlight(
+    total: Int, window: Int, _ call: @escaping @Sendable (Int) async throws -> Void
+  ) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      var next = 0
+      while next < min(window, total) {
+        let index = next
+        group.addTask { try await call(index) }
+        next += 1
+      }
+      while try await group.next() != nil, next < total {
+        let index = next
+        group.addTask { try await call(index) }
+        next += 1
+      }
+      try await group.waitForAll()
+    }
+  }
 
   /// Every map mode answers the same handshake on the same service.
   @Sendable private static func answersMapHandshake(socketPath: String) async throws -> Bool {

@@ -371,6 +371,21 @@ struct ExampleTests {
     #expect((result["messages_per_second"] as? Int ?? 0) > 0)
   }
 
+  /// `bench` drives every kind, the unary ones (a retriever, a store) and sessions too.
+  @Test(arguments: [
+    ("session", "session-counter"), ("sideinput", "sideinput-simple"), ("serving", "serving-in-memory"),
+  ])
+  func benchDrivesSessionsAndUnaryKinds(kind: String, example: String) async throws {
+    let lines = try await numaflowDev([
+      "bench", kind, "--count", "120", "--warmup", "0", "--window", "8", "--keys", "4", "--",
+      ServerUnderTest.binary(example),
+    ])
+    let result = try #require(
+      lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+    #expect(result["count"] as? Int == 120)
+    #expect((result["messages_per_second"] as? Int ?? 0) > 0)
+  }
+
   /// Runs `numaflow-dev run <kind>` on an example and returns its stdout lines.
   func runExample(
     _ example: String, kind: String = "map", mode: String, runDirectory: String? = nil, options: [String] = [],
