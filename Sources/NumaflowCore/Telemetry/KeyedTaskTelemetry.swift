@@ -31,6 +31,15 @@ extension Telemetry {
     subject: String, tally: DatumTally?, counting role: TallyRole = .datums, _ run: () async throws -> Void
   ) async throws {
     guard isEnabled else { return try await run() }
+    try await observedTask(subject: subject, tally: tally, counting: role, run)
+  }
+
+  /// ``task(subject:tally:counting:_:)`` with a span and metrics: a function of its own, so that
+  /// a task without telemetry does not carry this one's async frame (a keyed window holds its
+  /// task's frames for as long as the window is open, one per key).
+  private func observedTask(
+    subject: String, tally: DatumTally?, counting role: TallyRole, _ run: () async throws -> Void
+  ) async throws {
     let started = metrics?.begin(datums: 0, sized: false)
     let span = tracer?.startSpan(spanName, context: ServiceContext.topLevel, ofKind: .consumer)
     span?.updateAttributes { attributes in
