@@ -411,10 +411,12 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       return lines
     },
     drive: { socket, total, window, payload, _ in
-      // A put of `payload` and a get of it per message, `window` at a time, over one connection.
+      // A put of `payload` and a get of it per message, `window` at a time, over one connection;
+      // each request id new, as numa's are (a store appends a second put's payloads).
+      let run = UInt32.random(in: 0...UInt32.max)
       try await ServingStoreTestClient.test(socketPath: socket) { client in
         try await inFlight(total: total, window: window) { index in
-          let id = "bench-\(index)"
+          let id = "bench-\(run)-\(index)"
           try await client.put(id: id, payloads: [Payload(origin: "bench", value: payload)])
           guard try await client.get(id: id).first?.value == payload else {
             throw ValidationFailure("the store did not give back what was put for \(id)")

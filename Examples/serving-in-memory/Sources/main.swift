@@ -1,7 +1,8 @@
 // A serving store in memory for a ServingPipeline, logging every put and get. Reference
 // behaviour: numaflow-java's examples/servingstore/memory, except that several puts for one id
 // append (the protocol's rule; the reference overwrites) and the store is bounded:
-// SERVING_MAX_IDS ids (default 100000) and SERVING_TTL_SECONDS per id (default 600).
+// SERVING_MAX_IDS ids (default 100000), SERVING_MAX_BYTES bytes of payloads (default 64 MiB) and
+// SERVING_TTL_SECONDS per id (default 600).
 import FoundationEssentials
 import Logging
 import NumaflowServingStore
@@ -24,5 +25,6 @@ struct LoggedStore: ServingStore {
 let environment = ProcessInfo.processInfo.environment
 let store = InMemoryServingStore(
   maxIDs: environment["SERVING_MAX_IDS"].flatMap(Int.init) ?? 100_000,
+  maxBytes: environment["SERVING_MAX_BYTES"].flatMap(Int.init) ?? 64 << 20,
   timeToLive: .seconds(environment["SERVING_TTL_SECONDS"].flatMap(Int.init) ?? 600))
 await ServingStoreServer(servingStore: LoggedStore(store: store)).runService()
