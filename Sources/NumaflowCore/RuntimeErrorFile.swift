@@ -3,7 +3,7 @@ import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 #if canImport(Glibc)
 import Glibc

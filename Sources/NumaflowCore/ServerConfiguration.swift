@@ -3,7 +3,7 @@ import Logging
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 /// Everything a UDF server needs besides its handler. Start from ``defaults`` and override:
