@@ -27,12 +27,17 @@ import Testing
     #expect(recorder.all == Array(0..<10_000))
   }
 
-  @Test func whatGathersWhileAWriteIsUnderWayGoesOutInOneWrite() async throws {
+  /// Runs `body` on a queue whose first write is held until `body` returns, after `body` has
+  /// waited for that write to start (`firstWriteStarted`); returns the batches written.
+  func batchesWithFirstWriteHeld(
+    limit: Int, weight: @escaping @Sendable (Int) -> Int = { _ in 1 },
+    _ body: (OutboundQueue<Int>, _ firstWriteStarted: OneShotEvent) async throws -> Void
+  ) async throws -> [[Int]] {
     let recorder = Recorder()
     let firstWriteStarted = OneShotEvent()
     let releaseFirstWrite = OneShotEvent()
     try await OutboundQueue<Int>.withQueue(
-      limit: 100, eventLoops: [], cost: { _ in 1 },
+      limit: limit, eventLoops: [], cost: { _ in 1 }, weight: weight,
       write: { batch in
         if recorder.count == 0 {
           firstWriteStarted.signal()
@@ -41,29 +46,24 @@ import Testing
         recorder.record(batch)
       }
     ) { queue in
+      try await body(queue, firstWriteStarted)
+      releaseFirstWrite.signal()
+    }
+    return recorder.batches.withLock { $0 }
+  }
+
+  @Test func whatGathersWhileAWriteIsUnderWayGoesOutInOneWrite() async throws {
+    let batches = try await batchesWithFirstWriteHeld(limit: 100) { queue, firstWriteStarted in
       try await queue.send(0)
       await firstWriteStarted.wait()
       // Sent while the writer is busy with the first: below the limit, so none waits.
       for value in 1...50 { try await queue.send(value) }
-      releaseFirstWrite.signal()
     }
-    #expect(recorder.batches.withLock { $0 } == [[0], Array(1...50)])
+    #expect(batches == [[0], Array(1...50)])
   }
 
   @Test func aResponseTakesItsWeightOfTheLimit() async throws {
-    let firstWriteStarted = OneShotEvent()
-    let releaseFirstWrite = OneShotEvent()
-    let recorder = Recorder()
-    try await OutboundQueue<Int>.withQueue(
-      limit: 10, eventLoops: [], cost: { _ in 1 }, weight: { $0 },
-      write: { batch in
-        if recorder.count == 0 {
-          firstWriteStarted.signal()
-          await releaseFirstWrite.wait()
-        }
-        recorder.record(batch)
-      }
-    ) { queue in
+    let batches = try await batchesWithFirstWriteHeld(limit: 10, weight: { $0 }) { queue, firstWriteStarted in
       try await queue.send(1)
       await firstWriteStarted.wait()
       // Two responses, far below ten, but carrying eleven answers (a sink's results).
@@ -71,9 +71,8 @@ import Testing
       #expect(!queue.isFull)
       #expect(queue.enqueue(7))
       #expect(queue.isFull)
-      releaseFirstWrite.signal()
     }
-    #expect(recorder.batches.withLock { $0 } == [[1], [4, 7]])
+    #expect(batches == [[1], [4, 7]])
   }
 
   @Test func enqueueFromAThreadIsWrittenToo() async throws {
