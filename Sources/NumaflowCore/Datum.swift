@@ -4,7 +4,7 @@ import SwiftProtobuf
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// One input message, as numa hands it to a UDF of any kind: map, stream map, batch map,

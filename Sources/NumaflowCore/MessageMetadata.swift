@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// Groups of key/value pairs travelling with a message: user metadata (yours to read and

@@ -102,9 +102,9 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   }
 
   /// Runs `body` with a queue whose batches go to `write`, paced on `eventLoops`: at most
-  /// `limit` answers wait (each response counts `weight`, one by default). When `body` is done, everything it sent is written before this
-  /// returns or rethrows, unless `forcedStop` has been signalled by then (the writer is then
-  /// cancelled).
+  /// `limit` answers wait (each response counts `weight`, one by default). When `body` is
+  /// done, everything it sent is written before this returns or rethrows, unless `forcedStop`
+  /// has been signalled by then (the writer is then cancelled).
   package static func withQueue<Value: Sendable>(
     limit: Int,
     eventLoops: [any EventLoop],

@@ -3,7 +3,7 @@ import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 #if canImport(Glibc)
 import Glibc

@@ -3,7 +3,7 @@ import Logging
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// Everything a UDF server needs besides its handler. Start from ``defaults`` and override:

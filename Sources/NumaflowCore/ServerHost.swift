@@ -8,7 +8,7 @@ import ServiceLifecycle
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// What a server hosts: its endpoint, its configuration and its gRPC services. Opaque; every

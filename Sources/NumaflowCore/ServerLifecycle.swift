@@ -5,7 +5,7 @@ import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// What every stream of one server shares: the configuration, the first UDF failure, and the

@@ -3,7 +3,7 @@ import SwiftProtobuf
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 extension Google_Protobuf_Timestamp {

@@ -4,7 +4,7 @@ import SwiftProtobuf
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// The fields every kind's input payload has on the wire, so that one ``Datum`` conversion

@@ -67,11 +67,11 @@ package func exchange<Request: Sendable, Response: Sendable>(
       do {
         for try await message in response.messages {
           received.append(message)
-          if progress.withLock({
-            $0 += 1; return $0
-          }) >= afterResponses {
-            answered.signal()
+          let came = progress.withLock { count in
+            count += 1
+            return count
           }
+          if came >= afterResponses { answered.signal() }
           if counting(message) { counted += 1 }
           if counted >= count { enough.signal() }
         }

@@ -48,9 +48,9 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   let run: @Sendable (_ input: RunInput, _ socketPath: String) async throws -> [OutputRecord]
   /// Keeps `window` requests of `payload` in flight until `total` are answered (a reducer:
   /// sends `total` over `keys` keys in one window; a side-input retriever or a serving store:
-  /// `window` calls at a time); `nil` for kinds `bench` does not measure.
+  /// `window` calls at a time).
   let drive:
-    (@Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data, _ keys: Int) async throws -> Int)?
+    @Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data, _ keys: Int) async throws -> Int
 
   static let all: [UDFKind] = [
     .map, .mapStream, .batchMap, .transformer, .source, .sink, .sideInput, .serving, .reduce, .reduceStream,
@@ -82,7 +82,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     isReady: @escaping @Sendable (String) async throws -> Bool,
     answersHandshake: (@Sendable (String) async throws -> Bool)?,
     run: @escaping @Sendable (RunInput, String) async throws -> [OutputRecord],
-    drive: (@Sendable (String, Int, Int, Data, Int) async throws -> Int)?
+    drive: @escaping @Sendable (String, Int, Int, Data, Int) async throws -> Int
   ) {
     (self.name, self.runs, self.endpoints, self.containerType) = (name, runs, endpoints, containerType)
     self.input = input
@@ -293,7 +293,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     },
     drive: { socket, total, _, payload, keys in
       // Over `keys` keys, one event per millisecond; a key's events are 10 s apart after every
-      // 100 of them, so the 1 s gap cuts sessions of 100 that close and merge as numa's would.
+      // 100 of them, so the 1 s gap cuts sessions of 100, each closed when the stream ends.
       let origin = Date(timeIntervalSince1970: 1_767_225_600)
       let keyCount = max(1, keys)
       let datums = (0..<total).map { index in

@@ -3,7 +3,7 @@ import NIOCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// A handler failure as it travels from a worker process to the server process, or a worker

@@ -4,7 +4,7 @@ import NIOPosix
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 #if canImport(Glibc)

@@ -4,7 +4,7 @@ import Tracing
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// The system-metadata group in which numa (1.8 and later) puts the W3C trace context

@@ -3,7 +3,7 @@ import SwiftProtobuf
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// A window of event time, `[start, end)`, as numa assigns it: a fixed or sliding window of a
