@@ -87,12 +87,21 @@ class Driver:
 
     async def finish(self):
         problems, answered = [], 0
+        for call in self.calls:
+            answered += await self.read(call, problems)
+        return answered, self.expected() - answered, problems
+
+    async def read(self, call, problems, done=lambda answered, response: False):
+        """Reads `call` through `take` until it ends, or until `done` (then cancels it: a stream
+        numa would keep open); returns how many requests it answered."""
+        answered = 0
         async with asyncio.timeout(120):
-            for call in self.calls:
-                async for response in call:
-                    answered += self.take(response, problems)
-        unanswered = self.expected() - answered
-        return answered, unanswered, problems
+            async for response in call:
+                answered += self.take(response, problems)
+                if done(answered, response):
+                    call.cancel()
+                    break
+        return answered
 
 
 class MapLike(Driver):
@@ -144,16 +153,11 @@ class MapLike(Driver):
         return 1
 
     async def finish(self):
-        # A map stream stays open until numa closes it: stop once every request is answered.
-        problems, answered = [], 0
-        async with asyncio.timeout(120):
-            async for response in self.calls[0]:
-                answered += self.take(response, problems)
-                if answered == len(self.sent) and not self.batched:
-                    self.calls[0].cancel()
-                    break
-                if self.batched and answered == len(self.sent) and response.HasField("status"):
-                    break
+        # A map stream stays open until numa closes it: stop once every request is answered
+        # (and, in batches, the last batch's EOT has come).
+        problems = []
+        answered = await self.read(self.calls[0], problems, lambda count, response: count == len(self.sent) and (
+            not self.batched or response.HasField("status")))
         return answered, len(self.sent) - answered, problems
 
 
@@ -239,13 +243,8 @@ class Source(Driver):
         return 0
 
     async def finish(self):
-        problems, answered = [], 0
-        async with asyncio.timeout(120):
-            async for response in self.calls[0]:
-                answered += self.take(response, problems)
-                if answered == self.expected():
-                    self.calls[0].cancel()
-                    break
+        problems = []
+        answered = await self.read(self.calls[0], problems, lambda count, _: count == self.expected())
 
         async def acks():
             yield source_pb2.AckRequest(handshake=source_pb2.Handshake(sot=True))
