@@ -15,11 +15,6 @@
 public struct AccumulatorServer: NumaflowServer {
   public let host: ServerHost
 
-  /// A server for an async closure, the accumulator's `accumulate` (see ``ClosureAccumulator``).
-  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureAccumulator.Body) {
-    self.init(configuration: configuration, accumulator: { ClosureAccumulator(handler) })
-  }
-
   /// A server that makes an accumulator per key combination.
   public init(
     configuration: ServerConfiguration = .defaults,
@@ -28,5 +23,10 @@ public struct AccumulatorServer: NumaflowServer {
     host = ServerHost(endpoint: .accumulator, configuration: configuration) { lifecycle in
       [AccumulatorService(makeAccumulator: { makeAccumulator() }, lifecycle: lifecycle)]
     }
+  }
+
+  /// A server for an async closure, the accumulator's `accumulate` (see ``ClosureAccumulator``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureAccumulator.Body) {
+    self.init(configuration: configuration, accumulator: { ClosureAccumulator(handler) })
   }
 }

@@ -23,7 +23,7 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
     let closes = CloseWindows()
     let makeAccumulator = self.makeAccumulator
     let logger = lifecycle.logger
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
       try await serveKeyedTasks(
         requests: request, outbound: outbound, shape: shape, handlerName: "accumulator", lifecycle: lifecycle,
         route: { (request, tasks: inout KeyedTasks<Datum>) throws(WindowRequestError) in
@@ -58,9 +58,7 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
   }
 
   func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Accumulator_V1_ReadyResponse {
-    var ready = Accumulator_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 
   /// One key's task: the accumulator, then the EOF with the CLOSE's window (or, when the stream
@@ -117,3 +115,5 @@ extension StreamShape<Accumulator_V1_AccumulatorRequest, Accumulator_V1_Accumula
 }
 
 extension Accumulator_V1_Payload: WirePayload {}
+
+extension Accumulator_V1_ReadyResponse: ReadyResponse {}

@@ -16,7 +16,7 @@ struct BatchMapService: Map_V1_Map.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>.map(rpc: "MapFn (batch map)")
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
       try await serveBatches(
         requests: request, outbound: outbound, shape: shape, batch: Self.rules, handler: handler, lifecycle: lifecycle)
     }

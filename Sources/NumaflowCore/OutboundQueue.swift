@@ -80,21 +80,21 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     self.weight = weight
   }
 
-  /// Runs `body` with a queue whose writer feeds `writer`. When `body` is done, everything it
-  /// sent is written before this returns or rethrows; after the shutdown grace period the
-  /// writer is cancelled instead.
-  package static func withQueue<Value: Sendable>(
+  /// Runs `body` with the outbound queue of a stream of `shape` (its responses' cost and
+  /// weight), writing to `writer`: how every kind opens a stream before it runs one of the
+  /// core's loops on it. When `body` is done, everything it sent is written before this returns
+  /// or rethrows; after the shutdown grace period the writer is cancelled instead.
+  package static func withQueue<Request: Sendable, Value: Sendable>(
     writingTo writer: RPCWriter<Response>,
+    shape: StreamShape<Request, Response>,
     lifecycle: ServerLifecycle,
-    cost: @escaping @Sendable (Response) -> Int,
-    weight: @escaping @Sendable (Response) -> Int = { _ in 1 },
     body: (OutboundQueue) async throws -> Value
   ) async throws -> Value {
     try await withQueue(
       limit: lifecycle.configuration.maxConcurrentRequests,
       eventLoops: lifecycle.eventLoops,
-      cost: cost,
-      weight: weight,
+      cost: shape.cost,
+      weight: shape.weight,
       cancelWriterIf: lifecycle.forcedStop,
       write: { try await writer.write(contentsOf: $0) },
       body: body

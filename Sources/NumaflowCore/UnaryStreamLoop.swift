@@ -26,6 +26,11 @@ import NumaflowProtos
 /// make into `OutboundQueue`, `StreamReader` and `StreamSession` stay generic); with neither,
 /// 12.0 against 10.3 in another run.
 @_specialize(exported:true,where Request == Map_V1_MapRequest, Response == Map_V1_MapResponse)
+@_specialize(
+  exported:true,where
+    Request == Sourcetransformer_V1_SourceTransformRequest, Response == Sourcetransformer_V1_SourceTransformResponse
+)
+@_specialize(exported:true,where Request == Source_V1_AckRequest, Response == Source_V1_AckResponse)
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,
@@ -91,26 +96,5 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
         }
       }
     }
-  }
-}
-
-/// ``serveOneResponsePerRequest(requests:outbound:shape:handler:lifecycle:)`` with an
-/// outbound queue of its own, writing to `responses`.
-@_specialize(exported:true,where Request == Map_V1_MapRequest, Response == Map_V1_MapResponse)
-@_specialize(
-  exported:true,where
-    Request == Sourcetransformer_V1_SourceTransformRequest, Response == Sourcetransformer_V1_SourceTransformResponse
-)
-@_specialize(exported:true,where Request == Source_V1_AckRequest, Response == Source_V1_AckResponse)
-package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
-  requests: RPCAsyncSequence<Request, any Error>,
-  responses: RPCWriter<Response>,
-  shape: StreamShape<Request, Response>,
-  handler: RequestHandler<Request, Response>,
-  lifecycle: ServerLifecycle
-) async throws {
-  try await OutboundQueue.withQueue(writingTo: responses, lifecycle: lifecycle, cost: shape.cost) { outbound in
-    try await serveOneResponsePerRequest(
-      requests: requests, outbound: outbound, shape: shape, handler: handler, lifecycle: lifecycle)
   }
 }

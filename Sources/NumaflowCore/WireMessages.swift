@@ -7,6 +7,21 @@ import FoundationEssentials
 import Foundation
 #endif
 
+/// A kind's `ReadyResponse`, so that every service answers `IsReady` the same way: `.ready`.
+/// Each kind declares its response's conformance.
+package protocol ReadyResponse: SwiftProtobuf.Message {
+  var ready: Bool { get set }
+}
+
+extension ReadyResponse {
+  /// The answer of a server that serves: `ready` is true.
+  package static var ready: Self {
+    var response = Self()
+    response.ready = true
+    return response
+  }
+}
+
 /// The fields every kind's input payload has on the wire, so that one ``Datum`` conversion
 /// serves them all. Each kind declares its payload's conformance.
 package protocol WirePayload {

@@ -22,7 +22,7 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>.map(rpc: "MapFn (stream map)")
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
       let perRequest = RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>(name: handler.name) { [handler] in
         let output = MessageWriter.responding(to: $0.id, through: outbound).counting(in: lifecycle.telemetry.metrics)
         return try await handler.call(MapStreamCall(request: $0, output: output))

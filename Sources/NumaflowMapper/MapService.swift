@@ -12,8 +12,11 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
     response: RPCWriter<Map_V1_MapResponse>,
     context: ServerContext
   ) async throws {
-    try await serveOneResponsePerRequest(
-      requests: request, responses: response, shape: .map(rpc: "MapFn"), handler: handler, lifecycle: lifecycle)
+    let shape = StreamShape<Map_V1_MapRequest, Map_V1_MapResponse>.map(rpc: "MapFn")
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
+      try await serveOneResponsePerRequest(
+        requests: request, outbound: outbound, shape: shape, handler: handler, lifecycle: lifecycle)
+    }
   }
 
   /// The user's mapper adapted to wire messages.
@@ -75,8 +78,8 @@ extension Map_V1_Map.SimpleServiceProtocol {
   /// Every map service (unary, stream, batch) answers numa's health checks the same way:
   /// ready, at once.
   package func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Map_V1_ReadyResponse {
-    var ready = Map_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 }
+
+extension Map_V1_ReadyResponse: ReadyResponse {}

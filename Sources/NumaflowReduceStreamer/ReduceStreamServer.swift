@@ -17,12 +17,6 @@ import NumaflowReducer
 public struct ReduceStreamServer: NumaflowServer {
   public let host: ServerHost
 
-  /// A server for an async closure, the stream reducer's `reduceStream` (see
-  /// ``ClosureReduceStreamer``).
-  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureReduceStreamer.Body) {
-    self.init(configuration: configuration, reduceStreamer: { ClosureReduceStreamer(handler) })
-  }
-
   /// A server that makes a stream reducer per keyed window.
   public init(
     configuration: ServerConfiguration = .defaults,
@@ -39,5 +33,11 @@ public struct ReduceStreamServer: NumaflowServer {
         }
       ]
     }
+  }
+
+  /// A server for an async closure, the stream reducer's `reduceStream` (see
+  /// ``ClosureReduceStreamer``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureReduceStreamer.Body) {
+    self.init(configuration: configuration, reduceStreamer: { ClosureReduceStreamer(handler) })
   }
 }

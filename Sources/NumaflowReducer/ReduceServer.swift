@@ -16,11 +16,6 @@
 public struct ReduceServer: NumaflowServer {
   public let host: ServerHost
 
-  /// A server for an async closure, the reducer's `reduce` (see ``ClosureReducer``).
-  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureReducer.Body) {
-    self.init(configuration: configuration, reducer: { ClosureReducer(handler) })
-  }
-
   /// A server that makes an async reducer per keyed window.
   public init(
     configuration: ServerConfiguration = .defaults, reducer makeReducer: @escaping @Sendable () -> some Reducer
@@ -52,6 +47,11 @@ public struct ReduceServer: NumaflowServer {
         }
       }
     }
+  }
+
+  /// A server for an async closure, the reducer's `reduce` (see ``ClosureReducer``).
+  public init(configuration: ServerConfiguration = .defaults, handler: @escaping ClosureReducer.Body) {
+    self.init(configuration: configuration, reducer: { ClosureReducer(handler) })
   }
 }
 

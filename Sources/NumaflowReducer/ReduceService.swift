@@ -31,7 +31,7 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
     let shape = StreamShape<Reduce_V1_ReduceRequest, Reduce_V1_ReduceResponse>.reduce(rpc: rpc)
     let streamWindow = StreamWindow()
     let makeRun = self.makeRun
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
       try await serveKeyedTasks(
         requests: request, outbound: outbound, shape: shape, handlerName: handlerName, lifecycle: lifecycle,
         route: { (request, tasks: inout KeyedTasks<Datum>) throws(WindowRequestError) in
@@ -59,9 +59,7 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
   }
 
   package func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Reduce_V1_ReadyResponse {
-    var ready = Reduce_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 
   /// The one window of a request on an aligned stream, checked against the stream's first.
@@ -152,3 +150,5 @@ extension Datum {
     return datums
   }
 }
+
+extension Reduce_V1_ReadyResponse: ReadyResponse {}

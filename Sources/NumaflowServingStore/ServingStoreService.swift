@@ -33,8 +33,8 @@ struct ServingStoreService: Serving_V1_ServingStore.SimpleServiceProtocol {
   }
 
   func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Serving_V1_ReadyResponse {
-    var ready = Serving_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 }
+
+extension Serving_V1_ReadyResponse: ReadyResponse {}

@@ -7,19 +7,16 @@ import Synchronization
 /// Adapts the generated `sessionreduce.v1.SessionReduce` service to a session reducer: one
 /// long-lived stream, whose operations a `SessionRouter` applies to a task per session.
 struct SessionReduceService: Sessionreduce_V1_SessionReduce.SimpleServiceProtocol {
-  typealias Request = Sessionreduce_V1_SessionReduceRequest
-  typealias Response = Sessionreduce_V1_SessionReduceResponse
-
   let makeReducer: @Sendable () -> any SessionReducer
   let lifecycle: ServerLifecycle
 
   func sessionReduceFn(
-    request: RPCAsyncSequence<Request, any Error>,
-    response: RPCWriter<Response>,
+    request: RPCAsyncSequence<Sessionreduce_V1_SessionReduceRequest, any Error>,
+    response: RPCWriter<Sessionreduce_V1_SessionReduceResponse>,
     context: ServerContext
   ) async throws {
-    let shape = StreamShape<Request, Response>.sessionReduce
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: shape.cost) { outbound in
+    let shape = StreamShape<Sessionreduce_V1_SessionReduceRequest, Sessionreduce_V1_SessionReduceResponse>.sessionReduce
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
       let router = SessionRouter(
         makeReducer: makeReducer, outbound: outbound, logger: lifecycle.logger, metrics: lifecycle.telemetry.metrics)
       try await serveKeyedTasks(
@@ -31,9 +28,7 @@ struct SessionReduceService: Sessionreduce_V1_SessionReduce.SimpleServiceProtoco
   }
 
   func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Sessionreduce_V1_ReadyResponse {
-    var ready = Sessionreduce_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 }
 
@@ -58,3 +53,5 @@ extension StreamShape<Sessionreduce_V1_SessionReduceRequest, Sessionreduce_V1_Se
 }
 
 extension Sessionreduce_V1_SessionReduceRequest.Payload: WirePayload {}
+
+extension Sessionreduce_V1_ReadyResponse: ReadyResponse {}

@@ -24,9 +24,7 @@ struct SideInputService: Sideinput_V1_SideInput.SimpleServiceProtocol {
   }
 
   func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Sideinput_V1_ReadyResponse {
-    var ready = Sideinput_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 
   static func handler(_ retriever: some SideInputRetriever)
@@ -46,3 +44,5 @@ struct SideInputService: Sideinput_V1_SideInput.SimpleServiceProtocol {
   static let description = CallDescription<Google_Protobuf_Empty, Sideinput_V1_SideInputResponse>(
     datums: { _ in [] }, outputs: { _ in 1 })
 }
+
+extension Sideinput_V1_ReadyResponse: ReadyResponse {}

@@ -23,18 +23,14 @@ struct SinkService: Sink_V1_Sink.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     let shape = StreamShape<Sink_V1_SinkRequest, Sink_V1_SinkResponse>.sink
-    try await OutboundQueue.withQueue(
-      writingTo: response, lifecycle: lifecycle, cost: shape.cost, weight: shape.weight
-    ) { outbound in
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
       try await serveBatches(
         requests: request, outbound: outbound, shape: shape, batch: rules, handler: handler, lifecycle: lifecycle)
     }
   }
 
   func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Sink_V1_ReadyResponse {
-    var ready = Sink_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 
   /// How a batch's results are checked and sent. A fallback or on-success sink must not send
@@ -124,3 +120,5 @@ extension Sink_V1_SinkResponse {
     return response
   }()
 }
+
+extension Sink_V1_ReadyResponse: ReadyResponse {}

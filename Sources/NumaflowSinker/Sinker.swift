@@ -44,15 +44,3 @@ public protocol SyncSinker: Sendable {
   /// Writes one batch and says, for every datum, what became of it.
   func sink(_ datums: [Datum]) throws -> [Response]
 }
-
-/// A ``Sinker`` made of a closure (see the core's `HandlerClosure`): what
-/// `SinkServer { datums in ... }` serves, and a value to pass wherever a `Sinker` goes.
-public typealias ClosureSinker = HandlerClosure<
-  @Sendable (_ datums: [Datum]) async throws -> [Response]
->
-
-extension HandlerClosure: Sinker where Function == ClosureSinker.Body {
-  public func sink(_ datums: [Datum]) async throws -> [Response] {
-    try await body(datums)
-  }
-}

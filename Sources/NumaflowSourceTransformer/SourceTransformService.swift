@@ -13,16 +13,16 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
   func sourceTransformFn(
     request: RPCAsyncSequence<Request, any Error>, response: RPCWriter<Response>, context: ServerContext
   ) async throws {
-    try await serveOneResponsePerRequest(
-      requests: request, responses: response, shape: Self.shape, handler: handler, lifecycle: lifecycle)
+    try await OutboundQueue.withQueue(writingTo: response, shape: Self.shape, lifecycle: lifecycle) { outbound in
+      try await serveOneResponsePerRequest(
+        requests: request, outbound: outbound, shape: Self.shape, handler: handler, lifecycle: lifecycle)
+    }
   }
 
   func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws
     -> Sourcetransformer_V1_ReadyResponse
   {
-    var ready = Sourcetransformer_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 
   static let shape = StreamShape<Request, Response>(
@@ -68,3 +68,5 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
     return response
   }
 }
+
+extension Sourcetransformer_V1_ReadyResponse: ReadyResponse {}

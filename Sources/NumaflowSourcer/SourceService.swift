@@ -34,10 +34,10 @@ struct SourceService: Source_V1_Source.SimpleServiceProtocol {
     request: RPCAsyncSequence<Source_V1_ReadRequest, any Error>,
     response: RPCWriter<Source_V1_ReadResponse>
   ) async throws {
-    try await OutboundQueue.withQueue(writingTo: response, lifecycle: lifecycle, cost: \.result.payload.count) {
-      outbound in
+    let shape = StreamShape<Source_V1_ReadRequest, Source_V1_ReadResponse>.read
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
       try await serveStream(
-        requests: request, outbound: outbound, shape: .read, handlerName: "source read handler", lifecycle: lifecycle
+        requests: request, outbound: outbound, shape: shape, handlerName: "source read handler", lifecycle: lifecycle
       ) { reader, session in
         while let event = await reader.next() {
           guard case .request(_, let wire) = event, session.begin() else { break }
@@ -74,8 +74,11 @@ struct SourceService: Source_V1_Source.SimpleServiceProtocol {
       try await sourcer.ack(request.request.offsets.map(Offset.init))
       return .success
     }
-    try await serveOneResponsePerRequest(
-      requests: request, responses: response, shape: .ack, handler: handler, lifecycle: lifecycle)
+    let shape = StreamShape<Source_V1_AckRequest, Source_V1_AckResponse>.ack
+    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
+      try await serveOneResponsePerRequest(
+        requests: request, outbound: outbound, shape: shape, handler: handler, lifecycle: lifecycle)
+    }
   }
 
   func nackFn(request: Source_V1_NackRequest, context: ServerContext) async throws -> Source_V1_NackResponse {
@@ -111,9 +114,7 @@ struct SourceService: Source_V1_Source.SimpleServiceProtocol {
   }
 
   func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Source_V1_ReadyResponse {
-    var ready = Source_V1_ReadyResponse()
-    ready.ready = true
-    return ready
+    .ready
   }
 }
 
@@ -198,3 +199,5 @@ extension Source_V1_ReadResponse {
     return response
   }
 }
+
+extension Source_V1_ReadyResponse: ReadyResponse {}
