@@ -4,9 +4,12 @@ import NIOPosix
 typealias WorkerChannel = NIOAsyncChannel<WorkerFrame, WorkerFrame>
 
 extension WorkerChannel {
-  /// Wraps one end of a worker socket pair, taking ownership of the descriptor.
-  static func adopting(descriptor: CInt, maxMessageSize: Int) async throws -> WorkerChannel {
-    try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+  /// Wraps one end of a worker socket pair, taking ownership of the descriptor, on
+  /// `eventLoop` (or NIO's shared group).
+  static func adopting(
+    descriptor: CInt, maxMessageSize: Int, eventLoop: (any EventLoop)? = nil
+  ) async throws -> WorkerChannel {
+    try await ClientBootstrap(group: eventLoop ?? MultiThreadedEventLoopGroup.singleton)
       .withConnectedSocket(descriptor) { channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.addHandler(

@@ -204,11 +204,21 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
   /// The requests it held fail at once; a worker that closed its connection but still runs is
   /// killed, since it can no longer answer.
   private func supervise(index: Int, worker: WorkerSpawner.Spawned) async {
+    guard let eventLoop = lifecycle.eventLoops.first else {
+      return await superviseOnEventLoop(index: index, worker: worker)
+    }
+    await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
+      await superviseOnEventLoop(index: index, worker: worker)
+    }
+  }
+
+  private func superviseOnEventLoop(index: Int, worker: WorkerSpawner.Spawned) async {
     let logger = lifecycle.logger
     do {
       let channel = try await WorkerChannel.adopting(
         descriptor: worker.descriptor,
-        maxMessageSize: lifecycle.configuration.maxMessageSize
+        maxMessageSize: lifecycle.configuration.maxMessageSize,
+        eventLoop: lifecycle.eventLoops.first
       )
       try await channel.executeThenClose { inbound, outbound in
         try await OutboundQueue.withQueue(

@@ -44,7 +44,27 @@ package enum WorkerProcess {
       (run, concurrently) = ({ try call($0) }, false)
     }
 
-    let channel = try await WorkerChannel.adopting(descriptor: descriptor, maxMessageSize: configuration.maxMessageSize)
+    // One event loop for the socket, whose thread also runs the handlers (as the server's loop
+    // does): a request read, handled and answered without a hop between threads.
+    let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    defer { loops.shutdownGracefully { _ in } }
+    let eventLoop = loops.next()
+    let channel = try await WorkerChannel.adopting(
+      descriptor: descriptor, maxMessageSize: configuration.maxMessageSize, eventLoop: eventLoop)
+    try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
+      try await serve(
+        channel: channel, run: run, concurrently: concurrently, codec: codec, configuration: configuration)
+    }
+  }
+
+  /// Reads request frames from `channel` and answers each, until the server says stop.
+  private static func serve<Request: Sendable, Response: Sendable>(
+    channel: WorkerChannel,
+    run: @escaping @Sendable (Request) async throws -> Response,
+    concurrently: Bool,
+    codec: WorkerCodec<Request, Response>,
+    configuration: ServerConfiguration
+  ) async throws {
     let cap = configuration.maxConcurrentRequests
     try await channel.executeThenClose { inbound, outbound in
       try await OutboundQueue.withQueue(
