@@ -133,15 +133,15 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
         throw WorkerError(
           summary: "\(broken.summary); request '\(id)' was not handled", details: broken.details, died: true)
       }
-      let candidates = state.workers.indices.filter { state.workers[$0].alive && state.workers[$0].outbound != nil }
-      let (count, last) = (state.workers.count, state.lastChosen)
       // Least loaded first; among equals, the next after the last chosen.
-      guard
-        let chosen = candidates.min(by: {
-          (state.workers[$0].load, ($0 - last - 1 + count) % count)
-            < (state.workers[$1].load, ($1 - last - 1 + count) % count)
-        })
-      else {
+      let (count, last) = (state.workers.count, state.lastChosen)
+      var chosen: Int?
+      var best = (load: Int.max, distance: Int.max)
+      for index in state.workers.indices where state.workers[index].alive && state.workers[index].outbound != nil {
+        let rank = (load: state.workers[index].load, distance: (index - last - 1 + count) % count)
+        if rank < best { (chosen, best) = (index, rank) }
+      }
+      guard let chosen else {
         throw WorkerError(summary: "no worker process is alive to handle request '\(id)'", details: "", died: true)
       }
       let sequence = state.nextSequence
