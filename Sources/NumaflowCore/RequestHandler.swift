@@ -105,10 +105,10 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
   /// thread that ran one sends its response.
   package let offload: Offload?
 
-  /// A synchronous handler and the threads it runs on.
+  /// A synchronous handler and the threads it runs on, reached through a ``ThreadHandOff``.
   package struct Offload: Sendable {
     package let run: @Sendable (Request) throws -> Response
-    package let threads: NIOThreadPool
+    package let handOff: ThreadHandOff
   }
 
   package init(name: String, call: @escaping @Sendable (Request) async throws -> Response) {
@@ -125,11 +125,11 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.offload = nil
   }
 
-  package init(name: String, running run: @escaping @Sendable (Request) throws -> Response, on threads: NIOThreadPool) {
+  package init(name: String, running run: @escaping @Sendable (Request) throws -> Response, on handOff: ThreadHandOff) {
     self.name = name
-    self.call = { request in try await threads.runIfActive { try run(request) } }
+    self.call = { request in try await handOff.threads.runIfActive { try run(request) } }
     self.inline = nil
-    self.offload = Offload(run: run, threads: threads)
+    self.offload = Offload(run: run, handOff: handOff)
   }
 
   /// This handler, each call counted and timed by `metrics` (in the server process, whatever
@@ -149,7 +149,7 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
         try await metrics.measure(datums: size(request), sized: sized, outputs: outputs) { try await call(request) }
       },
       inline: inline.map(measuring),
-      offload: offload.map { Offload(run: measuring($0.run), threads: $0.threads) }
+      offload: offload.map { Offload(run: measuring($0.run), handOff: $0.handOff) }
     )
   }
 
@@ -188,10 +188,12 @@ extension LocalHandler {
         return try await body(RequestHandler(name: name) { try await pool.call($0) }.measured(metrics, description))
       }
     case (.threads, .sync(let call)):
-      let threads = NIOThreadPool(numberOfThreads: lifecycle.configuration.workerCount)
+      let threadCount = lifecycle.configuration.workerCount
+      let threads = NIOThreadPool(numberOfThreads: threadCount)
       threads.start()
+      let handOff = ThreadHandOff(threads: threads, threadCount: threadCount, eventLoop: lifecycle.eventLoops.first)
       let outcome: Result<Value, any Error>
-      let placed = RequestHandler(name: name, running: call, on: threads).measured(metrics, description)
+      let placed = RequestHandler(name: name, running: call, on: handOff).measured(metrics, description)
       do { outcome = .success(try await body(placed)) } catch {
         outcome = .failure(error)
       }

@@ -2,9 +2,10 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// Hands a stream's requests to the handler threads of sync mode in bursts.
+/// Hands requests to the handler threads of sync mode in bursts. One per server: its streams
+/// share the threads and the event loop.
 ///
-/// The stream's reader runs on the connection's event loop and, in one turn of that loop,
+/// A stream's reader runs on the connection's event loop and, in one turn of that loop,
 /// reads every request that one socket read brought. Submitted to the pool one at a time, each
 /// request would wake a pool thread that had gone to sleep after the previous one (a handler
 /// quicker than the reader finds the pool empty every time): a futex wake and a context switch
@@ -24,7 +25,8 @@ package final class ThreadHandOff: Sendable {
     var drainers = 0
   }
 
-  private let threads: NIOThreadPool
+  /// The pool, for work that is not a stream's (a batch, a keyed window).
+  package let threads: NIOThreadPool
   private let threadCount: Int
   private let eventLoop: (any EventLoop)?
   private let state = Mutex(State())

@@ -56,10 +56,6 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
     // Responses a handler thread queued count as in flight until the writer takes them, so
     // the bound holds for what waits to be written too.
     outbound.releasingEnqueued { session.end($0) }
-    let handOff = handler.offload.map {
-      ThreadHandOff(
-        threads: $0.threads, threadCount: lifecycle.configuration.workerCount, eventLoop: lifecycle.eventLoops.first)
-    }
     try await withThrowingTaskGroup(of: Void.self) { handlers in
       var unreaped = 0
       while let event = await reader.next() {
@@ -72,11 +68,11 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
           await answer(Result { try inline(request) }, id: id)
           continue
         }
-        if let offload = handler.offload, let handOff {
+        if let offload = handler.offload {
           // Sync mode: to a handler thread, which queues the response itself; requests read in
           // one turn of the event loop go together (``ThreadHandOff``). The request stays in
           // flight until the writer takes its response (see above).
-          handOff.submit { state in
+          offload.handOff.submit { state in
             // Threads that are stopping run nothing more; numa re-sends what was not answered.
             guard state == .active else { return session.end() }
             do {
