@@ -148,6 +148,28 @@ struct MapServerIntegrationTests {
     #expect(!FileManager.default.fileExists(atPath: server.serverInfoPath))
   }
 
+  /// A worker runs a blocking handler on the thread that writes its replies: the reply to one
+  /// request must leave before the next request's handler blocks (it waited for it once).
+  @Test func aWorkersReplyLeavesBeforeItsNextBlockingHandlerEnds() async throws {
+    let marker = try makeDirectory() + "/go"
+    let server = try await ServerUnderTest(
+      "fixture-server", arguments: ["--mode", "multiprocess", "--handler", "sync"],
+      environment: ["NUMAFLOW_CPU_LIMIT": "1"])
+    defer { server.stop() }
+    let requests = [
+      Map_V1_MapRequest.handshakeRequest, Datum(value: Data("quick".utf8)).mapRequest(id: "quick"),
+      Datum(value: Data("await-file:\(marker)".utf8)).mapRequest(id: "blocked"),
+    ]
+    // The blocked handler returns once "quick" is answered and the file is made.
+    let outcome = try await server.client.exchange(
+      requests, awaitingResponses: 3, timeout: .seconds(30), afterResponses: 2
+    ) {
+      _ = FileManager.default.createFile(atPath: marker, contents: nil)
+    }
+    #expect(outcome.error == nil)
+    #expect(outcome.responses.dropFirst().map(\.id) == ["quick", "blocked"])
+  }
+
   @Test func aTrappingWorkerIsReportedWithTheRequestsItHeld() async throws {
     let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", "multiprocess"])
     defer { server.stop() }

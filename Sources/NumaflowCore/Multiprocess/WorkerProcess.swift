@@ -78,7 +78,9 @@ package enum WorkerProcess {
           for try await frame in inbound {
             guard frame.kind == .request else { break }  // .shutdown
             guard concurrently else {
-              try await replies.send(await reply(to: frame, run: run, codec: codec))
+              // Written at once, not queued: the next request's handler blocks this thread,
+              // and a queued reply would wait for it (found with a 200 ms handler).
+              try await outbound.write(await reply(to: frame, run: run, codec: codec))
               continue
             }
             if unreaped >= cap {

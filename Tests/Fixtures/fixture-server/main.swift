@@ -9,6 +9,8 @@
 //   "throw:TEXT"   the handler throws FixtureError(TEXT)
 //   "trap"         the handler traps (fatalError)
 //   "sleep:MS"     waits MS milliseconds, then echoes
+//   "await-file:PATH"  waits until the file PATH exists (blocking, in a sync handler), then
+//                  echoes; throws after 60 s
 //   "drop"         returns Message.drop()
 //   "fail"         returns Message.fail(): numa calls the UDF again with it
 //   "fail-once:PATH"  fails unless the file PATH exists, which it then creates: the first call
@@ -50,6 +52,7 @@ enum Behaviour {
   case fail(String)
   case trap
   case sleep(milliseconds: Int)
+  case awaitFile(String)
   case drop
   case failOutput
   case fanout(Int, size: Int?)
@@ -63,6 +66,8 @@ enum Behaviour {
       self = .trap
     } else if text.hasPrefix("sleep:"), let milliseconds = Int(text.dropFirst(6)) {
       self = .sleep(milliseconds: milliseconds)
+    } else if text.hasPrefix("await-file:") {
+      self = .awaitFile(String(text.dropFirst(11)))
     } else if text == "drop" {
       self = .drop
     } else if text == "fail" {
@@ -81,22 +86,38 @@ enum Behaviour {
     }
   }
 
-  /// Sleeps (suspending) if asked to, or fails or traps.
+  /// Sleeps or waits for a file (suspending) if asked to, or fails or traps.
   func act() async throws {
-    if case .sleep(let milliseconds) = self {
+    switch self {
+    case .sleep(let milliseconds):
       try await Task.sleep(for: .milliseconds(milliseconds))
-    } else {
+    case .awaitFile(let path):
+      for _ in 0..<6000 where !FileManager.default.fileExists(atPath: path) {
+        try await Task.sleep(for: .milliseconds(10))
+      }
+      try Self.checkExists(path)
+    default:
       try actBlocking()
     }
   }
 
-  /// Sleeps (blocking the thread: what sync mode is for) if asked to, or fails or traps.
+  /// Sleeps or waits for a file (blocking the thread: what sync mode is for) if asked to, or
+  /// fails or traps.
   func actBlocking() throws {
     switch self {
     case .fail(let text): throw FixtureError(text: text)
     case .trap: fatalError("the fixture trapped on purpose")
     case .sleep(let milliseconds): usleep(UInt32(milliseconds) * 1000)
+    case .awaitFile(let path):
+      for _ in 0..<6000 where !FileManager.default.fileExists(atPath: path) { usleep(10_000) }
+      try Self.checkExists(path)
     default: break
+    }
+  }
+
+  private static func checkExists(_ path: String) throws {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw FixtureError(text: "\(path) did not appear within 60 s")
     }
   }
 
