@@ -41,20 +41,14 @@ import Testing
     threads.start()
     let handOff = ThreadHandOff(threads: threads, threadCount: 2, eventLoop: nil)
     // Each work says it started, then waits for the other's start: both can only if they run
-    // at once (on a pool thread, where blocking is allowed; 10 s is the failure's bound). The
-    // second is submitted once the first is running, so a busy drainer is not enough for it.
-    let roles = Mutex(0)
+    // at once (on pool threads, where blocking is allowed; 10 s is the failure's bound). The
+    // first submits the second while it runs, so a busy drainer is not enough for it; no
+    // Swift task stands between the two, so a busy cooperative pool cannot delay them.
     let starts = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
-    let firstStarted = OneShotEvent()
     let metTheOther = Mutex<[Bool]>([])
     let done = OneShotEvent()
-    let work: ThreadHandOff.Work = { _ in
-      let role = roles.withLock { role in
-        defer { role += 1 }
-        return role
-      }
+    @Sendable func meet(as role: Int) {
       starts[role].signal()
-      if role == 0 { firstStarted.signal() }
       let met = starts[1 - role].wait(timeout: .now() + 10) == .success
       if metTheOther.withLock({
         $0.append(met); return $0.count
@@ -62,9 +56,10 @@ import Testing
         done.signal()
       }
     }
-    handOff.submit(work)
-    await firstStarted.wait()
-    handOff.submit(work)
+    handOff.submit { _ in
+      handOff.submit { _ in meet(as: 1) }
+      meet(as: 0)
+    }
     await done.wait()
     #expect(metTheOther.withLock { $0 } == [true, true])
     try await threads.shutdownGracefully()
