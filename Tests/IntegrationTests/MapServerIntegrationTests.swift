@@ -161,9 +161,7 @@ struct MapServerIntegrationTests {
       Datum(value: Data("await-file:\(marker)".utf8)).mapRequest(id: "blocked"),
     ]
     // The blocked handler returns once "quick" is answered and the file is made.
-    let outcome = try await server.client.exchange(
-      requests, awaitingResponses: 3, timeout: .seconds(30), afterResponses: 2
-    ) {
+    let outcome = try await server.client.exchange(requests, awaitingResponses: 3, afterResponses: 2) {
       _ = FileManager.default.createFile(atPath: marker, contents: nil)
     }
     #expect(outcome.error == nil)
