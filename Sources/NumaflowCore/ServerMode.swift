@@ -13,9 +13,9 @@
 /// `.multiprocess`, or in `withTaskExecutorPreference(globalConcurrentExecutor)` within an async
 /// handler. `.sync` mode hands the requests read in one turn of that loop to its threads
 /// together, so a quick blocking handler costs about what an inline one does. In
-/// `.multiprocess` mode each worker process likewise runs its handlers on the thread of its
-/// socket's event loop: a handler that computes for long holds up that worker's I/O, not the
-/// other workers'.
+/// `.multiprocess` mode each worker process runs `async` handlers on the thread of its
+/// socket's event loop (one that computes for long holds up that worker's I/O, not the other
+/// workers') and blocking handlers on a thread of their own, one request at a time.
 ///
 /// Each server offers only the modes that fit its kind and handler, and the compiler holds you
 /// to them: `Modes` is one of ``AsyncOrMultiprocess``, ``AnyMode`` or ``SyncOrAsync``, and a

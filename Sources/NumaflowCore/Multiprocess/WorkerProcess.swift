@@ -35,81 +35,106 @@ package enum WorkerProcess {
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
 
-    let run: @Sendable (Request) async throws -> Response
-    let concurrently: Bool
-    switch handler.body {
-    case .async(let call):
-      (run, concurrently) = (call, true)
-    case .sync(let call):
-      (run, concurrently) = ({ try call($0) }, false)
-    }
-
-    // One event loop for the socket, whose thread also runs the handlers (as the server's loop
-    // does): a request read, handled and answered without a hop between threads.
+    // One event loop for the socket. Async handlers run on its thread, as on the server's loop:
+    // a request read, handled and answered without a hop between threads. Blocking handlers
+    // run on a thread of their own, one request at a time, so that code that is not
+    // thread-safe stays safe and the loop keeps writing replies while a handler blocks.
     let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     defer { loops.shutdownGracefully { _ in } }
     let eventLoop = loops.next()
     let channel = try await WorkerChannel.adopting(
       descriptor: descriptor, maxMessageSize: configuration.maxMessageSize, eventLoop: eventLoop)
     try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
-      try await serve(
-        channel: channel, run: run, concurrently: concurrently, codec: codec, configuration: configuration)
-    }
-  }
-
-  /// Reads request frames from `channel` and answers each, until the server says stop.
-  private static func serve<Request: Sendable, Response: Sendable>(
-    channel: WorkerChannel,
-    run: @escaping @Sendable (Request) async throws -> Response,
-    concurrently: Bool,
-    codec: WorkerCodec<Request, Response>,
-    configuration: ServerConfiguration
-  ) async throws {
-    let cap = configuration.maxConcurrentRequests
-    try await channel.executeThenClose { inbound, outbound in
-      try await OutboundQueue.withQueue(
-        limit: cap,
-        eventLoops: [channel.channel.eventLoop],
-        cost: \.payload.readableBytes,
-        write: { try await outbound.write(contentsOf: $0) }
-      ) { replies in
-        try await withThrowingTaskGroup(of: Void.self) { group in
-          var unreaped = 0
-          for try await frame in inbound {
-            guard frame.kind == .request else { break }  // .shutdown
-            guard concurrently else {
-              // Written at once, not queued: the next request's handler blocks this thread,
-              // and a queued reply would wait for it (found with a 200 ms handler).
-              try await outbound.write(await reply(to: frame, run: run, codec: codec))
-              continue
-            }
-            if unreaped >= cap {
-              try await group.next()
-              unreaped -= 1
-            }
-            unreaped += 1
-            group.addTask {
-              try await replies.send(reply(to: frame, run: run, codec: codec))
-            }
+      try await channel.executeThenClose { inbound, outbound in
+        try await OutboundQueue.withQueue(
+          limit: configuration.maxConcurrentRequests,
+          eventLoops: [eventLoop],
+          cost: \.payload.readableBytes,
+          write: { try await outbound.write(contentsOf: $0) }
+        ) { replies in
+          switch handler.body {
+          case .async(let call):
+            try await answerConcurrently(
+              inbound, through: replies, run: call, codec: codec, cap: configuration.maxConcurrentRequests)
+          case .sync(let call):
+            try await answerInTurn(inbound, through: replies, run: call, codec: codec, eventLoop: eventLoop)
           }
-          try await group.waitForAll()
         }
       }
     }
   }
 
-  /// Runs one request frame through the handler: its response frame, or a failure frame that
-  /// says what the handler threw.
-  private static func reply<Request: Sendable, Response: Sendable>(
-    to frame: WorkerFrame,
-    run: @Sendable (Request) async throws -> Response,
-    codec: WorkerCodec<Request, Response>
-  ) async -> WorkerFrame {
+  /// Runs an async handler on each request as it comes, at most `cap` at once, until the
+  /// server says stop.
+  private static func answerConcurrently<Request: Sendable, Response: Sendable>(
+    _ inbound: NIOAsyncChannelInboundStream<WorkerFrame>,
+    through replies: OutboundQueue<WorkerFrame>,
+    run: @escaping @Sendable (Request) async throws -> Response,
+    codec: WorkerCodec<Request, Response>,
+    cap: Int
+  ) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      var unreaped = 0
+      for try await frame in inbound {
+        guard frame.kind == .request else { break }  // .shutdown
+        if unreaped >= cap {
+          try await group.next()
+          unreaped -= 1
+        }
+        unreaped += 1
+        group.addTask {
+          let outcome: Result<[UInt8], any Error>
+          do {
+            outcome = .success(try codec.encodeResponse(try await run(try codec.decodeRequest(frame.payloadBytes))))
+          } catch {
+            outcome = .failure(error)
+          }
+          try await replies.send(reply(to: frame, outcome))
+        }
+      }
+      try await group.waitForAll()
+    }
+  }
+
+  /// Runs a blocking handler on each request in turn, on a thread of its own, until the
+  /// server says stop; the requests read in one turn of `eventLoop` go to it together
+  /// (``ThreadHandOff``). Returns once every request read is answered.
+  private static func answerInTurn<Request: Sendable, Response: Sendable>(
+    _ inbound: NIOAsyncChannelInboundStream<WorkerFrame>,
+    through replies: OutboundQueue<WorkerFrame>,
+    run: @escaping @Sendable (Request) throws -> Response,
+    codec: WorkerCodec<Request, Response>,
+    eventLoop: any EventLoop
+  ) async throws {
+    let thread = NIOThreadPool(numberOfThreads: 1)
+    thread.start()
+    let handOff = ThreadHandOff(threads: thread, threadCount: 1, eventLoop: eventLoop)
     do {
-      let request = try codec.decodeRequest(Array(frame.payload.readableBytesView))
-      let bytes = try codec.encodeResponse(try await run(request))
-      return WorkerFrame(sequence: frame.sequence, kind: .response, payload: ByteBuffer(bytes: bytes))
+      for try await frame in inbound {
+        guard frame.kind == .request else { break }  // .shutdown
+        handOff.submit { _ in
+          let outcome = Result { try codec.encodeResponse(try run(try codec.decodeRequest(frame.payloadBytes))) }
+          _ = replies.enqueue(reply(to: frame, outcome))
+        }
+      }
     } catch {
+      try? await thread.shutdownGracefully()
+      throw error
+    }
+    // One thread, in order: this runs after every request before it.
+    let answered = OneShotEvent()
+    handOff.submit { _ in answered.signal() }
+    await answered.wait()
+    try await thread.shutdownGracefully()
+  }
+
+  /// The reply to `frame`: the handler's encoded response, or a failure frame that says what
+  /// was thrown.
+  private static func reply(to frame: WorkerFrame, _ outcome: Result<[UInt8], any Error>) -> WorkerFrame {
+    switch outcome {
+    case .success(let bytes):
+      return WorkerFrame(sequence: frame.sequence, kind: .response, payload: ByteBuffer(bytes: bytes))
+    case .failure(let error):
       let failure = WorkerError(
         summary: String(reflecting: error),
         details: "error type: \(String(reflecting: type(of: error)))\nworker pid: \(getpid())"
@@ -117,4 +142,9 @@ package enum WorkerProcess {
       return WorkerFrame(sequence: frame.sequence, kind: .failure, payload: failure.failurePayload)
     }
   }
+}
+
+extension WorkerFrame {
+  /// The payload's bytes, for a codec.
+  fileprivate var payloadBytes: [UInt8] { Array(payload.readableBytesView) }
 }
