@@ -126,9 +126,12 @@ struct MapServerIntegrationTests {
     #expect(!FileManager.default.fileExists(atPath: server.socketPath))
   }
 
-  /// Every mode, and the server run by a swift-service-lifecycle `ServiceGroup` that stops on
-  /// SIGTERM.
-  @Test(arguments: modes.map { ["--mode", $0] } + [["--entry", "service-group"], ["--entry", "alongside"]])
+  /// Every mode (multiprocess with both kinds of handler), and the server run by a
+  /// swift-service-lifecycle `ServiceGroup` that stops on SIGTERM.
+  @Test(
+    arguments: modes.map { ["--mode", $0] } + [
+      ["--mode", "multiprocess", "--handler", "sync"], ["--entry", "service-group"], ["--entry", "alongside"],
+    ])
   func sigtermMidBatchAnswersEverythingInFlightAndExitsZero(arguments: [String]) async throws {
     let server = try await ServerUnderTest("fixture-server", arguments: arguments)
     defer { server.stop() }
