@@ -22,9 +22,8 @@ package enum WorkerProcess {
   }
 
   /// Handles requests from the server process until it says stop (or goes away). Async
-  /// handlers run concurrently; sync handlers one at a time, in the loop that reads the
-  /// requests, so code that is not thread-safe stays safe (this process does nothing else that
-  /// a blocked thread could hold up).
+  /// handlers run concurrently; sync handlers one at a time, in the order they came, on one
+  /// thread, so code that is not thread-safe stays safe.
   package static func serve<Request: Sendable, Response: Sendable>(
     descriptor: CInt,
     handler: LocalHandler<Request, Response>,
