@@ -111,7 +111,9 @@ package enum WorkerProcess {
     do {
       for try await frame in inbound {
         guard frame.kind == .request else { break }  // .shutdown
-        handOff.submit { _ in
+        handOff.submit { state in
+          // A thread stopped because the connection ended runs nothing more: no one would read it.
+          guard state == .active else { return }
           let outcome = Result { try codec.encodeResponse(try run(try codec.decodeRequest(frame.payloadBytes))) }
           _ = replies.enqueue(reply(to: frame, outcome))
         }
