@@ -203,22 +203,22 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
   /// Reads one worker's replies until its connection ends, then reports how the worker ended.
   /// The requests it held fail at once; a worker that closed its connection but still runs is
   /// killed, since it can no longer answer.
+  /// The worker's socket lives on the connection's event loop, and this task prefers it: a
+  /// reply reaches the request waiting for it without a hop between threads.
   private func supervise(index: Int, worker: WorkerSpawner.Spawned) async {
-    guard let eventLoop = lifecycle.eventLoops.first else {
-      return await superviseOnEventLoop(index: index, worker: worker)
-    }
-    await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
-      await superviseOnEventLoop(index: index, worker: worker)
+    let eventLoop = lifecycle.eventLoops.first
+    await withTaskExecutorPreference(eventLoop.map(EventLoopTaskExecutor.init)) {
+      await supervise(index: index, worker: worker, on: eventLoop)
     }
   }
 
-  private func superviseOnEventLoop(index: Int, worker: WorkerSpawner.Spawned) async {
+  private func supervise(index: Int, worker: WorkerSpawner.Spawned, on eventLoop: (any EventLoop)?) async {
     let logger = lifecycle.logger
     do {
       let channel = try await WorkerChannel.adopting(
         descriptor: worker.descriptor,
         maxMessageSize: lifecycle.configuration.maxMessageSize,
-        eventLoop: lifecycle.eventLoops.first
+        eventLoop: eventLoop
       )
       try await channel.executeThenClose { inbound, outbound in
         try await OutboundQueue.withQueue(

@@ -115,6 +115,8 @@ package enum WorkerProcess {
           // A thread stopped because the connection ended runs nothing more: no one would read it.
           guard state == .active else { return }
           let outcome = Result { try codec.encodeResponse(try run(try codec.decodeRequest(frame.payloadBytes))) }
+          // Queued without waiting for room: the server process bounds what it sends a worker
+          // (its streams' in-flight bound), so the replies waiting here are bounded too.
           _ = replies.enqueue(reply(to: frame, outcome))
         }
       }
