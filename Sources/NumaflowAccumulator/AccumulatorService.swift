@@ -39,7 +39,7 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
               let run = Self.run(
                 keys: keys, close: closes.start(key), outbound: outbound, metrics: lifecycle.telemetry.metrics,
                 makeAccumulator: makeAccumulator)
-              tasks.start(key, subject: "keys \(keys)", run: run)
+              tasks.start(key, subject: TaskSubject("", keys: keys), run: run)
             }
             tasks.send(Datum(id: request.payload.id, request.payload), to: key)
           case .close:
@@ -67,10 +67,10 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
     keys: [String], close: CloseWindow, outbound: OutboundQueue<Response>, metrics: HandlerMetrics?,
     makeAccumulator: @escaping @Sendable () -> any Accumulator
   ) -> KeyedTasks<Datum>.Run {
-    { stream in
+    { input in
       let progress = KeyProgress(keys: keys)
       try await makeAccumulator().accumulate(
-        keys: keys, datums: Datums(stream), output: progress.writer(through: outbound).counting(in: metrics))
+        keys: keys, datums: Datums(input), output: progress.writer(through: outbound).counting(in: metrics))
       var eof = Response()
       eof.window = close.window ?? progress.window
       eof.eof = true

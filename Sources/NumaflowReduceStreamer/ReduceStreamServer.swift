@@ -25,10 +25,11 @@ public struct ReduceStreamServer: NumaflowServer {
     host = ServerHost(endpoint: .reduceStream, configuration: configuration) { lifecycle in
       [
         ReduceService(rpc: "ReduceFn (stream)", handlerName: "reduce streamer", lifecycle: lifecycle) {
-          keys, window, output in
-          { stream in
+          keys, output in
+          { input in
             try await makeStreamer().reduceStream(
-              keys: keys, datums: Datums(stream), window: window, output: MessageWriter { try await output.send([$0]) })
+              keys: keys, datums: Datums(input), window: output.window,
+              output: MessageWriter { try await output.send([$0]) })
           }
         }
       ]

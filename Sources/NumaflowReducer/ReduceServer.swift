@@ -22,9 +22,10 @@ public struct ReduceServer: NumaflowServer {
   ) {
     host = ServerHost(endpoint: .reduce, configuration: configuration) { lifecycle in
       [
-        ReduceService(rpc: "ReduceFn", handlerName: "reducer", lifecycle: lifecycle) { keys, window, output in
-          { stream in
-            try await output.send(try await makeReducer().reduce(keys: keys, datums: Datums(stream), window: window))
+        ReduceService(rpc: "ReduceFn", handlerName: "reducer", lifecycle: lifecycle) { keys, output in
+          { input in
+            try await output.send(
+              try await makeReducer().reduce(keys: keys, datums: Datums(input), window: output.window))
           }
         }
       ]
@@ -40,10 +41,10 @@ public struct ReduceServer: NumaflowServer {
       name: "reducer", sync: { try makeReducer().reduce(keys: $0.keys, datums: $0.datums, window: $0.window) })
     host = ServerHost(endpoint: .reduce, configuration: configuration, mode: mode, handler: handler) {
       placed, lifecycle in
-      ReduceService(rpc: "ReduceFn", handlerName: "reducer", lifecycle: lifecycle) { keys, window, output in
-        { stream in
-          let datums = await Datum.collect(stream)
-          try await output.send(try await placed.call(KeyedWindow(keys: keys, window: window, datums: datums)))
+      ReduceService(rpc: "ReduceFn", handlerName: "reducer", lifecycle: lifecycle) { keys, output in
+        { input in
+          let datums = await Datum.collect(input)
+          try await output.send(try await placed.call(KeyedWindow(keys: keys, window: output.window, datums: datums)))
         }
       }
     }

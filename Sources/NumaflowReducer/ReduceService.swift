@@ -8,8 +8,7 @@ import Synchronization
 /// window, then exactly one EOF.
 package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
   /// Makes the work of one keyed window: read the datums, send the results.
-  package typealias MakeRun =
-    @Sendable (_ keys: [String], _ window: Window, _ output: WindowOutput) -> KeyedTasks<Datum>.Run
+  package typealias MakeRun = @Sendable (_ keys: [String], _ output: WindowOutput) -> KeyedTasks<Datum>.Run
 
   let rpc: String
   let handlerName: String
@@ -29,29 +28,28 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
     context: ServerContext
   ) async throws {
     let shape = StreamShape<Reduce_V1_ReduceRequest, Reduce_V1_ReduceResponse>.reduce(rpc: rpc)
-    let streamWindow = StreamWindow()
     let makeRun = self.makeRun
+    let metrics = lifecycle.telemetry.metrics
     try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
+      let streamWindow = StreamWindow(outbound: outbound, metrics: metrics)
       try await serveKeyedTasks(
         requests: request, outbound: outbound, shape: shape, handlerName: handlerName, lifecycle: lifecycle,
         route: { (request, tasks: inout KeyedTasks<Datum>) throws(WindowRequestError) in
-          let wire = try Self.window(of: request, streamWindow: streamWindow)
+          let output = try Self.output(of: request, streamWindow: streamWindow)
           let keys = request.payload.keys
           let key = groupKey(keys)
           if !tasks.isOpen(key) {
-            // A key group's first datum: its reducer gets the group's keys and the window.
-            let window = Window(wireStart: wire.start, wireEnd: wire.end)
-            let run = makeRun(
-              keys, window, WindowOutput(window: wire, outbound: outbound, metrics: lifecycle.telemetry.metrics))
-            tasks.start(key, subject: window.describe(keys: keys), run: run)
+            // A key group's first datum: its reducer gets the group's keys and the stream's
+            // window, shared by all its keys.
+            tasks.start(key, subject: TaskSubject(output.scope, keys: keys), run: makeRun(keys, output))
           }
           tasks.send(Datum(id: "", request.payload), to: key)
         },
         afterAll: {
           // One EOF, after every key's results: numa stops reading at the first.
-          guard let wire = streamWindow.first else { return }
+          guard let output = streamWindow.first else { return }
           var eof = Reduce_V1_ReduceResponse()
-          eof.window = wire
+          eof.window = output.wire
           eof.eof = true
           try await outbound.send(eof)
         })
@@ -62,10 +60,11 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
     .ready
   }
 
-  /// The one window of a request on an aligned stream, checked against the stream's first.
-  static func window(
+  /// The output of the one window of a request on an aligned stream, checked against the
+  /// stream's first.
+  static func output(
     of request: Reduce_V1_ReduceRequest, streamWindow: StreamWindow
-  ) throws(WindowRequestError) -> Reduce_V1_Window {
+  ) throws(WindowRequestError) -> WindowOutput {
     let operation = request.operation
     switch operation.event {
     case .open, .append: break
@@ -81,37 +80,60 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
     guard wire.hasStart, wire.hasEnd else { throw WindowRequestError("the window has no start or no end") }
     guard request.hasPayload else { throw WindowRequestError("an OPEN or APPEND carries a payload") }
     // An APPEND that comes first opens the window, as an OPEN would.
-    let first = streamWindow.setIfFirst(wire)
-    guard first.start == wire.start, first.end == wire.end else {
+    let output = streamWindow.setIfFirst(wire)
+    guard output.wire.start == wire.start, output.wire.end == wire.end else {
       throw WindowRequestError(
         "window \(Window(wireStart: wire.start, wireEnd: wire.end)) differs from this stream's window "
-          + "\(Window(wireStart: first.start, wireEnd: first.end)): numa opens one stream per window")
+          + "\(output.window): numa opens one stream per window")
     }
-    return wire
+    return output
   }
 }
 
-/// The window of one stream: the first request's.
+/// The window of one stream: the first request's, with the output every key of it shares.
 final class StreamWindow: Sendable {
-  private let window = Mutex<Reduce_V1_Window?>(nil)
+  private let output = Mutex<WindowOutput?>(nil)
+  private let outbound: OutboundQueue<Reduce_V1_ReduceResponse>
+  private let metrics: HandlerMetrics?
 
-  var first: Reduce_V1_Window? { window.withLock { $0 } }
+  init(outbound: OutboundQueue<Reduce_V1_ReduceResponse>, metrics: HandlerMetrics?) {
+    self.outbound = outbound
+    self.metrics = metrics
+  }
 
-  /// The stream's window, which becomes `wire` if this is the first.
-  func setIfFirst(_ wire: Reduce_V1_Window) -> Reduce_V1_Window {
-    window.withLock { window in
-      if window == nil { window = wire }
-      return window!
+  var first: WindowOutput? { output.withLock { $0 } }
+
+  /// The stream's output, for `wire` if this is the first window.
+  func setIfFirst(_ wire: Reduce_V1_Window) -> WindowOutput {
+    output.withLock { output in
+      if let output { return output }
+      let made = WindowOutput(wire: wire, outbound: outbound, metrics: metrics)
+      output = made
+      return made
     }
   }
 }
 
-/// Where one keyed window's results go: numa's stream, each result with the window.
-package struct WindowOutput: Sendable {
-  let window: Reduce_V1_Window
+/// Where one stream's results go: numa's stream, each result with the window. One per stream,
+/// shared by its keys (a window with 10,000 keys holds one, not 10,000).
+package final class WindowOutput: Sendable {
+  /// The window exactly as numa sent it, echoed in every response.
+  let wire: Reduce_V1_Window
+  /// The window, for the reducers.
+  package let window: Window
+  /// How errors and spans name the window: "window [0, 60000)".
+  let scope: String
   let outbound: OutboundQueue<Reduce_V1_ReduceResponse>
   /// Counts the results, when metrics are on.
   let metrics: HandlerMetrics?
+
+  init(wire: Reduce_V1_Window, outbound: OutboundQueue<Reduce_V1_ReduceResponse>, metrics: HandlerMetrics?) {
+    self.wire = wire
+    self.window = Window(wireStart: wire.start, wireEnd: wire.end)
+    self.scope = "window \(window)"
+    self.outbound = outbound
+    self.metrics = metrics
+  }
 
   /// Sends `messages`; suspends while numa is not reading.
   package func send(_ messages: [Message]) async throws {
@@ -119,7 +141,7 @@ package struct WindowOutput: Sendable {
       contentsOf: messages.map { message in
         var response = Reduce_V1_ReduceResponse()
         response.result = message.result
-        response.window = window
+        response.window = wire
         return response
       })
     metrics?.countOutputs(messages.count)
@@ -144,9 +166,9 @@ extension Reduce_V1_ReduceRequest.Payload: WirePayload {}
 
 extension Datum {
   /// Collects a keyed window's datums, for a blocking reducer.
-  static func collect(_ stream: AsyncStream<Datum>) async -> [Datum] {
+  static func collect(_ input: KeyedInput<Datum>) async -> [Datum] {
     var datums: [Datum] = []
-    for await datum in stream { datums.append(datum) }
+    while let datum = await input.next() { datums.append(datum) }
     return datums
   }
 }

@@ -103,15 +103,15 @@ struct SessionRouter: Sendable {
     let session = Session(reducer: makeReducer(), window: window)
     sessions.add(session, as: Session.key(window))
     let outbound = self.outbound
-    let subject = "session \(Window(wireStart: window.start, wireEnd: window.end)) keys \(window.keys)"
-    tasks.start(Session.key(window), subject: subject) { stream in
+    let subject = TaskSubject("session \(Window(wireStart: window.start, wireEnd: window.end))", keys: window.keys)
+    tasks.start(Session.key(window), subject: subject) { input in
       defer { session.ended.signal() }
       for old in merged {
         await old.ended.wait()
         try await session.reducer.merge(accumulator: try await old.reducer.accumulator())
       }
       try await session.reducer.sessionReduce(
-        keys: window.keys, datums: Datums(stream),
+        keys: window.keys, datums: Datums(input),
         output: .results(of: session, through: outbound).counting(in: metrics))
       guard !session.isMerged else { return }
       var eof = Response()

@@ -4,6 +4,7 @@ import NumaflowProtos
 import NumaflowReduceStreamer
 import NumaflowReducer
 import NumaflowTesting
+import Synchronization
 import Testing
 
 /// "keys=<keys> count=<n> values=<v1,v2,...>" per keyed window.
@@ -33,6 +34,33 @@ struct CountingReducer: Reducer {
       received.signal()
     }
     return [NumaflowReducer.Message("count=\(count)", keys: keys)]
+  }
+}
+
+/// Counts how many reducers are past the end of their datums at once: each waits, after its
+/// datums end, until `crowd` others are too or `patience` has passed.
+struct CrowdingReducer: Reducer {
+  final class Tally: Sendable {
+    let state = Mutex((ended: 0, most: 0))
+  }
+  let tally: Tally
+  let crowd: Int
+  let patience: Duration
+
+  func reduce(keys: [String], datums: NumaflowReducer.Datums, window: Window) async throws -> [NumaflowReducer.Message]
+  {
+    for await _ in datums {}
+    tally.state.withLock { state in
+      state.ended += 1
+      state.most = max(state.most, state.ended)
+    }
+    let clock = ContinuousClock()
+    let deadline = clock.now + patience
+    while clock.now < deadline, tally.state.withLock({ $0.ended }) < crowd {
+      try await Task.sleep(for: .milliseconds(5))
+    }
+    tally.state.withLock { $0.ended -= 1 }
+    return [NumaflowReducer.Message("done", keys: keys)]
   }
 }
 
@@ -95,6 +123,22 @@ struct ReducerTests {
       #expect(output.window.start == Self.origin + Double(window * 60))
       #expect(Self.text(output.message) == "count=3 values=w\(window)v0,w\(window)v1,w\(window)v2")
     }
+  }
+
+  /// At the window's end every key's datums end; a queue's worth of keys (the server's
+  /// `maxConcurrentRequests`) end at a time, so 10,000 keys do not make and hold 10,000 results
+  /// at once. Before, all 6 reducers here ended together.
+  @Test func keysEndAQueuesWorthAtATime() async throws {
+    var configuration = ServerConfiguration.testDefaults
+    configuration.maxConcurrentRequests = 2
+    let tally = CrowdingReducer.Tally()
+    let server = ReduceServer(configuration: configuration) {
+      CrowdingReducer(tally: tally, crowd: 3, patience: .milliseconds(500))
+    }
+    let datums = (0..<6).map { Self.datum("v", keys: ["key\($0)"]) }
+    let outputs = try await ReduceTestClient(server: server).reduce(datums, window: Self.minute)
+    #expect(outputs.count == 6)
+    #expect((1...2).contains(tally.state.withLock { $0.most }))
   }
 
   @Test func slidingWindowsThatOverlapEachGetTheMessage() async throws {

@@ -9,10 +9,10 @@ import GRPCCore
 /// carries that out in a task group.
 package struct KeyedTasks<Element: Sendable>: Sendable {
   /// A task's work: read its elements, send its results.
-  package typealias Run = @Sendable (AsyncStream<Element>) async throws -> Void
+  package typealias Run = @Sendable (KeyedInput<Element>) async throws -> Void
 
   enum Action: Sendable {
-    case start(key: String, subject: String, run: Run)
+    case start(key: String, subject: TaskSubject, run: Run)
     case yield(key: String, element: Element)
     case finish(key: String)
     case rename(from: String, to: String)
@@ -29,7 +29,7 @@ package struct KeyedTasks<Element: Sendable>: Sendable {
 
   /// Starts a task for `key`, which runs `run` on the elements sent to it; does nothing if
   /// `key` has one. `subject` names the task in errors ("window [0, 60000) keys [a]").
-  package mutating func start(_ key: String, subject: String, run: @escaping Run) {
+  package mutating func start(_ key: String, subject: TaskSubject, run: @escaping Run) {
     guard !open.contains(key) else { return }
     actions.append(.start(key: key, subject: subject, run: run))
     open.insert(key)
@@ -47,9 +47,11 @@ package struct KeyedTasks<Element: Sendable>: Sendable {
     actions.append(.finish(key: key))
   }
 
-  /// Ends every task's input.
-  package mutating func finishAll() {
-    for key in open.sorted() { finish(key) }
+  /// Ends every task's input, and returns their keys, in order: for the caller to end them one
+  /// after another.
+  mutating func finishAll() -> [String] {
+    defer { open.removeAll() }
+    return open.sorted()
   }
 
   /// Moves `key`'s task to `newKey`.
@@ -62,6 +64,24 @@ package struct KeyedTasks<Element: Sendable>: Sendable {
   /// Forgets the actions carried out, keeping the buffer for the next request's.
   mutating func clearActions() {
     actions.removeAll(keepingCapacity: true)
+  }
+}
+
+/// Names a key's task in errors and spans ("window [0, 60000) keys [a]"), built only when it
+/// is needed: a window with 10,000 keys would otherwise hold 10,000 such strings.
+package struct TaskSubject: Sendable, CustomStringConvertible {
+  /// What the keys belong to ("window [0, 60000)", "session [0, 10000)"), shared by every key
+  /// of a stream where it can be; empty for an accumulator's keys.
+  let scope: String
+  let keys: [String]
+
+  package init(_ scope: String, keys: [String]) {
+    self.scope = scope
+    self.keys = keys
+  }
+
+  package var description: String {
+    scope.isEmpty ? "keys \(keys)" : "\(scope) keys \(keys)"
   }
 }
 
@@ -95,32 +115,36 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
   ) { reader, session in
     try await withThrowingTaskGroup(of: Void.self) { group in
       var tasks = KeyedTasks<Element>()
-      var inputs: [String: (continuation: AsyncStream<Element>.Continuation, tally: DatumTally?)] = [:]
+      var inputs: [String: (input: KeyedInput<Element>, tally: DatumTally?)] = [:]
       let telemetry = lifecycle.telemetry
 
       func apply(_ actions: [KeyedTasks<Element>.Action]) {
         for action in actions {
           switch action {
           case .start(let key, let subject, let run):
-            let (stream, continuation) = AsyncStream<Element>.makeStream()
+            let input = KeyedInput<Element>()
             // Counted only for telemetry: with none, a key costs no tally and a datum no atomic add.
             let tally = telemetry.isEnabled ? DatumTally() : nil
-            inputs[key] = (continuation, tally)
-            guard session.begin() else { continuation.finish(); continue }
+            inputs[key] = (input, tally)
+            guard session.begin() else { input.finish(); continue }
             group.addTask {
               defer { session.end() }
               do {
-                try await telemetry.task(subject: subject, tally: tally) { try await run(stream) }
+                if telemetry.isEnabled {
+                  try await telemetry.task(subject: subject.description, tally: tally) { try await run(input) }
+                } else {
+                  try await run(input)
+                }
               } catch {
-                session.handlerFailed(error, subject: subject)
+                session.handlerFailed(error, subject: subject.description)
               }
             }
           case .yield(let key, let element):
             guard let input = inputs[key] else { continue }
-            input.continuation.yield(element)
+            input.input.yield(element)
             input.tally?.add()
           case .finish(let key):
-            inputs.removeValue(forKey: key)?.continuation.finish()
+            inputs.removeValue(forKey: key)?.input.finish()
           case .rename(let from, let to):
             inputs[to] = inputs.removeValue(forKey: from)
           }
@@ -148,9 +172,17 @@ package func serveKeyedTasks<Request: Sendable, Response: Sendable, Element: Sen
         apply(tasks.actions)
         tasks.clearActions()
       }
-      tasks.finishAll()
-      apply(tasks.actions)
-      for input in inputs.values { input.continuation.finish() }
+      // Every key's input ends with the stream, and each task then makes its results and waits
+      // for room to send them: 10,000 keys ending at once held 10,000 results and suspended
+      // sends (+20 MB). Inputs end a queue's worth at a time instead, as earlier tasks return.
+      let closing = lifecycle.configuration.maxConcurrentRequests
+      var ending = 0
+      for key in tasks.finishAll() {
+        while ending >= closing, try await group.next() != nil { ending -= 1 }
+        inputs.removeValue(forKey: key)?.input.finish()
+        ending += 1
+      }
+      for input in inputs.values { input.input.finish() }
       try await group.waitForAll()
     }
     if session.fault == nil && !Task.isCancelled { try await afterAll() }

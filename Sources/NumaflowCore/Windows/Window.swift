@@ -61,13 +61,6 @@ public struct Window: Sendable, Hashable, CustomStringConvertible {
   }
 }
 
-extension Window {
-  /// How a kind names a key group in a window, for errors: "window [0, 60000) keys [a]".
-  package func describe(keys: [String]) -> String {
-    "window \(self) keys \(keys)"
-  }
-}
-
 /// The key numa and the other SDKs group a window's data by: the keys joined with `:`. So
 /// `[]` and `[""]` are one group, and so are `["a:b"]` and `["a", "b"]`.
 package func groupKey(_ keys: [String]) -> String {
