@@ -104,6 +104,14 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
   /// loop hands requests to those threads directly, without a task per request, and the
   /// thread that ran one sends its response.
   package let offload: Offload?
+  /// Set when the handler runs in worker processes (multiprocess mode): the stream loop hands
+  /// each request to a worker with a callback for its response, without a task per request
+  /// (``WorkerPool/submit(_:completion:)``).
+  package let submit: Submit?
+
+  /// Hands a request on; the callback gets its response, or why there is none, exactly once.
+  package typealias Submit =
+    @Sendable (Request, _ completion: @escaping @Sendable (Result<Response, any Error>) -> Void) -> Void
 
   /// A synchronous handler and the threads it runs on, reached through a ``ThreadHandOff``.
   package struct Offload: Sendable {
@@ -116,6 +124,19 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.call = call
     self.inline = nil
     self.offload = nil
+    self.submit = nil
+  }
+
+  /// A handler whose requests go to worker processes: `call` waits for an answer, `submit`
+  /// calls back with it.
+  package init(
+    name: String, call: @escaping @Sendable (Request) async throws -> Response, submit: @escaping Submit
+  ) {
+    self.name = name
+    self.call = call
+    self.inline = nil
+    self.offload = nil
+    self.submit = submit
   }
 
   package init(name: String, inline: @escaping @Sendable (Request) throws -> Response) {
@@ -123,6 +144,7 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.call = { try inline($0) }
     self.inline = inline
     self.offload = nil
+    self.submit = nil
   }
 
   package init(name: String, running run: @escaping @Sendable (Request) throws -> Response, on handOff: ThreadHandOff) {
@@ -130,6 +152,7 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
     self.call = { request in try await handOff.threads.runIfActive { try run(request) } }
     self.inline = nil
     self.offload = Offload(run: run, handOff: handOff)
+    self.submit = nil
   }
 
   /// This handler, each call counted and timed by `metrics` (in the server process, whatever
@@ -142,6 +165,18 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
     func measuring(_ run: @escaping @Sendable (Request) throws -> Response) -> @Sendable (Request) throws -> Response {
       { request in try metrics.measure(datums: size(request), sized: sized, outputs: outputs) { try run(request) } }
     }
+    func measuring(_ submit: @escaping Submit) -> Submit {
+      { request, completion in
+        let started = metrics.begin(datums: size(request), sized: sized)
+        submit(request) { outcome in
+          switch outcome {
+          case .success(let response): metrics.end(started, outputs: outputs(response))
+          case .failure: metrics.fail(started)
+          }
+          completion(outcome)
+        }
+      }
+    }
     let call = self.call
     return RequestHandler(
       name: name,
@@ -149,18 +184,20 @@ package struct RequestHandler<Request: Sendable, Response: Sendable>: Sendable {
         try await metrics.measure(datums: size(request), sized: sized, outputs: outputs) { try await call(request) }
       },
       inline: inline.map(measuring),
-      offload: offload.map { Offload(run: measuring($0.run), handOff: $0.handOff) }
+      offload: offload.map { Offload(run: measuring($0.run), handOff: $0.handOff) },
+      submit: submit.map(measuring)
     )
   }
 
   private init(
     name: String, call: @escaping @Sendable (Request) async throws -> Response,
-    inline: (@Sendable (Request) throws -> Response)?, offload: Offload?
+    inline: (@Sendable (Request) throws -> Response)?, offload: Offload?, submit: Submit?
   ) {
     self.name = name
     self.call = call
     self.inline = inline
     self.offload = offload
+    self.submit = submit
   }
 }
 
@@ -185,7 +222,8 @@ extension LocalHandler {
           return try await body(
             RequestHandler(name: name) { try await spread($0, parts, pool.call) }.measured(metrics, description))
         }
-        return try await body(RequestHandler(name: name) { try await pool.call($0) }.measured(metrics, description))
+        return try await body(
+          RequestHandler(name: name, call: pool.call, submit: pool.submit).measured(metrics, description))
       }
     case (.threads, .sync(let call)):
       let threadCount = lifecycle.configuration.workerCount

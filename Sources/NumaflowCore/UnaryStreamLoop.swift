@@ -85,6 +85,21 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
           await session.waitUntilInFlight(below: session.maxInFlight)
           continue
         }
+        if let submit = handler.submit {
+          // Multiprocess mode: to a worker process, whose reply is queued for numa where it is
+          // read (the connection's event loop); in flight until the writer takes it, as above.
+          submit(request) { outcome in
+            switch outcome {
+            case .success(let response):
+              if !outbound.enqueue(response) { session.end() }
+            case .failure(let error):
+              session.handlerFailed(error, subject: UDFFailure.describe(request: id))
+              session.end()
+            }
+          }
+          await session.waitUntilInFlight(below: session.maxInFlight)
+          continue
+        }
         if unreaped >= session.maxInFlight {
           try await handlers.next()
           unreaped -= 1

@@ -28,15 +28,23 @@ struct WorkerPoolTests {
   }
 
   /// The response to `request`, or the words of the error it failed with; `nil` when it is
-  /// still waiting after `limit`.
+  /// still waiting after `limit`. `way` is how the request goes: `call` (a task waits for it)
+  /// or `submit` (a callback gets it, as a unary stream's requests do).
   func answerOrError(
-    of request: String, from pool: WorkerPool<String, String>, within limit: Duration
+    of request: String, from pool: WorkerPool<String, String>, via way: String = "call", within limit: Duration
   ) async throws -> String? {
     try await finishes(within: limit) {
-      do {
-        return try await pool.call(request)
-      } catch {
-        return "\(error)"
+      let outcome: Result<String, any Error>
+      if way == "submit" {
+        outcome = await withCheckedContinuation { answered in
+          pool.submit(request) { answered.resume(returning: $0) }
+        }
+      } else {
+        do { outcome = .success(try await pool.call(request)) } catch { outcome = .failure(error) }
+      }
+      switch outcome {
+      case .success(let response): return response
+      case .failure(let error): return "\(error)"
       }
     }
   }
@@ -56,13 +64,15 @@ struct WorkerPoolTests {
     }
   }
 
-  @Test func aWorkerThatNeverStartsIsAUDFFailureAndNoCallWaitsForIt() async throws {
+  @Test(arguments: ["call", "submit"])
+  func aWorkerThatNeverStartsIsAUDFFailureAndNoCallWaitsForIt(way: String) async throws {
     let metrics = TestMetrics()
     let lifecycle = try lifecycle(metrics: metrics)
     try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell("exit 4")) { pool in
       let failed: Void? = try await finishes(within: .seconds(10)) { await lifecycle.failed.wait() }
       #expect(failed != nil, "the worker's exit was not reported")
-      await #expect(throws: WorkerError.self) { try await pool.call("late") }
+      let outcome = try await answerOrError(of: "late", from: pool, via: way, within: .seconds(10))
+      #expect(outcome?.contains("request 'late' was not handled") == true)
     }
     let failure = try #require(lifecycle.failure)
     #expect(failure.code == .workerDied)
@@ -72,12 +82,13 @@ struct WorkerPoolTests {
     #expect(deaths.totalValue == 1)
   }
 
-  @Test func aWorkerThatClosesItsConnectionButRunsOnFailsWhatItHeld() async throws {
+  @Test(arguments: ["call", "submit"])
+  func aWorkerThatClosesItsConnectionButRunsOnFailsWhatItHeld(way: String) async throws {
     let lifecycle = try lifecycle()
     // Reads one request, then closes its end and sleeps: it can never answer.
     let script = "head -c 1 <&3 >/dev/null; exec 3>&-; sleep 60"
     try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell(script)) { pool in
-      let outcome = try await answerOrError(of: "held", from: pool, within: .seconds(20))
+      let outcome = try await answerOrError(of: "held", from: pool, via: way, within: .seconds(20))
       let error = try #require(outcome, "the call waited for a worker that could not answer")
       #expect(error.contains("closed its connection but kept running (it was killed)"))
       #expect(error.contains("'held'"))
@@ -87,7 +98,8 @@ struct WorkerPoolTests {
 
   /// Found by Benchmarks/chaos.py: a worker killed while idle left numa's stream served by the
   /// others until the grace period ended it. The server is going down: nothing more is sent.
-  @Test func afterAWorkerDiesNoRequestGoesToTheOthers() async throws {
+  @Test(arguments: ["call", "submit"])
+  func afterAWorkerDiesNoRequestGoesToTheOthers(way: String) async throws {
     // The worker left sleeping is killed when the pool ends, after the grace period.
     let lifecycle = try lifecycle(workers: 2, grace: .seconds(1))
     let marker = try makeTemporaryDirectory(prefix: "worker-pool-once")
@@ -96,7 +108,7 @@ struct WorkerPoolTests {
     try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell(script)) { pool in
       let failed: Void? = try await finishes(within: .seconds(10)) { await lifecycle.failed.wait() }
       #expect(failed != nil, "the worker's exit was not reported")
-      let outcome = try await answerOrError(of: "late", from: pool, within: .seconds(10))
+      let outcome = try await answerOrError(of: "late", from: pool, via: way, within: .seconds(10))
       let error = try #require(outcome, "the request went to the worker that never answers")
       #expect(error.contains("exited with status 4 while idle; request 'late' was not handled"))
     }

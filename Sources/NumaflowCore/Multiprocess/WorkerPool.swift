@@ -21,10 +21,16 @@ import Darwin
 /// and so every request after it: the server is going down, and numa re-sends what was not
 /// answered once the container has restarted.
 package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable {
+  /// What a worker's reply goes to.
+  package typealias Completion = @Sendable (Result<ByteBuffer, any Error>) -> Void
+
   private struct Pending {
     var worker: Int
     var requestID: String
+    /// A ``call(_:)`` waiting for the reply; or ``submit(_:completion:)``'s callback, set from
+    /// the start.
     var continuation: CheckedContinuation<Result<ByteBuffer, any Error>, Never>?
+    var completion: Completion?
     var result: Result<ByteBuffer, any Error>?
   }
 
@@ -121,9 +127,63 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
 
   /// Sends `request` to a worker and waits for its response.
   package func call(_ request: Request) async throws -> Response {
+    let (sequence, frame, worker, outbound) = try dispatch(request, completion: nil)
+    do {
+      try await outbound.send(frame)
+    } catch {
+      // The worker's socket is gone: it died, and its supervisor reports why. Fail this call as
+      // that death does. The queue's own error (StreamEnded) means "numa's stream ended" to
+      // the stream loops, which would end numa's stream with OK and drop the request unanswered
+      // (found by Benchmarks/chaos.py --kind sink).
+      complete(sequence, with: .failure(gone(worker, before: request, error)))
+    }
+
+    let reply = await suspend { continuation in
+      state.withLock { state -> Result<ByteBuffer, any Error>? in
+        guard let pending = state.pending[sequence] else { return .failure(CancellationError()) }
+        if let result = pending.result {
+          state.pending[sequence] = nil
+          return result
+        }
+        state.pending[sequence]?.continuation = continuation
+        return nil
+      }
+    } onCancel: {
+      self.complete(sequence, with: .failure(CancellationError()))
+    }
+    return try codec.decodeResponse(Array(try reply.get().readableBytesView))
+  }
+
+  /// Sends `request` to a worker; `completion` gets its response, or why there is none, on the
+  /// thread that reads the worker's replies (the connection's event loop). No task and no
+  /// continuation per request: what a unary stream needs, where a request's answer only has to
+  /// be queued for numa (measured: a fifth of the server process's CPU per message went to the
+  /// task and the suspension of ``call(_:)``). Every request gets exactly one completion: the
+  /// reply, the worker's failure, its death, or the pool stopping.
+  package func submit(_ request: Request, completion: @escaping @Sendable (Result<Response, any Error>) -> Void) {
+    let codec = self.codec
+    let decoding: Completion = { reply in
+      completion(Result { try codec.decodeResponse(Array(try reply.get().readableBytesView)) })
+    }
+    do {
+      let (sequence, frame, worker, outbound) = try dispatch(request, completion: decoding)
+      // Not bounded here: numa's stream bounds what it has in flight, so what waits for a
+      // worker is bounded too.
+      if !outbound.enqueue(frame) {
+        complete(sequence, with: .failure(gone(worker, before: request, StreamEnded())))
+      }
+    } catch {
+      completion(.failure(error))
+    }
+  }
+
+  /// Picks the least-loaded live worker for `request`, records the request as pending there,
+  /// and makes its frame.
+  private func dispatch(
+    _ request: Request, completion: Completion?
+  ) throws -> (sequence: UInt64, frame: WorkerFrame, worker: Int, outbound: OutboundQueue<WorkerFrame>) {
     let id = codec.requestID(request)
     let payload = ByteBuffer(bytes: try codec.encodeRequest(request))
-
     let (sequence, worker, outbound) = try state.withLock { state -> (UInt64, Int, OutboundQueue<WorkerFrame>) in
       guard !state.closing else {
         throw WorkerError(
@@ -148,56 +208,36 @@ package final class WorkerPool<Request: Sendable, Response: Sendable>: Sendable 
       state.nextSequence += 1
       state.lastChosen = chosen
       state.workers[chosen].load += 1
-      state.pending[sequence] = Pending(worker: chosen, requestID: id)
+      state.pending[sequence] = Pending(worker: chosen, requestID: id, completion: completion)
       return (sequence, chosen, state.workers[chosen].outbound!)
     }
+    return (sequence, WorkerFrame(sequence: sequence, kind: .request, payload: payload), worker, outbound)
+  }
 
-    do {
-      try await outbound.send(WorkerFrame(sequence: sequence, kind: .request, payload: payload))
-    } catch {
-      // The worker's socket is gone: it died, and its supervisor reports why. Fail this call as
-      // that death does. The queue's own error (StreamEnded) means "numa's stream ended" to
-      // the stream loops, which would end numa's stream with OK and drop the request unanswered
-      // (found by Benchmarks/chaos.py --kind sink).
-      complete(
-        sequence,
-        with: .failure(
-          WorkerError(
-            summary: "worker process \(worker) was gone before request '\(id)' reached it", details: "\(error)",
-            died: true)))
-    }
-
-    let reply = await suspend { continuation in
-      state.withLock { state -> Result<ByteBuffer, any Error>? in
-        guard let pending = state.pending[sequence] else { return .failure(CancellationError()) }
-        if let result = pending.result {
-          state.pending[sequence] = nil
-          return result
-        }
-        state.pending[sequence]?.continuation = continuation
-        return nil
-      }
-    } onCancel: {
-      self.complete(sequence, with: .failure(CancellationError()))
-    }
-    return try codec.decodeResponse(Array(try reply.get().readableBytesView))
+  /// Why a request never reached its worker: the worker's socket is gone.
+  private func gone(_ worker: Int, before request: Request, _ error: any Error) -> WorkerError {
+    WorkerError(
+      summary: "worker process \(worker) was gone before request '\(codec.requestID(request))' reached it",
+      details: "\(error)", died: true)
   }
 
   /// Delivers a result to a pending call, whether or not it is waiting yet. Only the first
   /// result counts; the worker's load drops with it.
   private func complete(_ sequence: UInt64, with result: Result<ByteBuffer, any Error>) {
-    let continuation = state.withLock { state -> CheckedContinuation<Result<ByteBuffer, any Error>, Never>? in
-      guard var pending = state.pending[sequence], pending.result == nil else { return nil }
+    let (continuation, completion) = state.withLock {
+      state -> (CheckedContinuation<Result<ByteBuffer, any Error>, Never>?, Completion?) in
+      guard var pending = state.pending[sequence], pending.result == nil else { return (nil, nil) }
       state.workers[pending.worker].load -= 1
-      if let continuation = pending.continuation {
+      if pending.continuation != nil || pending.completion != nil {
         state.pending[sequence] = nil
-        return continuation
+        return (pending.continuation, pending.completion)
       }
       pending.result = result
       state.pending[sequence] = pending
-      return nil
+      return (nil, nil)
     }
     continuation?.resume(returning: result)
+    completion?(result)
   }
 
   /// Reads one worker's replies until its connection ends, then reports how the worker ended.
