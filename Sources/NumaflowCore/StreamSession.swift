@@ -51,9 +51,11 @@ package final class StreamSession: Sendable {
 
   /// Turns an error the handler threw for `subject` into the stream's fault and the server's
   /// UDF failure. An error from a stream that the client cancelled or closed is not the
-  /// handler's fault, and is ignored.
+  /// handler's fault, and is ignored; so is one that comes after the grace period is over,
+  /// when every stream has been cancelled (a worker process stopped then fails what it held,
+  /// and its failure reaches a callback, not a cancelled task).
   package func handlerFailed(_ error: any Error, subject: String) {
-    if Task.isCancelled || error is StreamEnded { return }
+    if Task.isCancelled || error is StreamEnded || lifecycle.forcedStop.isSignalled { return }
     record(
       UDFFailure(
         containerType: lifecycle.configuration.udContainerType, handler: handlerName, subject: subject, error: error))
