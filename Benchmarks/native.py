@@ -11,8 +11,11 @@ as a pod's memory cgroup charges them). Prints JSON lines, then a table of media
 
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
                                     [--only LABEL ...] [--clients each batched] [--baseline-bin DIR]
+                                    [--static]
 Builds the C++ pair into .build-native (Debian's libgrpc++-dev, protobuf-compiler-grpc and
-pkg-config, installed if missing) and the Swift servers with swift build -c release.
+pkg-config, installed if missing) and the Swift servers with swift build -c release; with
+--static, as the image builds them (--static-swift-stdlib, into .build-static): the build as
+deployed.
 """
 import argparse
 import json
@@ -194,16 +197,20 @@ def main():
     parser.add_argument("--clients", nargs="*", default=["each", "batched"])
     parser.add_argument("--baseline-bin", help="a directory with an earlier build's map-forward-message, "
                         "measured as before-<mode>")
+    parser.add_argument("--static", action="store_true",
+                        help="build the Swift servers as the image does: --static-swift-stdlib, into .build-static")
     arguments = parser.parse_args()
     build_native()
     try:
         __import__("pynumaflow")
     except ImportError:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pynumaflow==0.14.0"], check=True)
+    build = ["swift", "build", "-c", "release"]
+    if arguments.static:
+        build += ["--static-swift-stdlib", "--scratch-path", str(ROOT / ".build-static")]
     for product in ["map-forward-message", "bare-echo-server", "fixture-server"]:
-        subprocess.run(["swift", "build", "-c", "release", "--product", product], check=True, cwd=ROOT,
-                       stdout=subprocess.DEVNULL)
-    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, cwd=ROOT,
+        subprocess.run([*build, "--product", product], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    bin_dir = subprocess.run([*build, "--show-bin-path"], check=True, cwd=ROOT,
                              capture_output=True, text=True).stdout.strip()
     env = dict(os.environ, MALLOC_ARENA_MAX="2")
     rows = []
