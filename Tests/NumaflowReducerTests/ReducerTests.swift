@@ -38,10 +38,11 @@ struct CountingReducer: Reducer {
 }
 
 /// Counts how many reducers are past the end of their datums at once: each waits, after its
-/// datums end, until `crowd` others are too or `patience` has passed.
+/// datums end, until `crowd` of them are (or `patience` has passed).
 struct CrowdingReducer: Reducer {
   final class Tally: Sendable {
     let state = Mutex((ended: 0, most: 0))
+    let crowded = OneShotEvent()
   }
   let tally: Tally
   let crowd: Int
@@ -50,14 +51,17 @@ struct CrowdingReducer: Reducer {
   func reduce(keys: [String], datums: NumaflowReducer.Datums, window: Window) async throws -> [NumaflowReducer.Message]
   {
     for await _ in datums {}
-    tally.state.withLock { state in
+    let ended = tally.state.withLock { state in
       state.ended += 1
       state.most = max(state.most, state.ended)
+      return state.ended
     }
-    let clock = ContinuousClock()
-    let deadline = clock.now + patience
-    while clock.now < deadline, tally.state.withLock({ $0.ended }) < crowd {
-      try await Task.sleep(for: .milliseconds(5))
+    if ended >= crowd { tally.crowded.signal() }
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await tally.crowded.wait() }
+      group.addTask { try? await Task.sleep(for: patience) }
+      await group.next()
+      group.cancelAll()
     }
     tally.state.withLock { $0.ended -= 1 }
     return [NumaflowReducer.Message("done", keys: keys)]
