@@ -53,8 +53,20 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
       }
     }
 
-    // Responses a handler thread queued count as in flight until the writer takes them, so
-    // the bound holds for what waits to be written too.
+    /// Queues the response to one request without waiting, from where it was made (a handler
+    /// thread, a worker's reply); the request stays in flight until the writer takes it.
+    @Sendable func queue(_ outcome: Result<Response, any Error>, id: String) {
+      switch outcome {
+      case .success(let response):
+        if !outbound.enqueue(response) { session.end() }
+      case .failure(let error):
+        session.handlerFailed(error, subject: UDFFailure.describe(request: id))
+        session.end()
+      }
+    }
+
+    // Responses queued that way count as in flight until the writer takes them, so the bound
+    // holds for what waits to be written too.
     outbound.releasingEnqueued { session.end($0) }
     try await withThrowingTaskGroup(of: Void.self) { handlers in
       var unreaped = 0
@@ -75,12 +87,7 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
           offload.handOff.submit { state in
             // Threads that are stopping run nothing more; numa re-sends what was not answered.
             guard state == .active else { return session.end() }
-            do {
-              if !outbound.enqueue(try offload.run(request)) { session.end() }
-            } catch {
-              session.handlerFailed(error, subject: UDFFailure.describe(request: id))
-              session.end()
-            }
+            queue(Result { try offload.run(request) }, id: id)
           }
           await session.waitUntilInFlight(below: session.maxInFlight)
           continue
@@ -88,15 +95,7 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
         if let submit = handler.submit {
           // Multiprocess mode: to a worker process, whose reply is queued for numa where it is
           // read (the connection's event loop); in flight until the writer takes it, as above.
-          submit(request) { outcome in
-            switch outcome {
-            case .success(let response):
-              if !outbound.enqueue(response) { session.end() }
-            case .failure(let error):
-              session.handlerFailed(error, subject: UDFFailure.describe(request: id))
-              session.end()
-            }
-          }
+          submit(request) { queue($0, id: id) }
           await session.waitUntilInFlight(below: session.maxInFlight)
           continue
         }
