@@ -4,6 +4,12 @@ import Testing
 
 @testable import NumaflowCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 @Suite struct WorkerFrameTests {
   func decoder(maxFrameSize: Int = 1024) throws -> EmbeddedChannel {
     let channel = EmbeddedChannel()
@@ -47,5 +53,75 @@ import Testing
     bytes.writeInteger(UInt32(8))
     bytes.writeRepeatingByte(0, count: 8)
     #expect(throws: WorkerError.self) { try channel.writeInbound(bytes) }
+  }
+}
+
+/// A worker's blocking socket, over a real socket pair. Everything the test reads has been
+/// written (or the other end closed) before it reads, so no call here waits.
+@Suite struct BlockingFrameSocketTests {
+  func socketPair() throws -> (CInt, CInt) {
+    var pair: [CInt] = [0, 0]
+    try #require(socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &pair) == 0)
+    return (pair[0], pair[1])
+  }
+
+  @Test func framesWrittenInPiecesAreReadWholeAndTheEndIsSeen() throws {
+    let (near, far) = try socketPair()
+    var socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 1024)
+    let frames = (0..<3).map {
+      WorkerFrame(sequence: UInt64($0), kind: .request, payload: ByteBuffer(string: "r\($0)"))
+    }
+    var bytes = ByteBuffer()
+    for frame in frames { frame.write(to: &bytes) }
+    // Two writes that split the second frame's header.
+    let split = WorkerFrame.headerSize + 2 + 5
+    for part in [
+      bytes.getSlice(at: 0, length: split)!, bytes.getSlice(at: split, length: bytes.readableBytes - split)!,
+    ] {
+      #expect(part.withUnsafeReadableBytes { write(far, $0.baseAddress, $0.count) } == part.readableBytes)
+    }
+    close(far)
+
+    var read: [WorkerFrame] = []
+    while true {
+      if let frame = try socket.bufferedFrame() {
+        read.append(frame)
+      } else if try !socket.fill() {
+        break
+      }
+    }
+    #expect(read == frames)
+  }
+
+  @Test func queuedRepliesLeaveTogetherOnFlush() throws {
+    let (near, far) = try socketPair()
+    defer { close(far) }
+    var socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 1024)
+    let replies = [
+      WorkerFrame(sequence: 4, kind: .response, payload: ByteBuffer(string: "four")),
+      WorkerFrame(sequence: 5, kind: .failure, payload: ByteBuffer(string: "five")),
+    ]
+    for reply in replies { socket.queue(reply) }
+    #expect(socket.unwritten == 2 * WorkerFrame.headerSize + 8)
+    try socket.flush()
+    #expect(socket.unwritten == 0)
+
+    var received = [UInt8](repeating: 0, count: 256)
+    let count = recv(far, &received, received.count, CInt(MSG_DONTWAIT))
+    var buffer = ByteBuffer(bytes: received.prefix(max(0, count)))
+    var decoded: [WorkerFrame] = []
+    while let frame = try WorkerFrame.read(from: &buffer, maxFrameSize: 1024) { decoded.append(frame) }
+    #expect(decoded == replies)
+  }
+
+  @Test func aFrameOverTheLimitIsRefused() throws {
+    let (near, far) = try socketPair()
+    var socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 64)
+    var bytes = ByteBuffer()
+    WorkerFrame(sequence: 1, kind: .request, payload: ByteBuffer(repeating: 0x61, count: 100)).write(to: &bytes)
+    #expect(bytes.withUnsafeReadableBytes { write(far, $0.baseAddress, $0.count) } == bytes.readableBytes)
+    close(far)
+    #expect(try socket.fill())
+    #expect(throws: WorkerError.self) { try socket.bufferedFrame() }
   }
 }

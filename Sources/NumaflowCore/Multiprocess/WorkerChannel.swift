@@ -13,7 +13,7 @@ extension WorkerChannel {
       .withConnectedSocket(descriptor) { channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(WorkerFrameDecoder(maxFrameSize: maxMessageSize + WorkerFrame.headerSize + 1024))
+            ByteToMessageHandler(WorkerFrameDecoder(maxFrameSize: WorkerFrame.maxSize(carrying: maxMessageSize)))
           )
           try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(WorkerFrameEncoder()))
           return try WorkerChannel(wrappingChannelSynchronously: channel)

@@ -27,6 +27,12 @@ package struct WorkerFrame: Sendable, Equatable {
 
   /// Length, sequence and kind.
   package static let headerSize = 4 + 8 + 1
+
+  /// The largest frame either side accepts when messages may be `maxMessageSize` bytes: such a
+  /// message, its header, and room for what a worker codec adds (a batch's length prefixes).
+  package static func maxSize(carrying maxMessageSize: Int) -> Int {
+    maxMessageSize + headerSize + 1024
+  }
 }
 
 package struct WorkerFrameDecoder: ByteToMessageDecoder {
@@ -36,19 +42,8 @@ package struct WorkerFrameDecoder: ByteToMessageDecoder {
   package init(maxFrameSize: Int) { self.maxFrameSize = maxFrameSize }
 
   package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-    guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
-    guard length >= 9 else {
-      throw WorkerError(summary: "a worker frame of \(length) bytes is shorter than its sequence and kind", details: "")
-    }
-    guard Int(length) <= maxFrameSize else {
-      throw WorkerError(summary: "a worker frame of \(length) bytes exceeds the limit of \(maxFrameSize)", details: "")
-    }
-    guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
-    buffer.moveReaderIndex(forwardBy: 4)
-    let sequence = buffer.readInteger(as: UInt64.self)!
-    let kind = WorkerFrame.Kind(rawValue: buffer.readInteger(as: UInt8.self)!)
-    let payload = buffer.readSlice(length: Int(length) - 9)!
-    context.fireChannelRead(wrapInboundOut(WorkerFrame(sequence: sequence, kind: kind, payload: payload)))
+    guard let frame = try WorkerFrame.read(from: &buffer, maxFrameSize: maxFrameSize) else { return .needMoreData }
+    context.fireChannelRead(wrapInboundOut(frame))
     return .continue
   }
 }
@@ -59,11 +54,36 @@ package struct WorkerFrameEncoder: MessageToByteEncoder {
   package init() {}
 
   package func encode(data frame: WorkerFrame, out: inout ByteBuffer) throws {
-    out.reserveCapacity(WorkerFrame.headerSize + frame.payload.readableBytes)
-    out.writeInteger(UInt32(9 + frame.payload.readableBytes))
-    out.writeInteger(frame.sequence)
-    out.writeInteger(frame.kind.rawValue)
-    var payload = frame.payload
-    out.writeBuffer(&payload)
+    frame.write(to: &out)
+  }
+}
+
+extension WorkerFrame {
+  /// Takes the first whole frame off `buffer`; `nil`, leaving `buffer` as it was, while the
+  /// frame is still incomplete. The payload is a slice of `buffer`, not a copy.
+  /// - Throws: ``WorkerError`` when the length is shorter than a header or over `maxFrameSize`.
+  package static func read(from buffer: inout ByteBuffer, maxFrameSize: Int) throws -> WorkerFrame? {
+    guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return nil }
+    guard length >= 9 else {
+      throw WorkerError(summary: "a worker frame of \(length) bytes is shorter than its sequence and kind", details: "")
+    }
+    guard Int(length) <= maxFrameSize else {
+      throw WorkerError(summary: "a worker frame of \(length) bytes exceeds the limit of \(maxFrameSize)", details: "")
+    }
+    guard buffer.readableBytes >= 4 + Int(length) else { return nil }
+    buffer.moveReaderIndex(forwardBy: 4)
+    let sequence = buffer.readInteger(as: UInt64.self)!
+    let kind = Kind(rawValue: buffer.readInteger(as: UInt8.self)!)
+    let payload = buffer.readSlice(length: Int(length) - 9)!
+    return WorkerFrame(sequence: sequence, kind: kind, payload: payload)
+  }
+
+  /// Appends the frame, header and payload, to `buffer`.
+  package func write(to buffer: inout ByteBuffer) {
+    buffer.reserveCapacity(minimumWritableBytes: Self.headerSize + payload.readableBytes)
+    buffer.writeInteger(UInt32(9 + payload.readableBytes))
+    buffer.writeInteger(sequence)
+    buffer.writeInteger(kind.rawValue)
+    buffer.writeImmutableBuffer(payload)
   }
 }

@@ -34,10 +34,26 @@ package enum WorkerProcess {
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
 
-    // One event loop for the socket. Async handlers run on its thread, as on the server's loop:
-    // a request read, handled and answered without a hop between threads. Blocking handlers
-    // run on a thread of their own, one request at a time, so that code that is not
-    // thread-safe stays safe and the loop keeps writing replies while a handler blocks.
+    switch handler.body {
+    case .sync(let call):
+      try await answerInTurn(
+        descriptor: descriptor, run: call, codec: codec,
+        maxFrameSize: WorkerFrame.maxSize(carrying: configuration.maxMessageSize))
+    case .async(let call):
+      try await answerConcurrently(descriptor: descriptor, run: call, codec: codec, configuration: configuration)
+    }
+  }
+
+  /// Runs an async handler on each request as it comes, at most `maxConcurrentRequests` at
+  /// once, until the server says stop. The socket has an event loop of its own, and the
+  /// handlers run on its thread, as on the server's loop: a request read, handled and answered
+  /// without a hop between threads.
+  private static func answerConcurrently<Request: Sendable, Response: Sendable>(
+    descriptor: CInt,
+    run: @escaping @Sendable (Request) async throws -> Response,
+    codec: WorkerCodec<Request, Response>,
+    configuration: ServerConfiguration
+  ) async throws {
     let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     defer { loops.shutdownGracefully { _ in } }
     let eventLoop = loops.next()
@@ -51,13 +67,8 @@ package enum WorkerProcess {
           cost: \.payload.readableBytes,
           write: { try await outbound.write(contentsOf: $0) }
         ) { replies in
-          switch handler.body {
-          case .async(let call):
-            try await answerConcurrently(
-              inbound, through: replies, run: call, codec: codec, cap: configuration.maxConcurrentRequests)
-          case .sync(let call):
-            try await answerInTurn(inbound, through: replies, run: call, codec: codec, eventLoop: eventLoop)
-          }
+          try await answerConcurrently(
+            inbound, through: replies, run: run, codec: codec, cap: configuration.maxConcurrentRequests)
         }
       }
     }
@@ -95,40 +106,51 @@ package enum WorkerProcess {
     }
   }
 
-  /// Runs a blocking handler on each request in turn, on a thread of its own, until the
-  /// server says stop; the requests read in one turn of `eventLoop` go to it together
-  /// (``ThreadHandOff``). Returns once every request read is answered.
+  /// Runs a blocking handler on each request in turn, in the order they came, on one thread
+  /// that also reads the requests and writes the replies (``BlockingFrameSocket``), until the
+  /// server says stop or closes its end. Code that is not thread-safe stays safe, and a
+  /// request costs no hand-off between threads.
   private static func answerInTurn<Request: Sendable, Response: Sendable>(
-    _ inbound: NIOAsyncChannelInboundStream<WorkerFrame>,
-    through replies: OutboundQueue<WorkerFrame>,
+    descriptor: CInt,
     run: @escaping @Sendable (Request) throws -> Response,
     codec: WorkerCodec<Request, Response>,
-    eventLoop: any EventLoop
+    maxFrameSize: Int
   ) async throws {
     let thread = NIOThreadPool(numberOfThreads: 1)
     thread.start()
-    let handOff = ThreadHandOff(threads: thread, threadCount: 1, eventLoop: eventLoop)
+    let outcome: Result<Void, any Error>
     do {
-      for try await frame in inbound {
-        guard frame.kind == .request else { break }  // .shutdown
-        handOff.submit { state in
-          // A thread stopped because the connection ended runs nothing more: no one would read it.
-          guard state == .active else { return }
-          let outcome = Result { try codec.encodeResponse(try run(try codec.decodeRequest(frame.payloadBytes))) }
-          // Queued without waiting for room: the server process bounds what it sends a worker
-          // (its streams' in-flight bound), so the replies waiting here are bounded too.
-          _ = replies.enqueue(reply(to: frame, outcome))
-        }
-      }
+      outcome = .success(
+        try await thread.runIfActive {
+          var socket = BlockingFrameSocket(descriptor: descriptor, maxFrameSize: maxFrameSize)
+          try answer(on: &socket, run: run, codec: codec)
+        })
     } catch {
-      try? await thread.shutdownGracefully()
-      throw error
+      outcome = .failure(error)
     }
-    // One thread, in order: this runs after every request before it.
-    let answered = OneShotEvent()
-    handOff.submit { _ in answered.signal() }
-    await answered.wait()
     try await thread.shutdownGracefully()
+    try outcome.get()
+  }
+
+  /// The loop of ``answerInTurn(descriptor:run:codec:maxFrameSize:)``: bounded by what the
+  /// server process sends, and ended by its shutdown frame or by its closing the socket.
+  /// Each reply is written before the next request's handler runs: that handler may block for
+  /// long (or, in a test, until the reply before it has arrived).
+  private static func answer<Request: Sendable, Response: Sendable>(
+    on socket: inout BlockingFrameSocket,
+    run: (Request) throws -> Response,
+    codec: WorkerCodec<Request, Response>
+  ) throws {
+    while true {
+      guard let frame = try socket.bufferedFrame() else {
+        guard try socket.fill() else { return }
+        continue
+      }
+      guard frame.kind == .request else { return }  // .shutdown
+      let outcome = Result { try codec.encodeResponse(try run(try codec.decodeRequest(frame.payloadBytes))) }
+      socket.queue(reply(to: frame, outcome))
+      try socket.flush()
+    }
   }
 
   /// The reply to `frame`: the handler's encoded response, or a failure frame that says what
