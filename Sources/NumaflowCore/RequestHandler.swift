@@ -252,12 +252,14 @@ extension LocalHandler {
 
 extension ServerHost {
   /// A host whose one service wraps one handler, placed where `mode` says: the shape of every
-  /// kind whose calls are independent (map, source transform, batch map, stream map).
+  /// kind whose calls are independent (map, source transform, batch map, stream map). In
+  /// multiprocess mode, a kind with a `relay` serves numa through it instead of `service`.
   package init<Request: Sendable, Response: Sendable, Modes: ModeSet>(
     endpoint: Endpoint,
     configuration: ServerConfiguration,
     mode: ServerMode<Modes>,
     handler: LocalHandler<Request, Response>,
+    relay: Relay? = nil,
     service: @escaping @Sendable (RequestHandler<Request, Response>, ServerLifecycle) -> any RegistrableRPCService
   ) {
     let placement = mode.placement(synchronousHandler: handler.isSync)
@@ -271,6 +273,11 @@ extension ServerHost {
     }
     self.init(endpoint: endpoint, configuration: configuration, modeName: mode.name, worker: worker) {
       lifecycle, body in
+      if placement == .processes, let relay {
+        return try await WorkerDispatcher.withWorkers(lifecycle: lifecycle, command: .thisBinary) { dispatcher in
+          try await body([relay.makeService(handler.name, dispatcher, lifecycle)])
+        }
+      }
       try await handler.placed(placement, lifecycle: lifecycle) { placed in
         try await body([service(placed, lifecycle)])
       }

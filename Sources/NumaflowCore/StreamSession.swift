@@ -56,6 +56,10 @@ package final class StreamSession: Sendable {
   /// and its failure reaches a callback, not a cancelled task).
   package func handlerFailed(_ error: any Error, subject: String) {
     if Task.isCancelled || error is StreamEnded || lifecycle.forcedStop.isSignalled { return }
+    if let unreadable = error as? UnreadableRequest {
+      // Found where the request was decoded, in a worker process: numa's input, not the handler.
+      return violated(StreamStatus.unreadable(rpc: rpc, unreadable))
+    }
     record(
       UDFFailure(
         containerType: lifecycle.configuration.udContainerType, handler: handlerName, subject: subject, error: error))

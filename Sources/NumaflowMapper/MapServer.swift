@@ -21,6 +21,7 @@ public struct MapServer: NumaflowServer {
   ) {
     host = ServerHost(
       endpoint: .map, configuration: configuration, mode: mode, handler: MapService.handler(mapper),
+      relay: MapRelayService.relay,
       service: MapService.init)
   }
 
@@ -30,6 +31,7 @@ public struct MapServer: NumaflowServer {
   ) {
     host = ServerHost(
       endpoint: .map, configuration: configuration, mode: mode, handler: MapService.handler(mapper),
+      relay: MapRelayService.relay,
       service: MapService.init)
   }
 

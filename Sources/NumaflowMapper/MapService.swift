@@ -40,17 +40,31 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
 extension StreamShape<Map_V1_MapRequest, Map_V1_MapResponse> {
   /// A `MapFn` stream: a handshake, then requests by id (and, on a batch map stream, EOTs).
   package static func map(rpc: String) -> Self {
-    StreamShape(
-      rpc: rpc,
-      classify: { request in
-        if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
-        if request.hasStatus, request.status.eot { return .endOfBatch }
-        guard request.hasRequest else { return .invalid(id: request.id, problem: "it carries no request payload") }
-        return .request(id: request.id)
-      },
-      handshakeResponse: .handshakeReply,
-      cost: \.payloadBytes
-    )
+    StreamShape(rpc: rpc, classify: { .of($0) }, handshakeResponse: .handshakeReply, cost: \.payloadBytes)
+  }
+}
+
+/// What a `MapFn` stream reads of a request to know what it is: the wire message, or in
+/// multiprocess mode its head (``RelayedRequest``), which has the same fields.
+package protocol MapRequestFields {
+  var id: String { get }
+  var hasRequest: Bool { get }
+  var hasHandshake: Bool { get }
+  var handshake: Map_V1_Handshake { get }
+  var hasStatus: Bool { get }
+  var status: Map_V1_TransmissionStatus { get }
+}
+
+extension Map_V1_MapRequest: MapRequestFields {}
+extension Relay_MapRequestHead: MapRequestFields {}
+
+extension StreamShape.Kind {
+  /// What a `MapFn` request is.
+  package static func of(_ request: some MapRequestFields) -> Self {
+    if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
+    if request.hasStatus, request.status.eot { return .endOfBatch }
+    guard request.hasRequest else { return .invalid(id: request.id, problem: "it carries no request payload") }
+    return .request(id: request.id)
   }
 }
 

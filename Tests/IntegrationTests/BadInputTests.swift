@@ -30,6 +30,26 @@ struct BadInputTests {
     try await expectStillServing(server)
   }
 
+  /// Well-formed protobuf whose key is not UTF-8. In multiprocess mode the server process reads
+  /// only a request's head and the worker finds this, where the request is decoded
+  /// (``UnreadableRequest``); it must end the stream as in the other modes, not fail the UDF.
+  @Test(arguments: modes)
+  func aKeyThatIsNotUTF8FailsTheStreamOnly(mode: String) async throws {
+    let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", mode])
+    defer { server.stop() }
+    let before = Datum(value: Data("v".utf8)).mapRequest(id: "ok-0")
+    // MapRequest { request { keys: ["\u{FF}"] }, id: "bad-key" }: field 1 holds field 1 (keys).
+    let badKey: [UInt8] = [0x0A, 0x03, 0x0A, 0x01, 0xFF, 0x12, 0x07] + Array("bad-key".utf8)
+    let outcome = try await sendRaw(
+      [Map_V1_MapRequest.handshakeRequest, before].map { try $0.serializedBytes() } + [badKey], to: server.socketPath)
+
+    let error = try #require(outcome.error, "a request that does not decode must fail the stream")
+    #expect(error.code == .invalidArgument, "got \(error)")
+    #expect(error.message.contains("could not be read"), "got \(error)")
+    #expect(outcome.responses.filter { !$0.hasHandshake }.map(\.id) == ["ok-0"])
+    try await expectStillServing(server)
+  }
+
   @Test func aMessageOverTheSizeLimitIsRefused() async throws {
     let server = try await ServerUnderTest("fixture-server")
     defer { server.stop() }

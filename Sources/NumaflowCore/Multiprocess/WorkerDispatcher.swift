@@ -264,6 +264,9 @@ package final class WorkerDispatcher: Sendable {
               self.complete(frame.sequence, with: .success(frame.payload))
             case .failure:
               self.complete(frame.sequence, with: .failure(WorkerError(failurePayload: frame.payload, worker: index)))
+            case .unreadable:
+              let reason = String(buffer: frame.payload)
+              self.complete(frame.sequence, with: .failure(UnreadableRequest(reason: reason)))
             default:
               logger.warning("ignoring an unexpected frame from a worker", metadata: ["worker": "\(index)"])
             }

@@ -15,6 +15,9 @@ package struct WorkerFrame: Sendable, Equatable {
     package static let failure = Kind(rawValue: 2)
     /// Server → worker: finish what is in flight, then exit 0.
     package static let shutdown = Kind(rawValue: 3)
+    /// Worker → server: the request to `sequence` did not decode; the payload says why, in
+    /// UTF-8 (``UnreadableRequest``).
+    package static let unreadable = Kind(rawValue: 4)
   }
 
   package var sequence: UInt64

@@ -93,13 +93,16 @@ package enum WorkerProcess {
         }
         unreaped += 1
         group.addTask {
-          let outcome: Result<[UInt8], any Error>
-          do {
-            outcome = .success(try codec.encodeResponse(try await run(try codec.decodeRequest(frame.payloadBytes))))
-          } catch {
-            outcome = .failure(error)
+          switch request(in: frame, codec: codec) {
+          case .success(let request):
+            let outcome: Result<[UInt8], any Error>
+            do { outcome = .success(try codec.encodeResponse(try await run(request))) } catch {
+              outcome = .failure(error)
+            }
+            try await replies.send(reply(to: frame, outcome))
+          case .failure(let unreadable):
+            try await replies.send(reply(to: frame, unreadable))
           }
-          try await replies.send(reply(to: frame, outcome))
         }
       }
       try await group.waitForAll()
@@ -147,10 +150,26 @@ package enum WorkerProcess {
         continue
       }
       guard frame.kind == .request else { return }  // .shutdown
-      let outcome = Result { try codec.encodeResponse(try run(try codec.decodeRequest(frame.payloadBytes))) }
-      socket.queue(reply(to: frame, outcome))
+      switch request(in: frame, codec: codec) {
+      case .success(let request):
+        socket.queue(reply(to: frame, Result { try codec.encodeResponse(try run(request)) }))
+      case .failure(let unreadable):
+        socket.queue(reply(to: frame, unreadable))
+      }
       try socket.flush()
     }
+  }
+
+  /// The request `frame` carries, or why it does not decode.
+  private static func request<Request: Sendable, Response: Sendable>(
+    in frame: WorkerFrame, codec: WorkerCodec<Request, Response>
+  ) -> Result<Request, UnreadableRequest> {
+    Result { try codec.decodeRequest(frame.payloadBytes) }.mapError { UnreadableRequest(reason: "\($0)") }
+  }
+
+  /// The reply to a `frame` whose request did not decode.
+  private static func reply(to frame: WorkerFrame, _ unreadable: UnreadableRequest) -> WorkerFrame {
+    WorkerFrame(sequence: frame.sequence, kind: .unreadable, payload: ByteBuffer(string: unreadable.reason))
   }
 
   /// The reply to `frame`: the handler's encoded response, or a failure frame that says what
