@@ -21,7 +21,7 @@ public struct MapServer: NumaflowServer {
   ) {
     host = ServerHost(
       endpoint: .map, configuration: configuration, mode: mode, handler: MapService.handler(mapper),
-      relay: MapRelayService.relay,
+      relay: MapService.relay,
       service: MapService.init)
   }
 
@@ -31,7 +31,7 @@ public struct MapServer: NumaflowServer {
   ) {
     host = ServerHost(
       endpoint: .map, configuration: configuration, mode: mode, handler: MapService.handler(mapper),
-      relay: MapRelayService.relay,
+      relay: MapService.relay,
       service: MapService.init)
   }
 

@@ -35,6 +35,23 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
 
   /// One datum per call; the response's results are its outputs.
   static let description = CallDescription<Map_V1_MapRequest, Map_V1_MapResponse>.datum { $0.results.count }
+
+  /// The results an encoded response carries, for metrics in multiprocess mode.
+  static func resultCount(_ response: EncodedResponse) -> Int {
+    (try? Map_V1_MapResponse(serializedBytes: ProtobufBuffer(response.bytes)))?.results.count ?? 0
+  }
+
+  /// Multiprocess mode: requests go to the workers as numa sent them, the workers' responses
+  /// back as they encoded them.
+  static let relay = Relay.of(
+    stream: Map_V1_Map.Method.MapFn.descriptor,
+    shape: StreamShape<RelayedRequest<Relay_MapRequestHead>, EncodedResponse>(
+      rpc: "MapFn", classify: { .of($0.head) },
+      handshakeResponse: try? EncodedResponse(Map_V1_MapResponse.handshakeReply), cost: \.count),
+    id: \.id,
+    outputs: resultCount,
+    isReady: Map_V1_Map.Method.IsReady.descriptor,
+    answering: Map_V1_ReadyResponse.self)
 }
 
 extension StreamShape<Map_V1_MapRequest, Map_V1_MapResponse> {

@@ -45,6 +45,6 @@ public struct SourceTransformServer: NumaflowServer {
   ) -> ServerHost {
     ServerHost(
       endpoint: .sourceTransformer, configuration: configuration, mode: mode, handler: handler,
-      service: SourceTransformService.init)
+      relay: SourceTransformService.relay, service: SourceTransformService.init)
   }
 }

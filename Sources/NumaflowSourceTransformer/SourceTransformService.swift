@@ -26,19 +26,32 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
   }
 
   static let shape = StreamShape<Request, Response>(
-    rpc: "SourceTransformFn",
-    classify: { request in
-      if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
-      guard request.hasRequest else { return .invalid(id: "", problem: "it carries no request payload") }
-      return .request(id: request.request.id)
-    },
-    handshakeResponse: {
-      var response = Response()
-      response.handshake.sot = true
-      return response
-    }(),
+    rpc: "SourceTransformFn", classify: { .of($0) }, handshakeResponse: handshakeReply,
     cost: { $0.results.reduce(0) { $0 + $1.value.count } }
   )
+
+  static let handshakeReply: Response = {
+    var response = Response()
+    response.handshake.sot = true
+    return response
+  }()
+
+  /// The results an encoded response carries, for metrics in multiprocess mode.
+  static func resultCount(_ response: EncodedResponse) -> Int {
+    (try? Response(serializedBytes: ProtobufBuffer(response.bytes)))?.results.count ?? 0
+  }
+
+  /// Multiprocess mode: requests go to the workers as numa sent them, the workers' responses
+  /// back as they encoded them.
+  static let relay = Relay.of(
+    stream: Sourcetransformer_V1_SourceTransform.Method.SourceTransformFn.descriptor,
+    shape: StreamShape<RelayedRequest<Relay_SourceTransformRequestHead>, EncodedResponse>(
+      rpc: "SourceTransformFn", classify: { .of($0.head) }, handshakeResponse: try? EncodedResponse(handshakeReply),
+      cost: \.count),
+    id: \.request.id,
+    outputs: resultCount,
+    isReady: Sourcetransformer_V1_SourceTransform.Method.IsReady.descriptor,
+    answering: Sourcetransformer_V1_ReadyResponse.self)
 
   /// The user's transformer adapted to wire messages.
   static func handler(_ transformer: some SourceTransformer) -> LocalHandler<Request, Response> {
@@ -70,3 +83,32 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
 }
 
 extension Sourcetransformer_V1_ReadyResponse: ReadyResponse {}
+
+/// What a `SourceTransformFn` stream reads of a request to know what it is: the wire message,
+/// or in multiprocess mode its head (``RelayedRequest``), which has the same fields.
+protocol SourceTransformRequestFields {
+  associatedtype Datum: SourceTransformDatumID
+  var request: Datum { get }
+  var hasRequest: Bool { get }
+  var hasHandshake: Bool { get }
+  var handshake: Sourcetransformer_V1_Handshake { get }
+}
+
+/// The part of a transformer's datum that the stream reads: its id.
+protocol SourceTransformDatumID {
+  var id: String { get }
+}
+
+extension Sourcetransformer_V1_SourceTransformRequest: SourceTransformRequestFields {}
+extension Sourcetransformer_V1_SourceTransformRequest.Request: SourceTransformDatumID {}
+extension Relay_SourceTransformRequestHead: SourceTransformRequestFields {}
+extension Relay_SourceTransformRequestHead.Request: SourceTransformDatumID {}
+
+extension StreamShape.Kind {
+  /// What a `SourceTransformFn` request is.
+  static func of(_ request: some SourceTransformRequestFields) -> Self {
+    if request.hasHandshake { return .handshake(sot: request.handshake.sot) }
+    guard request.hasRequest else { return .invalid(id: "", problem: "it carries no request payload") }
+    return .request(id: request.request.id)
+  }
+}

@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCProtobuf
 import NIOCore
 import SwiftProtobuf
 
@@ -11,18 +12,20 @@ import SwiftProtobuf
 package struct Relay: Sendable {
   let makeService: @Sendable (_ handlerName: String, WorkerDispatcher, ServerLifecycle) -> any RegistrableRPCService
 
-  /// A relay of requests whose head is `Head`.
+  /// A relay of the requests of `stream`, a stream with one response per request.
   /// - Parameters:
-  ///   - id: The request's id, for errors about it.
+  ///   - stream: The kind's stream method (`MapFn`, `SourceTransformFn`).
+  ///   - shape: That stream over relayed messages: how a head is classified, the handshake reply.
+  ///   - id: A request's id, for errors about it.
   ///   - outputs: The outputs a response carries, for metrics (called only when metrics are on).
-  ///   - service: The kind's service over relayed messages, with the handler that relays them.
-  package static func of<Head: SwiftProtobuf.Message>(
-    _ head: Head.Type,
+  ///   - isReady: The kind's health check, answered with `Ready.ready`.
+  package static func of<Head: SwiftProtobuf.Message, Ready: ReadyResponse>(
+    stream: MethodDescriptor,
+    shape: StreamShape<RelayedRequest<Head>, EncodedResponse>,
     id: @escaping @Sendable (Head) -> String,
     outputs: @escaping @Sendable (EncodedResponse) -> Int,
-    service:
-      @escaping @Sendable (RequestHandler<RelayedRequest<Head>, EncodedResponse>, ServerLifecycle) ->
-      any RegistrableRPCService
+    isReady: MethodDescriptor,
+    answering _: Ready.Type
   ) -> Relay {
     Relay { name, dispatcher, lifecycle in
       let handler = RequestHandler<RelayedRequest<Head>, EncodedResponse>(
@@ -37,7 +40,42 @@ package struct Relay: Sendable {
       // One datum per call; a call to a worker counts with its round trip.
       let description = CallDescription<RelayedRequest<Head>, EncodedResponse>(
         datums: { _ in [] }, count: { _ in 1 }, outputs: outputs)
-      return service(handler.measured(lifecycle.telemetry.metrics, description), lifecycle)
+      return RelayService<Head, Ready>(
+        stream: stream, isReady: isReady, shape: shape,
+        handler: handler.measured(lifecycle.telemetry.metrics, description), lifecycle: lifecycle)
+    }
+  }
+}
+
+/// A kind's service in multiprocess mode with a ``Relay``: its stream, served by the unary
+/// loop as in every mode (same handshake, bounds and errors), over relayed messages; and its
+/// health check.
+private struct RelayService<Head: SwiftProtobuf.Message, Ready: ReadyResponse>: RegistrableRPCService {
+  let stream: MethodDescriptor
+  let isReady: MethodDescriptor
+  let shape: StreamShape<RelayedRequest<Head>, EncodedResponse>
+  let handler: RequestHandler<RelayedRequest<Head>, EncodedResponse>
+  let lifecycle: ServerLifecycle
+
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    let (shape, handler, lifecycle) = (self.shape, self.handler, self.lifecycle)
+    router.registerHandler(
+      forMethod: stream, deserializer: RelayDeserializer<Head>(), serializer: EncodedResponseSerializer()
+    ) { request, _ in
+      StreamingServerResponse { writer in
+        try await OutboundQueue.withQueue(writingTo: writer, shape: shape, lifecycle: lifecycle) { outbound in
+          try await serveOneResponsePerRequest(
+            requests: request.messages, outbound: outbound, shape: shape, handler: handler, lifecycle: lifecycle)
+        }
+        return [:]
+      }
+    }
+    router.registerHandler(
+      forMethod: isReady,
+      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
+      serializer: ProtobufSerializer<Ready>()
+    ) { _, _ in
+      StreamingServerResponse(single: ServerResponse(message: Ready.ready))
     }
   }
 }
