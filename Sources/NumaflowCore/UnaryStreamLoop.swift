@@ -31,10 +31,7 @@ import NumaflowProtos
     Request == Sourcetransformer_V1_SourceTransformRequest, Response == Sourcetransformer_V1_SourceTransformResponse
 )
 @_specialize(exported:true,where Request == Source_V1_AckRequest, Response == Source_V1_AckResponse)
-@_specialize(exported:true,where Request == RelayedRequest<Relay_MapRequestHead>, Response == EncodedResponse)
-@_specialize(
-  exported:true,where Request == RelayedRequest<Relay_SourceTransformRequestHead>, Response == EncodedResponse
-)
+@_specialize(exported:true,where Request == RelayedRequest, Response == EncodedResponse)
 package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,

@@ -44,14 +44,10 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
   /// Multiprocess mode: requests go to the workers as numa sent them, the workers' responses
   /// back as they encoded them.
   static let relay = Relay.of(
-    stream: Map_V1_Map.Method.MapFn.descriptor,
-    shape: StreamShape<RelayedRequest<Relay_MapRequestHead>, EncodedResponse>(
-      rpc: "MapFn", classify: { .of($0.head) },
-      handshakeResponse: try? EncodedResponse(Map_V1_MapResponse.handshakeReply), cost: \.count),
-    id: \.id,
-    outputs: resultCount,
-    isReady: Map_V1_Map.Method.IsReady.descriptor,
-    answering: Map_V1_ReadyResponse.self)
+    stream: Map_V1_Map.Method.MapFn.descriptor, rpc: "MapFn",
+    head: { .of(try Relay_MapRequestHead(serializedBytes: $0, options: .headOnly)) },
+    handshakeReply: Map_V1_MapResponse.handshakeReply, outputs: resultCount,
+    isReady: Map_V1_Map.Method.IsReady.descriptor, answering: Map_V1_ReadyResponse.self)
 }
 
 extension StreamShape<Map_V1_MapRequest, Map_V1_MapResponse> {

@@ -44,12 +44,9 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
   /// Multiprocess mode: requests go to the workers as numa sent them, the workers' responses
   /// back as they encoded them.
   static let relay = Relay.of(
-    stream: Sourcetransformer_V1_SourceTransform.Method.SourceTransformFn.descriptor,
-    shape: StreamShape<RelayedRequest<Relay_SourceTransformRequestHead>, EncodedResponse>(
-      rpc: "SourceTransformFn", classify: { .of($0.head) }, handshakeResponse: try? EncodedResponse(handshakeReply),
-      cost: \.count),
-    id: \.request.id,
-    outputs: resultCount,
+    stream: Sourcetransformer_V1_SourceTransform.Method.SourceTransformFn.descriptor, rpc: "SourceTransformFn",
+    head: { .of(try Relay_SourceTransformRequestHead(serializedBytes: $0, options: .headOnly)) },
+    handshakeReply: handshakeReply, outputs: resultCount,
     isReady: Sourcetransformer_V1_SourceTransform.Method.IsReady.descriptor,
     answering: Sourcetransformer_V1_ReadyResponse.self)
 

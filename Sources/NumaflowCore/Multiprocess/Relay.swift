@@ -15,33 +15,37 @@ package struct Relay: Sendable {
   /// A relay of the requests of `stream`, a stream with one response per request.
   /// - Parameters:
   ///   - stream: The kind's stream method (`MapFn`, `SourceTransformFn`).
-  ///   - shape: That stream over relayed messages: how a head is classified, the handshake reply.
-  ///   - id: A request's id, for errors about it.
+  ///   - rpc: How errors name the stream.
+  ///   - head: Decodes a request's head (``SwiftProtobuf/BinaryDecodingOptions/headOnly``) and
+  ///     says what the request is.
+  ///   - handshakeReply: The answer to numa's handshake.
   ///   - outputs: The outputs a response carries, for metrics (called only when metrics are on).
   ///   - isReady: The kind's health check, answered with `Ready.ready`.
-  package static func of<Head: SwiftProtobuf.Message, Ready: ReadyResponse>(
+  package static func of<Ready: ReadyResponse>(
     stream: MethodDescriptor,
-    shape: StreamShape<RelayedRequest<Head>, EncodedResponse>,
-    id: @escaping @Sendable (Head) -> String,
+    rpc: String,
+    head: @escaping @Sendable (ProtobufBuffer) throws -> RelayedRequest.Kind,
+    handshakeReply: some SwiftProtobuf.Message,
     outputs: @escaping @Sendable (EncodedResponse) -> Int,
     isReady: MethodDescriptor,
     answering _: Ready.Type
   ) -> Relay {
-    Relay { name, dispatcher, lifecycle in
-      let handler = RequestHandler<RelayedRequest<Head>, EncodedResponse>(
+    let shape = StreamShape<RelayedRequest, EncodedResponse>(
+      rpc: rpc, classify: \.kind, handshakeResponse: try? EncodedResponse(handshakeReply), cost: \.count)
+    let deserializer = RelayDeserializer(classify: head)
+    return Relay { name, dispatcher, lifecycle in
+      let handler = RequestHandler<RelayedRequest, EncodedResponse>(
         name: name,
-        call: { request in
-          EncodedResponse(bytes: try await dispatcher.call(request.bytes, id: id(request.head)))
-        },
+        call: { request in EncodedResponse(bytes: try await dispatcher.call(request.bytes, id: request.id)) },
         submit: { request, completion in
-          dispatcher.submit(request.bytes, id: id(request.head)) { completion($0.map(EncodedResponse.init(bytes:))) }
+          dispatcher.submit(request.bytes, id: request.id) { completion($0.map(EncodedResponse.init(bytes:))) }
         }
       )
       // One datum per call; a call to a worker counts with its round trip.
-      let description = CallDescription<RelayedRequest<Head>, EncodedResponse>(
+      let description = CallDescription<RelayedRequest, EncodedResponse>(
         datums: { _ in [] }, count: { _ in 1 }, outputs: outputs)
-      return RelayService<Head, Ready>(
-        stream: stream, isReady: isReady, shape: shape,
+      return RelayService<Ready>(
+        stream: stream, isReady: isReady, shape: shape, deserializer: deserializer,
         handler: handler.measured(lifecycle.telemetry.metrics, description), lifecycle: lifecycle)
     }
   }
@@ -50,17 +54,18 @@ package struct Relay: Sendable {
 /// A kind's service in multiprocess mode with a ``Relay``: its stream, served by the unary
 /// loop as in every mode (same handshake, bounds and errors), over relayed messages; and its
 /// health check.
-private struct RelayService<Head: SwiftProtobuf.Message, Ready: ReadyResponse>: RegistrableRPCService {
+private struct RelayService<Ready: ReadyResponse>: RegistrableRPCService {
   let stream: MethodDescriptor
   let isReady: MethodDescriptor
-  let shape: StreamShape<RelayedRequest<Head>, EncodedResponse>
-  let handler: RequestHandler<RelayedRequest<Head>, EncodedResponse>
+  let shape: StreamShape<RelayedRequest, EncodedResponse>
+  let deserializer: RelayDeserializer
+  let handler: RequestHandler<RelayedRequest, EncodedResponse>
   let lifecycle: ServerLifecycle
 
   func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
     let (shape, handler, lifecycle) = (self.shape, self.handler, self.lifecycle)
     router.registerHandler(
-      forMethod: stream, deserializer: RelayDeserializer<Head>(), serializer: EncodedResponseSerializer()
+      forMethod: stream, deserializer: deserializer, serializer: EncodedResponseSerializer()
     ) { request, _ in
       StreamingServerResponse { writer in
         try await OutboundQueue.withQueue(writingTo: writer, shape: shape, lifecycle: lifecycle) { outbound in

@@ -3,15 +3,37 @@ import NIOCore
 import SwiftProtobuf
 
 /// A request the server process relays to a worker process as numa sent it: its bytes, and
-/// its `Head`, the few fields the stream needs (handshake, end of batch, id), decoded with
-/// every other field skipped. Multiprocess mode decodes a request once, in the worker, instead
-/// of three times (here, to re-encode it, and there).
-package struct RelayedRequest<Head: SwiftProtobuf.Message>: Sendable {
-  package var head: Head
+/// what it is (handshake, end of batch, request by id), read from its head only, with every
+/// other field skipped. Multiprocess mode decodes a request once, in the worker, instead of
+/// three times (here, to re-encode it, and there).
+///
+/// Not generic on purpose: the stream loop touches it for every request, and a generic
+/// instantiation looked up its type metadata each time (a tenth of the server process's CPU).
+package struct RelayedRequest: Sendable {
+  package typealias Kind = StreamShape<RelayedRequest, EncodedResponse>.Kind
+
+  package var kind: Kind
   package var bytes: ByteBuffer
 
-  package init(head: Head, bytes: ByteBuffer) {
-    (self.head, self.bytes) = (head, bytes)
+  package init(kind: Kind, bytes: ByteBuffer) {
+    (self.kind, self.bytes) = (kind, bytes)
+  }
+
+  /// The request's id, for errors about it.
+  package var id: String {
+    switch kind {
+    case .request(let id), .invalid(let id, _): id
+    case .handshake, .endOfBatch: ""
+    }
+  }
+}
+
+extension BinaryDecodingOptions {
+  /// How a relayed request's head is read: fields the head does not declare are skipped.
+  package static var headOnly: Self {
+    var options = BinaryDecodingOptions()
+    options.discardUnknownFields = true
+    return options
   }
 }
 
@@ -29,20 +51,22 @@ package struct EncodedResponse: Sendable {
   }
 }
 
-/// Reads a ``RelayedRequest`` off the wire: a copy of its bytes, and its head.
-package struct RelayDeserializer<Head: SwiftProtobuf.Message>: MessageDeserializer {
-  package init() {}
+/// Reads a ``RelayedRequest`` off the wire: a copy of its bytes, and what its head says it is.
+package struct RelayDeserializer: MessageDeserializer {
+  /// Decodes the head (with ``SwiftProtobuf/BinaryDecodingOptions/headOnly``) and classifies it.
+  let classify: @Sendable (ProtobufBuffer) throws -> RelayedRequest.Kind
 
-  package func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> RelayedRequest<Head> {
+  package init(classify: @escaping @Sendable (ProtobufBuffer) throws -> RelayedRequest.Kind) {
+    self.classify = classify
+  }
+
+  package func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> RelayedRequest {
     let bytes = serializedMessageBytes.withUnsafeBytes { ByteBuffer(bytes: $0) }
-    var options = BinaryDecodingOptions()
-    options.discardUnknownFields = true
     do {
-      return RelayedRequest(head: try Head(serializedBytes: ProtobufBuffer(bytes), options: options), bytes: bytes)
+      return RelayedRequest(kind: try classify(ProtobufBuffer(bytes)), bytes: bytes)
     } catch {
       // As grpc-swift's own deserializer says it: the stream loops report it as unreadable input.
-      throw RPCError(
-        code: .invalidArgument, message: "Can't deserialize to message of type \(Head.self).", cause: error)
+      throw RPCError(code: .invalidArgument, message: "Can't deserialize the request's head.", cause: error)
     }
   }
 }
