@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import NIOPosix
 import Testing
 
 @testable import NumaflowCore
@@ -67,7 +68,7 @@ import Darwin
 
   @Test func framesWrittenInPiecesAreReadWholeAndTheEndIsSeen() throws {
     let (near, far) = try socketPair()
-    var socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 1024)
+    let socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 1024)
     let frames = (0..<3).map {
       WorkerFrame(sequence: UInt64($0), kind: .request, payload: ByteBuffer(string: "r\($0)"))
     }
@@ -96,12 +97,12 @@ import Darwin
   @Test func queuedRepliesLeaveTogetherOnFlush() throws {
     let (near, far) = try socketPair()
     defer { close(far) }
-    var socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 1024)
+    let socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 1024)
     let replies = [
       WorkerFrame(sequence: 4, kind: .response, payload: ByteBuffer(string: "four")),
       WorkerFrame(sequence: 5, kind: .failure, payload: ByteBuffer(string: "five")),
     ]
-    for reply in replies { socket.queue(reply) }
+    for reply in replies { try socket.queue(reply) }
     #expect(socket.unwritten == 2 * WorkerFrame.headerSize + 8)
     try socket.flush()
     #expect(socket.unwritten == 0)
@@ -114,9 +115,43 @@ import Darwin
     #expect(decoded == replies)
   }
 
+  /// A handler call that blocks must not hold back the replies queued before it: the
+  /// flusher writes them while it runs (the call here returns once the reply has arrived).
+  @Test(.timeLimit(.minutes(1))) func aReplyLeavesWhileTheNextHandlerCallBlocks() async throws {
+    let (near, far) = try socketPair()
+    defer { close(far) }
+    var patience = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(far, SOL_SOCKET, SO_RCVTIMEO, &patience, socklen_t(MemoryLayout<timeval>.size))
+    let socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 1024)
+    var request = ByteBuffer()
+    WorkerFrame(sequence: 1, kind: .request, payload: ByteBuffer(string: "next")).write(to: &request)
+    #expect(request.withUnsafeReadableBytes { write(far, $0.baseAddress, $0.count) } == request.readableBytes)
+    let reply = WorkerFrame(sequence: 0, kind: .response, payload: ByteBuffer(string: "first"))
+
+    // Blocking calls, so on threads of their own rather than Swift's cooperative pool.
+    let threads = NIOThreadPool(numberOfThreads: 2)
+    threads.start()
+    async let flusher: Void = threads.runIfActive { socket.runFlusher() }
+    let received = try await threads.runIfActive { () -> [UInt8] in
+      #expect(try socket.fill())
+      try socket.queue(reply)
+      return try socket.watching {
+        var bytes = [UInt8](repeating: 0, count: 256)
+        let count = recv(far, &bytes, bytes.count, 0)
+        return Array(bytes.prefix(max(0, count)))
+      }
+    }
+    socket.stopFlusher()
+    try await flusher
+    try await threads.shutdownGracefully()
+
+    var buffer = ByteBuffer(bytes: received)
+    #expect(try WorkerFrame.read(from: &buffer, maxFrameSize: 1024) == reply)
+  }
+
   @Test func aFrameOverTheLimitIsRefused() throws {
     let (near, far) = try socketPair()
-    var socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 64)
+    let socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 64)
     var bytes = ByteBuffer()
     WorkerFrame(sequence: 1, kind: .request, payload: ByteBuffer(repeating: 0x61, count: 100)).write(to: &bytes)
     #expect(bytes.withUnsafeReadableBytes { write(far, $0.baseAddress, $0.count) } == bytes.readableBytes)

@@ -112,51 +112,55 @@ package enum WorkerProcess {
   /// Runs a blocking handler on each request in turn, in the order they came, on one thread
   /// that also reads the requests and writes the replies (``BlockingFrameSocket``), until the
   /// server says stop or closes its end. Code that is not thread-safe stays safe, and a
-  /// request costs no hand-off between threads.
+  /// request costs no hand-off between threads. A second thread writes the replies queued
+  /// before a handler call that runs long.
   private static func answerInTurn<Request: Sendable, Response: Sendable>(
     descriptor: CInt,
     run: @escaping @Sendable (Request) throws -> Response,
     codec: WorkerCodec<Request, Response>,
     maxFrameSize: Int
   ) async throws {
-    let thread = NIOThreadPool(numberOfThreads: 1)
-    thread.start()
-    let outcome: Result<Void, any Error>
-    do {
-      outcome = .success(
-        try await thread.runIfActive {
-          var socket = BlockingFrameSocket(descriptor: descriptor, maxFrameSize: maxFrameSize)
-          try answer(on: &socket, run: run, codec: codec)
-        })
-    } catch {
-      outcome = .failure(error)
+    let threads = NIOThreadPool(numberOfThreads: 2)
+    threads.start()
+    let socket = BlockingFrameSocket(descriptor: descriptor, maxFrameSize: maxFrameSize)
+    let outcome = await withTaskGroup(of: Void.self) { flusher -> Result<Void, any Error> in
+      flusher.addTask { try? await threads.runIfActive { socket.runFlusher() } }
+      defer { socket.stopFlusher() }
+      do {
+        return .success(try await threads.runIfActive { try answer(on: socket, run: run, codec: codec) })
+      } catch {
+        return .failure(error)
+      }
     }
-    try await thread.shutdownGracefully()
+    try await threads.shutdownGracefully()
     try outcome.get()
   }
 
   /// The loop of ``answerInTurn(descriptor:run:codec:maxFrameSize:)``: bounded by what the
   /// server process sends, and ended by its shutdown frame or by its closing the socket.
-  /// Each reply is written before the next request's handler runs: that handler may block for
-  /// long (or, in a test, until the reply before it has arrived).
   private static func answer<Request: Sendable, Response: Sendable>(
-    on socket: inout BlockingFrameSocket,
+    on socket: BlockingFrameSocket,
     run: (Request) throws -> Response,
     codec: WorkerCodec<Request, Response>
   ) throws {
     while true {
       guard let frame = try socket.bufferedFrame() else {
+        // Every request read is answered: send the replies, then wait for more.
+        try socket.flush()
         guard try socket.fill() else { return }
         continue
       }
-      guard frame.kind == .request else { return }  // .shutdown
+      guard frame.kind == .request else {  // .shutdown
+        try socket.flush()
+        return
+      }
       switch request(in: frame, codec: codec) {
       case .success(let request):
-        socket.queue(reply(to: frame, Result { try codec.encodeResponse(try run(request)) }))
+        try socket.queue(
+          reply(to: frame, Result { try socket.watching { try codec.encodeResponse(try run(request)) } }))
       case .failure(let unreadable):
-        socket.queue(reply(to: frame, unreadable))
+        try socket.queue(reply(to: frame, unreadable))
       }
-      try socket.flush()
     }
   }
 
