@@ -135,7 +135,7 @@ import Darwin
     let received = try await threads.runIfActive { () -> [UInt8] in
       #expect(try socket.fill())
       try socket.queue(reply)
-      return try socket.watching {
+      return socket.watching {
         var bytes = [UInt8](repeating: 0, count: 256)
         let count = recv(far, &bytes, bytes.count, 0)
         return Array(bytes.prefix(max(0, count)))

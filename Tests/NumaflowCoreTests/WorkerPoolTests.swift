@@ -1,5 +1,6 @@
 import Foundation
 import MetricsTestKit
+import NIOCore
 import NumaflowTesting
 import Testing
 
@@ -10,10 +11,10 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct WorkerPoolTests {
   let codec = WorkerCodec<String, String>(
-    encodeRequest: { Array($0.utf8) },
-    decodeRequest: { String(decoding: $0, as: UTF8.self) },
-    encodeResponse: { Array($0.utf8) },
-    decodeResponse: { String(decoding: $0, as: UTF8.self) },
+    encodeRequest: { ByteBuffer(string: $0) },
+    decodeRequest: { String(buffer: $0) },
+    encodeResponse: { ByteBuffer(string: $0) },
+    decodeResponse: { String(buffer: $0) },
     requestID: { $0 }
   )
 

@@ -1,13 +1,15 @@
+import NIOCore
 import SwiftProtobuf
 
 /// How a kind's requests and responses cross the socket between the server process and its
 /// workers. Kinds that offer multiprocess mode supply one; for wire messages it is
-/// ``protobuf(requestID:)``.
+/// ``protobuf(requestID:)``. Bytes travel as `ByteBuffer`s: a frame's payload is decoded where
+/// it was read, and an encoding becomes a frame's payload, without copies into arrays.
 package struct WorkerCodec<Request: Sendable, Response: Sendable>: Sendable {
-  package var encodeRequest: @Sendable (Request) throws -> [UInt8]
-  package var decodeRequest: @Sendable ([UInt8]) throws -> Request
-  package var encodeResponse: @Sendable (Response) throws -> [UInt8]
-  package var decodeResponse: @Sendable ([UInt8]) throws -> Response
+  package var encodeRequest: @Sendable (Request) throws -> ByteBuffer
+  package var decodeRequest: @Sendable (ByteBuffer) throws -> Request
+  package var encodeResponse: @Sendable (Response) throws -> ByteBuffer
+  package var decodeResponse: @Sendable (ByteBuffer) throws -> Response
   /// The id of a request, for errors about requests a worker held.
   package var requestID: @Sendable (Request) -> String
 }
@@ -16,10 +18,10 @@ extension WorkerCodec where Request: SwiftProtobuf.Message, Response: SwiftProto
   /// Requests and responses travel as their protobuf encoding.
   package static func protobuf(requestID: @escaping @Sendable (Request) -> String) -> Self {
     WorkerCodec(
-      encodeRequest: { try $0.serializedBytes() },
-      decodeRequest: { try Request(serializedBytes: $0) },
-      encodeResponse: { try $0.serializedBytes() },
-      decodeResponse: { try Response(serializedBytes: $0) },
+      encodeRequest: { (try $0.serializedBytes() as ProtobufBuffer).buffer },
+      decodeRequest: { try Request(serializedBytes: ProtobufBuffer($0)) },
+      encodeResponse: { (try $0.serializedBytes() as ProtobufBuffer).buffer },
+      decodeResponse: { try Response(serializedBytes: ProtobufBuffer($0)) },
       requestID: requestID
     )
   }
@@ -32,10 +34,10 @@ extension WorkerCodec {
     requestID: @escaping @Sendable (Item) -> String
   ) -> Self where Request == [Item], Response == [Answer] {
     WorkerCodec(
-      encodeRequest: { try LengthPrefixed.encode($0) },
-      decodeRequest: { try LengthPrefixed.decode($0) },
-      encodeResponse: { try LengthPrefixed.encode($0) },
-      decodeResponse: { try LengthPrefixed.decode($0) },
+      encodeRequest: { ByteBuffer(bytes: try LengthPrefixed.encode($0)) },
+      decodeRequest: { try LengthPrefixed.decode(Array($0.readableBytesView)) },
+      encodeResponse: { ByteBuffer(bytes: try LengthPrefixed.encode($0)) },
+      decodeResponse: { try LengthPrefixed.decode(Array($0.readableBytesView)) },
       requestID: { batch in
         guard let first = batch.first.map(requestID), let last = batch.last.map(requestID) else {
           return "(empty batch)"

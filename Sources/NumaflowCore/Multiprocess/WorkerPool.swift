@@ -23,9 +23,9 @@ package struct WorkerPool<Request: Sendable, Response: Sendable>: Sendable {
 
   /// Sends `request` to a worker and waits for its response.
   package func call(_ request: Request) async throws -> Response {
-    let payload = ByteBuffer(bytes: try codec.encodeRequest(request))
+    let payload = try codec.encodeRequest(request)
     let reply = try await dispatcher.call(payload, id: codec.requestID(request))
-    return try codec.decodeResponse(Array(reply.readableBytesView))
+    return try codec.decodeResponse(reply)
   }
 
   /// Sends `request` to a worker; `completion` gets its response, or why there is none, once,
@@ -33,13 +33,13 @@ package struct WorkerPool<Request: Sendable, Response: Sendable>: Sendable {
   package func submit(_ request: Request, completion: @escaping @Sendable (Result<Response, any Error>) -> Void) {
     let payload: ByteBuffer
     do {
-      payload = ByteBuffer(bytes: try codec.encodeRequest(request))
+      payload = try codec.encodeRequest(request)
     } catch {
       return completion(.failure(error))
     }
     let decode = codec.decodeResponse
     dispatcher.submit(payload, id: codec.requestID(request)) { reply in
-      completion(Result { try decode(Array(try reply.get().readableBytesView)) })
+      completion(Result { try decode(try reply.get()) })
     }
   }
 }

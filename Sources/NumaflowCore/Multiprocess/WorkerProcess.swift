@@ -95,7 +95,7 @@ package enum WorkerProcess {
         group.addTask {
           switch request(in: frame, codec: codec) {
           case .success(let request):
-            let outcome: Result<[UInt8], any Error>
+            let outcome: Result<ByteBuffer, any Error>
             do { outcome = .success(try codec.encodeResponse(try await run(request))) } catch {
               outcome = .failure(error)
             }
@@ -168,7 +168,7 @@ package enum WorkerProcess {
   private static func request<Request: Sendable, Response: Sendable>(
     in frame: WorkerFrame, codec: WorkerCodec<Request, Response>
   ) -> Result<Request, UnreadableRequest> {
-    Result { try codec.decodeRequest(frame.payloadBytes) }.mapError { UnreadableRequest(reason: "\($0)") }
+    Result { try codec.decodeRequest(frame.payload) }.mapError { UnreadableRequest(reason: "\($0)") }
   }
 
   /// The reply to a `frame` whose request did not decode.
@@ -178,10 +178,10 @@ package enum WorkerProcess {
 
   /// The reply to `frame`: the handler's encoded response, or a failure frame that says what
   /// was thrown.
-  private static func reply(to frame: WorkerFrame, _ outcome: Result<[UInt8], any Error>) -> WorkerFrame {
+  private static func reply(to frame: WorkerFrame, _ outcome: Result<ByteBuffer, any Error>) -> WorkerFrame {
     switch outcome {
-    case .success(let bytes):
-      return WorkerFrame(sequence: frame.sequence, kind: .response, payload: ByteBuffer(bytes: bytes))
+    case .success(let payload):
+      return WorkerFrame(sequence: frame.sequence, kind: .response, payload: payload)
     case .failure(let error):
       let failure = WorkerError(
         summary: String(reflecting: error),
@@ -190,9 +190,4 @@ package enum WorkerProcess {
       return WorkerFrame(sequence: frame.sequence, kind: .failure, payload: failure.failurePayload)
     }
   }
-}
-
-extension WorkerFrame {
-  /// The payload's bytes, for a codec.
-  fileprivate var payloadBytes: [UInt8] { Array(payload.readableBytesView) }
 }
