@@ -17,7 +17,7 @@ extension FuzzTarget {
     } catch {
       throw FuzzViolation("refused with an unexpected error: \(error)")
     }
-    let again: [Map_V1_MapRequest] = try LengthPrefixed.decode(try LengthPrefixed.encode(requests))
+    let again: [Map_V1_MapRequest] = try LengthPrefixed.decode(try LengthPrefixed.encode(requests) as [UInt8])
     try require(again == requests, "a batch changed on a second trip through its framing")
   }
 }

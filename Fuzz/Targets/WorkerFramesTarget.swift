@@ -33,7 +33,7 @@ extension FuzzTarget {
     try require(decoded == expected.frames, "decoded \(decoded.count) frames, expected \(expected.frames.count)")
     try require(refused == expected.refused, refused ? "refused a valid stream" : "accepted a bad frame length")
     var encoded = ByteBuffer()
-    for frame in decoded { try WorkerFrameEncoder().encode(data: frame, out: &encoded) }
+    for frame in decoded { frame.write(to: &encoded) }
     try require(
       Array(encoded.readableBytesView) == Array(input.prefix(expected.consumed)),
       "frames do not re-encode to the bytes they came from")

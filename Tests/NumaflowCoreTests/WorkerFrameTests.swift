@@ -20,7 +20,7 @@ import Darwin
 
   func encoded(_ frames: [WorkerFrame]) throws -> ByteBuffer {
     var buffer = ByteBuffer()
-    for frame in frames { try WorkerFrameEncoder().encode(data: frame, out: &buffer) }
+    for frame in frames { frame.write(to: &buffer) }
     return buffer
   }
 
@@ -39,6 +39,27 @@ import Darwin
     #expect(decoded.map(\.sequence) == frames.map(\.sequence))
     #expect(decoded.map(\.kind) == frames.map(\.kind))
     #expect(decoded.map(\.payload) == frames.map(\.payload))
+    _ = try channel.finish()
+  }
+
+  /// Small payloads are copied behind their header; large ones follow it as they are. Either
+  /// way the bytes written decode to the frames sent.
+  @Test func theWriterSendsSmallFramesWholeAndLargeOnesAfterTheirHeader() throws {
+    let channel = EmbeddedChannel(handler: WorkerFrameWriter())
+    let frames = [
+      WorkerFrame(sequence: 1, kind: .request, payload: ByteBuffer(string: "small")),
+      WorkerFrame(sequence: 2, kind: .request, payload: ByteBuffer(repeating: 0x62, count: 100_000)),
+    ]
+    var written: [ByteBuffer] = []
+    for frame in frames {
+      try channel.writeOutbound(frame)
+      while let buffer = try channel.readOutbound(as: ByteBuffer.self) { written.append(buffer) }
+    }
+    #expect(written.map(\.readableBytes) == [WorkerFrame.headerSize + 5, WorkerFrame.headerSize, 100_000])
+    var bytes = written.reduce(into: ByteBuffer()) { all, part in all.writeImmutableBuffer(part) }
+    var decoded: [WorkerFrame] = []
+    while let frame = try WorkerFrame.read(from: &bytes, maxFrameSize: 200_000) { decoded.append(frame) }
+    #expect(decoded == frames)
     _ = try channel.finish()
   }
 

@@ -15,7 +15,7 @@ extension WorkerChannel {
           try channel.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(WorkerFrameDecoder(maxFrameSize: WorkerFrame.maxSize(carrying: maxMessageSize)))
           )
-          try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(WorkerFrameEncoder()))
+          try channel.pipeline.syncOperations.addHandler(WorkerFrameWriter())
           return try WorkerChannel(wrappingChannelSynchronously: channel)
         }
       }

@@ -34,10 +34,10 @@ extension WorkerCodec {
     requestID: @escaping @Sendable (Item) -> String
   ) -> Self where Request == [Item], Response == [Answer] {
     WorkerCodec(
-      encodeRequest: { ByteBuffer(bytes: try LengthPrefixed.encode($0)) },
-      decodeRequest: { try LengthPrefixed.decode(Array($0.readableBytesView)) },
-      encodeResponse: { ByteBuffer(bytes: try LengthPrefixed.encode($0)) },
-      decodeResponse: { try LengthPrefixed.decode(Array($0.readableBytesView)) },
+      encodeRequest: { try LengthPrefixed.encode($0) },
+      decodeRequest: { try LengthPrefixed.decode($0) },
+      encodeResponse: { try LengthPrefixed.encode($0) },
+      decodeResponse: { try LengthPrefixed.decode($0) },
       requestID: { batch in
         guard let first = batch.first.map(requestID), let last = batch.last.map(requestID) else {
           return "(empty batch)"
@@ -50,34 +50,39 @@ extension WorkerCodec {
 }
 
 /// A list of protobuf messages as one byte string: each message's length (4 bytes, big-endian),
-/// then its encoding.
+/// then its encoding. Decoded messages are read from slices of the buffer, not copies.
 package enum LengthPrefixed {
-  package static func encode<M: SwiftProtobuf.Message>(_ messages: [M]) throws -> [UInt8] {
-    var bytes: [UInt8] = []
+  package static func encode<M: SwiftProtobuf.Message>(_ messages: [M]) throws -> ByteBuffer {
+    var buffer = ByteBuffer()
     for message in messages {
-      let encoded: [UInt8] = try message.serializedBytes()
-      let length = UInt32(encoded.count)
-      bytes.append(contentsOf: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: length >> $0) })
-      bytes.append(contentsOf: encoded)
+      let encoded: ProtobufBuffer = try message.serializedBytes()
+      buffer.writeInteger(UInt32(encoded.count))
+      buffer.writeImmutableBuffer(encoded.buffer)
     }
-    return bytes
+    return buffer
+  }
+
+  package static func decode<M: SwiftProtobuf.Message>(_ buffer: ByteBuffer) throws -> [M] {
+    var buffer = buffer
+    var messages: [M] = []
+    while buffer.readableBytes > 0 {
+      guard let length = buffer.readInteger(as: UInt32.self) else {
+        throw WorkerError(summary: "a batch frame ends inside a length prefix", details: "")
+      }
+      guard let encoded = buffer.readSlice(length: Int(length)) else {
+        throw WorkerError(summary: "a batch frame ends inside a message", details: "")
+      }
+      messages.append(try M(serializedBytes: ProtobufBuffer(encoded)))
+    }
+    return messages
+  }
+
+  /// The same, from and to arrays (the fuzz target's bytes).
+  package static func encode<M: SwiftProtobuf.Message>(_ messages: [M]) throws -> [UInt8] {
+    Array(try encode(messages).readableBytesView)
   }
 
   package static func decode<M: SwiftProtobuf.Message>(_ bytes: [UInt8]) throws -> [M] {
-    var messages: [M] = []
-    var index = bytes.startIndex
-    while index < bytes.endIndex {
-      guard bytes.endIndex - index >= 4 else {
-        throw WorkerError(summary: "a batch frame ends inside a length prefix", details: "")
-      }
-      let length = bytes[index..<index + 4].reduce(0) { $0 << 8 | Int($1) }
-      index += 4
-      guard bytes.endIndex - index >= length else {
-        throw WorkerError(summary: "a batch frame ends inside a message", details: "")
-      }
-      messages.append(try M(serializedBytes: Array(bytes[index..<index + length])))
-      index += length
-    }
-    return messages
+    try decode(ByteBuffer(bytes: bytes))
   }
 }

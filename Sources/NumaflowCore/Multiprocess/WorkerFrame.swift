@@ -51,13 +51,30 @@ package struct WorkerFrameDecoder: ByteToMessageDecoder {
   }
 }
 
-package struct WorkerFrameEncoder: MessageToByteEncoder {
+/// Writes frames to a worker socket. A large payload goes out as it is, after its header, in
+/// the same gathering write, instead of being copied behind the header first: a sink's batch
+/// for a worker is megabytes.
+package final class WorkerFrameWriter: ChannelOutboundHandler, Sendable {
   package typealias OutboundIn = WorkerFrame
+  package typealias OutboundOut = ByteBuffer
+
+  /// Payloads up to this size are copied behind their header: one buffer is cheaper than two.
+  static let copyLimit = 4096
 
   package init() {}
 
-  package func encode(data frame: WorkerFrame, out: inout ByteBuffer) throws {
-    frame.write(to: &out)
+  package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    let frame = unwrapOutboundIn(data)
+    guard frame.payload.readableBytes > Self.copyLimit else {
+      var buffer = context.channel.allocator.buffer(capacity: WorkerFrame.headerSize + frame.payload.readableBytes)
+      frame.write(to: &buffer)
+      return context.write(wrapOutboundOut(buffer), promise: promise)
+    }
+    var header = context.channel.allocator.buffer(capacity: WorkerFrame.headerSize)
+    WorkerFrame(sequence: frame.sequence, kind: frame.kind, payload: ByteBuffer()).writeHeader(
+      to: &header, payloadSize: frame.payload.readableBytes)
+    context.write(wrapOutboundOut(header), promise: nil)
+    context.write(wrapOutboundOut(frame.payload), promise: promise)
   }
 }
 
@@ -84,9 +101,14 @@ extension WorkerFrame {
   /// Appends the frame, header and payload, to `buffer`.
   package func write(to buffer: inout ByteBuffer) {
     buffer.reserveCapacity(minimumWritableBytes: Self.headerSize + payload.readableBytes)
-    buffer.writeInteger(UInt32(9 + payload.readableBytes))
+    writeHeader(to: &buffer, payloadSize: payload.readableBytes)
+    buffer.writeImmutableBuffer(payload)
+  }
+
+  /// Appends the header of a frame whose payload is `payloadSize` bytes.
+  func writeHeader(to buffer: inout ByteBuffer, payloadSize: Int) {
+    buffer.writeInteger(UInt32(9 + payloadSize))
     buffer.writeInteger(sequence)
     buffer.writeInteger(kind.rawValue)
-    buffer.writeImmutableBuffer(payload)
   }
 }
