@@ -71,8 +71,7 @@ package final class WorkerFrameWriter: ChannelOutboundHandler, Sendable {
       return context.write(wrapOutboundOut(buffer), promise: promise)
     }
     var header = context.channel.allocator.buffer(capacity: WorkerFrame.headerSize)
-    WorkerFrame(sequence: frame.sequence, kind: frame.kind, payload: ByteBuffer()).writeHeader(
-      to: &header, payloadSize: frame.payload.readableBytes)
+    frame.writeHeader(to: &header)
     context.write(wrapOutboundOut(header), promise: nil)
     context.write(wrapOutboundOut(frame.payload), promise: promise)
   }
@@ -101,13 +100,13 @@ extension WorkerFrame {
   /// Appends the frame, header and payload, to `buffer`.
   package func write(to buffer: inout ByteBuffer) {
     buffer.reserveCapacity(minimumWritableBytes: Self.headerSize + payload.readableBytes)
-    writeHeader(to: &buffer, payloadSize: payload.readableBytes)
+    writeHeader(to: &buffer)
     buffer.writeImmutableBuffer(payload)
   }
 
-  /// Appends the header of a frame whose payload is `payloadSize` bytes.
-  func writeHeader(to buffer: inout ByteBuffer, payloadSize: Int) {
-    buffer.writeInteger(UInt32(9 + payloadSize))
+  /// Appends the frame's header (length, sequence, kind), without the payload.
+  func writeHeader(to buffer: inout ByteBuffer) {
+    buffer.writeInteger(UInt32(9 + payload.readableBytes))
     buffer.writeInteger(sequence)
     buffer.writeInteger(kind.rawValue)
   }
