@@ -152,7 +152,8 @@ import Darwin
     // Blocking calls, so on threads of their own rather than Swift's cooperative pool.
     let threads = NIOThreadPool(numberOfThreads: 2)
     threads.start()
-    async let flusher: Void = threads.runIfActive { socket.runFlusher() }
+    // Straight to a pool thread: a task could wait long for a cooperative thread on a busy core.
+    threads.submit { _ in socket.runFlusher() }
     let received = try await threads.runIfActive { () -> [UInt8] in
       #expect(try socket.fill())
       try socket.queue(reply)
@@ -163,7 +164,6 @@ import Darwin
       }
     }
     socket.stopFlusher()
-    try await flusher
     try await threads.shutdownGracefully()
 
     var buffer = ByteBuffer(bytes: received)

@@ -123,15 +123,16 @@ package enum WorkerProcess {
     let threads = NIOThreadPool(numberOfThreads: 2)
     threads.start()
     let socket = BlockingFrameSocket(descriptor: descriptor, maxFrameSize: maxFrameSize)
-    let outcome = await withTaskGroup(of: Void.self) { flusher -> Result<Void, any Error> in
-      flusher.addTask { try? await threads.runIfActive { socket.runFlusher() } }
-      defer { socket.stopFlusher() }
-      do {
-        return .success(try await threads.runIfActive { try answer(on: socket, run: run, codec: codec) })
-      } catch {
-        return .failure(error)
-      }
+    // Straight to its thread, not through a task: it must watch from the first request on.
+    threads.submit { _ in socket.runFlusher() }
+    let outcome: Result<Void, any Error>
+    do {
+      outcome = .success(try await threads.runIfActive { try answer(on: socket, run: run, codec: codec) })
+    } catch {
+      outcome = .failure(error)
     }
+    socket.stopFlusher()
+    // Waits for the flusher to return.
     try await threads.shutdownGracefully()
     try outcome.get()
   }
