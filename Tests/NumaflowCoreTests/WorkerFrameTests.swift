@@ -115,6 +115,49 @@ import Darwin
     #expect(read == frames)
   }
 
+  /// After a request far larger than usual, the worker does not keep a buffer its size.
+  @Test(.timeLimit(.minutes(1))) func aHugeRequestsBufferIsLetGoOnceItIsHandled() async throws {
+    let (near, far) = try socketPair()
+    defer { close(far) }
+    let socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 16 << 20)
+    var bytes = ByteBuffer()
+    WorkerFrame(sequence: 1, kind: .request, payload: ByteBuffer(repeating: 0x61, count: 6 << 20)).write(to: &bytes)
+    WorkerFrame(sequence: 2, kind: .request, payload: ByteBuffer(string: "small")).write(to: &bytes)
+
+    // Blocking calls (the socket holds less than the frame), so on threads of their own.
+    let threads = NIOThreadPool(numberOfThreads: 2)
+    threads.start()
+    threads.submit { [bytes] _ in
+      var rest = bytes
+      while rest.readableBytes > 0 {
+        let count = rest.withUnsafeReadableBytes { write(far, $0.baseAddress, $0.count) }
+        guard count > 0 else { return }
+        rest.moveReaderIndex(forwardBy: count)
+      }
+    }
+    let (sequences, capacity) = try await threads.runIfActive { () -> ([UInt64], Int) in
+      var sequences: [UInt64] = []
+      while sequences.count < 2 {
+        if let frame = try socket.bufferedFrame() { sequences.append(frame.sequence) } else { _ = try socket.fill() }
+      }
+      return (sequences, socket.inputCapacity)
+    }
+    #expect(sequences == [1, 2])
+    #expect(capacity > BlockingFrameSocket.keptCapacity)
+
+    // The next wait for requests starts from a fresh buffer.
+    var next = ByteBuffer()
+    WorkerFrame(sequence: 3, kind: .request, payload: ByteBuffer(string: "next")).write(to: &next)
+    #expect(next.withUnsafeReadableBytes { write(far, $0.baseAddress, $0.count) } == next.readableBytes)
+    let (sequence, after) = try await threads.runIfActive { () -> (UInt64?, Int) in
+      _ = try socket.fill()
+      return (try socket.bufferedFrame()?.sequence, socket.inputCapacity)
+    }
+    #expect(sequence == 3)
+    #expect(after <= 1 << 20)
+    try await threads.shutdownGracefully()
+  }
+
   @Test func queuedRepliesLeaveTogetherOnFlush() throws {
     let (near, far) = try socketPair()
     defer { close(far) }

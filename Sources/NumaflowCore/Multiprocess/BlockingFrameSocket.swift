@@ -30,6 +30,12 @@ package final class BlockingFrameSocket: Sendable {
   package static let flushDelay = Duration.milliseconds(1)
   /// Replies queued past this many bytes are written at once.
   static let bufferLimit = 64 * 1024
+  /// The most the input buffer keeps between bursts: a sink's batch for a worker (500 × 10 KiB
+  /// split in two) fits, and is not allocated again for every batch.
+  static let keptCapacity = 4 * 1024 * 1024
+
+  /// What the input buffer holds on to now (for tests).
+  var inputCapacity: Int { input.withLock { $0.capacity } }
 
   private struct Output {
     var buffer = ByteBuffer()
@@ -75,7 +81,12 @@ package final class BlockingFrameSocket: Sendable {
     defer { setBusy(true) }
     let descriptor = self.descriptor
     return try input.withLock { input in
-      input.discardReadBytes()
+      if input.readableBytes == 0 && input.capacity > Self.keptCapacity {
+        // One huge request (numa allows 64 MiB) must not stay resident for the worker's life.
+        input = ByteBuffer()
+      } else {
+        input.discardReadBytes()
+      }
       while true {
         let count = input.writeWithUnsafeMutableBytes(minimumWritableBytes: 64 * 1024) { buffer in
           read(descriptor, buffer.baseAddress, buffer.count)
