@@ -83,11 +83,17 @@ struct WorkerPoolTests {
     #expect(deaths.totalValue == 1)
   }
 
-  @Test(arguments: ["call", "submit"])
-  func aWorkerThatClosesItsConnectionButRunsOnFailsWhatItHeld(way: String) async throws {
+  /// Stand-in workers that read one request, then can never answer while they run on: one
+  /// closes its end of the socket; one replies with no frame (a length shorter than a frame's
+  /// header), which closes the connection from the server's side.
+  static let workersThatCannotAnswer = [
+    "head -c 1 <&3 >/dev/null; exec 3>&-; sleep 60",
+    "head -c 1 <&3 >/dev/null; printf '\\000\\000\\000\\001x' >&3; sleep 60",
+  ]
+
+  @Test(arguments: ["call", "submit"], workersThatCannotAnswer)
+  func aWorkerThatCannotAnswerButRunsOnFailsWhatItHeld(way: String, script: String) async throws {
     let lifecycle = try lifecycle()
-    // Reads one request, then closes its end and sleeps: it can never answer.
-    let script = "head -c 1 <&3 >/dev/null; exec 3>&-; sleep 60"
     try await WorkerPool.withPool(lifecycle: lifecycle, codec: codec, command: shell(script)) { pool in
       let outcome = try await answerOrError(of: "held", from: pool, via: way, within: .seconds(20))
       let error = try #require(outcome, "the call waited for a worker that could not answer")

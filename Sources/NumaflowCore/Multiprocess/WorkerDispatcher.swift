@@ -36,7 +36,7 @@ package final class WorkerDispatcher: Sendable {
   private struct Worker {
     var pid: pid_t
     /// Where frames to the worker go, once it is connected.
-    var outbound: OutboundQueue<WorkerFrame>?
+    var connection: WorkerConnection?
     var load = 0
     var alive = true
     /// Killed by the pool after the grace period: its end is no failure.
@@ -107,7 +107,7 @@ package final class WorkerDispatcher: Sendable {
       } catch {
         outcome = .failure(error)
       }
-      await pool.stopWorkers()
+      pool.stopWorkers()
       group.addTask {
         // After the grace period (or at once, when it is already over) nothing a worker still
         // holds can be answered.
@@ -123,16 +123,10 @@ package final class WorkerDispatcher: Sendable {
 
   /// Sends `request` (its id: `id`) to a worker and waits for its response.
   func call(_ request: ByteBuffer, id: String) async throws -> ByteBuffer {
-    let (sequence, frame, worker, outbound) = try dispatch(request, id: id, completion: nil)
-    do {
-      try await outbound.send(frame)
-    } catch {
-      // The worker's socket is gone: it died, and its supervisor reports why. Fail this call as
-      // that death does. The queue's own error (StreamEnded) means "numa's stream ended" to
-      // the stream loops, which would end numa's stream with OK and drop the request unanswered
-      // (found by Benchmarks/chaos.py --kind sink).
-      complete(sequence, with: .failure(gone(worker, before: id, error)))
-    }
+    let (sequence, frame, connection) = try dispatch(request, id: id, completion: nil)
+    // A worker whose socket is gone drops the frame; its supervisor fails this call with the
+    // worker's death.
+    connection.send(frame)
 
     let reply = await suspend { continuation in
       state.withLock { state -> Result<ByteBuffer, any Error>? in
@@ -158,12 +152,11 @@ package final class WorkerDispatcher: Sendable {
   /// worker's failure, its death, or the pool stopping.
   func submit(_ request: ByteBuffer, id: String, completion: @escaping Completion) {
     do {
-      let (sequence, frame, worker, outbound) = try dispatch(request, id: id, completion: completion)
+      let (_, frame, connection) = try dispatch(request, id: id, completion: completion)
       // Not bounded here: numa's stream bounds what it has in flight, so what waits for a
-      // worker is bounded too.
-      if !outbound.enqueue(frame) {
-        complete(sequence, with: .failure(gone(worker, before: id, StreamEnded())))
-      }
+      // worker is bounded too. A worker whose socket is gone drops the frame; its supervisor
+      // fails the request with the worker's death.
+      connection.send(frame)
     } catch {
       completion(.failure(error))
     }
@@ -173,8 +166,8 @@ package final class WorkerDispatcher: Sendable {
   /// and makes its frame.
   private func dispatch(
     _ payload: ByteBuffer, id: String, completion: Completion?
-  ) throws -> (sequence: UInt64, frame: WorkerFrame, worker: Int, outbound: OutboundQueue<WorkerFrame>) {
-    let (sequence, worker, outbound) = try state.withLock { state -> (UInt64, Int, OutboundQueue<WorkerFrame>) in
+  ) throws -> (sequence: UInt64, frame: WorkerFrame, connection: WorkerConnection) {
+    let (sequence, connection) = try state.withLock { state -> (UInt64, WorkerConnection) in
       guard !state.closing else {
         throw WorkerError(
           summary: "the worker processes are stopping; request '\(id)' was not handled", details: "", died: true)
@@ -187,7 +180,7 @@ package final class WorkerDispatcher: Sendable {
       let (count, last) = (state.workers.count, state.lastChosen)
       var chosen: Int?
       var best = (load: Int.max, distance: Int.max)
-      for index in state.workers.indices where state.workers[index].alive && state.workers[index].outbound != nil {
+      for index in state.workers.indices where state.workers[index].alive && state.workers[index].connection != nil {
         let rank = (load: state.workers[index].load, distance: (index - last - 1 + count) % count)
         if rank < best { (chosen, best) = (index, rank) }
       }
@@ -199,16 +192,9 @@ package final class WorkerDispatcher: Sendable {
       state.lastChosen = chosen
       state.workers[chosen].load += 1
       state.pending[sequence] = Pending(worker: chosen, requestID: id, completion: completion)
-      return (sequence, chosen, state.workers[chosen].outbound!)
+      return (sequence, state.workers[chosen].connection!)
     }
-    return (sequence, WorkerFrame(sequence: sequence, kind: .request, payload: payload), worker, outbound)
-  }
-
-  /// Why a request never reached its worker: the worker's socket is gone.
-  private func gone(_ worker: Int, before id: String, _ error: any Error) -> WorkerError {
-    WorkerError(
-      summary: "worker process \(worker) was gone before request '\(id)' reached it",
-      details: "\(error)", died: true)
+    return (sequence, WorkerFrame(sequence: sequence, kind: .request, payload: payload), connection)
   }
 
   /// Delivers a result to a pending call, whether or not it is waiting yet. Only the first
@@ -233,46 +219,21 @@ package final class WorkerDispatcher: Sendable {
   /// Reads one worker's replies until its connection ends, then reports how the worker ended.
   /// The requests it held fail at once; a worker that closed its connection but still runs is
   /// killed, since it can no longer answer.
-  /// The worker's socket lives on the connection's event loop, and this task prefers it: a
-  /// reply reaches the request waiting for it without a hop between threads.
+  /// The worker's socket lives on the first of the server's event loops: a reply reaches the
+  /// request waiting for it where it is read, without a hop between threads.
   private func supervise(index: Int, worker: WorkerSpawner.Spawned) async {
-    let eventLoop = lifecycle.eventLoops.first
-    await withTaskExecutorPreference(eventLoop.map(EventLoopTaskExecutor.init)) {
-      await supervise(index: index, worker: worker, on: eventLoop)
-    }
-  }
-
-  private func supervise(index: Int, worker: WorkerSpawner.Spawned, on eventLoop: (any EventLoop)?) async {
     let logger = lifecycle.logger
     do {
-      let channel = try await WorkerChannel.adopting(
+      let connection = try await WorkerConnection.adopting(
         descriptor: worker.descriptor,
         maxMessageSize: lifecycle.configuration.maxMessageSize,
-        eventLoop: eventLoop
-      )
-      try await channel.executeThenClose { inbound, outbound in
-        try await OutboundQueue.withQueue(
-          limit: lifecycle.configuration.maxConcurrentRequests,
-          eventLoops: [channel.channel.eventLoop],
-          cost: \.payload.readableBytes,
-          write: { try await outbound.write(contentsOf: $0) }
-        ) { requests in
-          self.register(index: index, outbound: requests)
-          for try await frame in inbound {
-            switch frame.kind {
-            case .response:
-              self.complete(frame.sequence, with: .success(frame.payload))
-            case .failure:
-              self.complete(frame.sequence, with: .failure(WorkerError(failurePayload: frame.payload, worker: index)))
-            case .unreadable:
-              let reason = String(buffer: frame.payload)
-              self.complete(frame.sequence, with: .failure(UnreadableRequest(reason: reason)))
-            default:
-              logger.warning("ignoring an unexpected frame from a worker", metadata: ["worker": "\(index)"])
-            }
-          }
-        }
+        eventLoop: lifecycle.eventLoops.first,
+        logger: logger
+      ) { frame in
+        self.received(frame, from: index)
       }
+      register(index: index, connection: connection)
+      await connection.closed()
     } catch {
       logger.debug("worker connection ended", metadata: ["worker": "\(index)", "error": "\(error)"])
     }
@@ -290,9 +251,23 @@ package final class WorkerDispatcher: Sendable {
     workerEnded(index: index, pid: worker.pid, exit: exit ?? "ended")
   }
 
-  private func register(index: Int, outbound: OutboundQueue<WorkerFrame>) {
+  /// Settles the request a worker's frame answers.
+  private func received(_ frame: WorkerFrame, from index: Int) {
+    switch frame.kind {
+    case .response:
+      complete(frame.sequence, with: .success(frame.payload))
+    case .failure:
+      complete(frame.sequence, with: .failure(WorkerError(failurePayload: frame.payload, worker: index)))
+    case .unreadable:
+      complete(frame.sequence, with: .failure(UnreadableRequest(reason: String(buffer: frame.payload))))
+    default:
+      lifecycle.logger.warning("ignoring an unexpected frame from a worker", metadata: ["worker": "\(index)"])
+    }
+  }
+
+  private func register(index: Int, connection: WorkerConnection) {
     let allSettled = state.withLock { state in
-      state.workers[index].outbound = outbound
+      state.workers[index].connection = connection
       state.settled += 1
       return state.settled == state.workers.count
     }
@@ -301,9 +276,9 @@ package final class WorkerDispatcher: Sendable {
 
   private func workerEnded(index: Int, pid: pid_t, exit: String) {
     let (orphans, expected, killed, allSettled) = state.withLock { state in
-      let wasRegistered = state.workers[index].outbound != nil
+      let wasRegistered = state.workers[index].connection != nil
       state.workers[index].alive = false
-      state.workers[index].outbound = nil
+      state.workers[index].connection = nil
       if !wasRegistered { state.settled += 1 }
       let orphans = state.pending.filter { $0.value.worker == index && $0.value.result == nil }
       return (orphans, state.closing, state.workers[index].killed, state.settled == state.workers.count)
@@ -352,13 +327,13 @@ package final class WorkerDispatcher: Sendable {
   }
 
   /// Asks every live worker to finish what it holds and exit.
-  private func stopWorkers() async {
-    let outbounds = state.withLock { state in
+  private func stopWorkers() {
+    let connections = state.withLock { state in
       state.closing = true
-      return state.workers.compactMap(\.outbound)
+      return state.workers.compactMap(\.connection)
     }
-    for outbound in outbounds {
-      try? await outbound.send(WorkerFrame(sequence: 0, kind: .shutdown, payload: ByteBuffer()))
+    for connection in connections {
+      connection.send(WorkerFrame(sequence: 0, kind: .shutdown, payload: ByteBuffer()))
     }
   }
 
