@@ -192,8 +192,9 @@ let package = Package(
     .target(
       name: "NumaflowFuzzTargets",
       dependencies: [
-        "NumaflowCore", "NumaflowDevKit", "NumaflowProtos", "NumaflowSideInput", "NumaflowTesting", nioCore,
-        .product(name: "NIOEmbedded", package: "swift-nio"), swiftProtobuf,
+        "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowProtos", "NumaflowSideInput",
+        "NumaflowSourceTransformer", "NumaflowTesting", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
+        swiftProtobuf,
       ],
       path: "Fuzz/Targets",
       swiftSettings: swiftSettings

@@ -45,7 +45,7 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
   /// back as they encoded them.
   static let relay = Relay.of(
     stream: Map_V1_Map.Method.MapFn.descriptor, rpc: "MapFn",
-    head: { .of(try Relay_MapRequestHead(serializedBytes: $0, options: .headOnly)) },
+    head: { .of(try MapRequestHead($0)) },
     handshakeReply: Map_V1_MapResponse.handshakeReply, outputs: resultCount,
     isReady: Map_V1_Map.Method.IsReady.descriptor, answering: Map_V1_ReadyResponse.self)
 }
@@ -58,7 +58,7 @@ extension StreamShape<Map_V1_MapRequest, Map_V1_MapResponse> {
 }
 
 /// What a `MapFn` stream reads of a request to know what it is: the wire message, or in
-/// multiprocess mode its head (``RelayedRequest``), which has the same fields.
+/// multiprocess mode its head (``MapRequestHead``).
 package protocol MapRequestFields {
   var id: String { get }
   var hasRequest: Bool { get }
@@ -69,7 +69,6 @@ package protocol MapRequestFields {
 }
 
 extension Map_V1_MapRequest: MapRequestFields {}
-extension Relay_MapRequestHead: MapRequestFields {}
 
 extension StreamShape.Kind {
   /// What a `MapFn` request is.

@@ -45,7 +45,7 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
   /// back as they encoded them.
   static let relay = Relay.of(
     stream: Sourcetransformer_V1_SourceTransform.Method.SourceTransformFn.descriptor, rpc: "SourceTransformFn",
-    head: { .of(try Relay_SourceTransformRequestHead(serializedBytes: $0, options: .headOnly)) },
+    head: { .of(try SourceTransformRequestHead($0)) },
     handshakeReply: handshakeReply, outputs: resultCount,
     isReady: Sourcetransformer_V1_SourceTransform.Method.IsReady.descriptor,
     answering: Sourcetransformer_V1_ReadyResponse.self)
@@ -82,7 +82,7 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
 extension Sourcetransformer_V1_ReadyResponse: ReadyResponse {}
 
 /// What a `SourceTransformFn` stream reads of a request to know what it is: the wire message,
-/// or in multiprocess mode its head (``RelayedRequest``), which has the same fields.
+/// or in multiprocess mode its head (``SourceTransformRequestHead``).
 protocol SourceTransformRequestFields {
   associatedtype Datum: SourceTransformDatumID
   var request: Datum { get }
@@ -98,8 +98,6 @@ protocol SourceTransformDatumID {
 
 extension Sourcetransformer_V1_SourceTransformRequest: SourceTransformRequestFields {}
 extension Sourcetransformer_V1_SourceTransformRequest.Request: SourceTransformDatumID {}
-extension Relay_SourceTransformRequestHead: SourceTransformRequestFields {}
-extension Relay_SourceTransformRequestHead.Request: SourceTransformDatumID {}
 
 extension StreamShape.Kind {
   /// What a `SourceTransformFn` request is.

@@ -16,15 +16,14 @@ package struct Relay: Sendable {
   /// - Parameters:
   ///   - stream: The kind's stream method (`MapFn`, `SourceTransformFn`).
   ///   - rpc: How errors name the stream.
-  ///   - head: Decodes a request's head (``SwiftProtobuf/BinaryDecodingOptions/headOnly``) and
-  ///     says what the request is.
+  ///   - head: Reads an encoded request's head (``WireFields``) and says what the request is.
   ///   - handshakeReply: The answer to numa's handshake.
   ///   - outputs: The outputs a response carries, for metrics (called only when metrics are on).
   ///   - isReady: The kind's health check, answered with `Ready.ready`.
   package static func of<Ready: ReadyResponse>(
     stream: MethodDescriptor,
     rpc: String,
-    head: @escaping @Sendable (ProtobufBuffer) throws -> RelayedRequest.Kind,
+    head: @escaping @Sendable (UnsafeRawBufferPointer) throws -> RelayedRequest.Kind,
     handshakeReply: some SwiftProtobuf.Message,
     outputs: @escaping @Sendable (EncodedResponse) -> Int,
     isReady: MethodDescriptor,

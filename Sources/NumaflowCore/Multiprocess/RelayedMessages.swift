@@ -28,15 +28,6 @@ package struct RelayedRequest: Sendable {
   }
 }
 
-extension BinaryDecodingOptions {
-  /// How a relayed request's head is read: fields the head does not declare are skipped.
-  package static var headOnly: Self {
-    var options = BinaryDecodingOptions()
-    options.discardUnknownFields = true
-    return options
-  }
-}
-
 /// A response a worker process encoded, written to numa as it is.
 package struct EncodedResponse: Sendable {
   package var bytes: ByteBuffer
@@ -53,17 +44,18 @@ package struct EncodedResponse: Sendable {
 
 /// Reads a ``RelayedRequest`` off the wire: a copy of its bytes, and what its head says it is.
 package struct RelayDeserializer: MessageDeserializer {
-  /// Decodes the head (with ``SwiftProtobuf/BinaryDecodingOptions/headOnly``) and classifies it.
-  let classify: @Sendable (ProtobufBuffer) throws -> RelayedRequest.Kind
+  /// Reads the head of the encoded request (with ``WireFields``) and classifies it.
+  let classify: @Sendable (UnsafeRawBufferPointer) throws -> RelayedRequest.Kind
 
-  package init(classify: @escaping @Sendable (ProtobufBuffer) throws -> RelayedRequest.Kind) {
+  package init(classify: @escaping @Sendable (UnsafeRawBufferPointer) throws -> RelayedRequest.Kind) {
     self.classify = classify
   }
 
   package func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> RelayedRequest {
-    let bytes = serializedMessageBytes.withUnsafeBytes { ByteBuffer(bytes: $0) }
     do {
-      return RelayedRequest(kind: try classify(ProtobufBuffer(bytes)), bytes: bytes)
+      return try serializedMessageBytes.withUnsafeBytes { bytes in
+        RelayedRequest(kind: try classify(bytes), bytes: ByteBuffer(bytes: bytes))
+      }
     } catch {
       // As grpc-swift's own deserializer says it: the stream loops report it as unreadable input.
       throw RPCError(code: .invalidArgument, message: "Can't deserialize the request's head.", cause: error)
