@@ -5,7 +5,7 @@ import NumaflowTesting
 import Testing
 
 /// The reduce examples over a real socket: SIGTERM in the middle of a window.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ReduceIntegrationTests {
   static let minute = Window(
     start: Date(timeIntervalSince1970: 1_767_225_600), end: Date(timeIntervalSince1970: 1_767_225_660))

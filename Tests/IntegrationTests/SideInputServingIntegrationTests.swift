@@ -5,7 +5,7 @@ import NumaflowTesting
 import Testing
 
 /// The side-input and serving-store examples over a real socket: concurrent calls, and SIGTERM.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct SideInputServingIntegrationTests {
   @Test(arguments: ["sync", "async"])
   func aRetrieverAnswersThenStopsOnSigterm(mode: String) async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// numa's trace, continued where the handler runs: in the server process or in a worker
 /// process, whose spans numaflow-dev's `--trace` collects (``DevelopmentTrace``).
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct TracingIntegrationTests {
   @Test(arguments: ["async", "sync", "multiprocess"])
   func theHandlersSpanContinuesNumasTraceInEveryProcess(mode: String) async throws {

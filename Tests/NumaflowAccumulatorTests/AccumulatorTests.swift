@@ -29,7 +29,7 @@ struct Refused: Error, CustomStringConvertible {
   var description: String { "refused" }
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct AccumulatorTests {
   static let origin = Date(timeIntervalSince1970: 1_767_225_600)
 

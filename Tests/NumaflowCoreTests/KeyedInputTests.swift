@@ -1,7 +1,7 @@
 import NumaflowCore
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct KeyedInputTests {
   @Test func elementsComeInOrderThenNilOnceFinished() async {
     let input = KeyedInput<Int>()

@@ -7,7 +7,7 @@ import Testing
 
 @testable import NumaflowCore
 
-@Suite(.timeLimit(.minutes(1))) struct OutboundQueueTests {
+@Suite(.timeLimit(.minutes(5))) struct OutboundQueueTests {
   /// What a queue's writer was given, batch by batch.
   final class Recorder: Sendable {
     let batches = Mutex<[[Int]]>([])

@@ -116,7 +116,7 @@ import Darwin
   }
 
   /// After a request far larger than usual, the worker does not keep a buffer its size.
-  @Test(.timeLimit(.minutes(1))) func aHugeRequestsBufferIsLetGoOnceItIsHandled() async throws {
+  @Test(.timeLimit(.minutes(5))) func aHugeRequestsBufferIsLetGoOnceItIsHandled() async throws {
     let (near, far) = try socketPair()
     defer { close(far) }
     let socket = BlockingFrameSocket(descriptor: near, maxFrameSize: 16 << 20)
@@ -181,7 +181,7 @@ import Darwin
 
   /// A handler call that blocks must not hold back the replies queued before it: the
   /// flusher writes them while it runs (the call here returns once the reply has arrived).
-  @Test(.timeLimit(.minutes(1))) func aReplyLeavesWhileTheNextHandlerCallBlocks() async throws {
+  @Test(.timeLimit(.minutes(5))) func aReplyLeavesWhileTheNextHandlerCallBlocks() async throws {
     let (near, far) = try socketPair()
     defer { close(far) }
     var patience = timeval(tv_sec: 10, tv_usec: 0)

@@ -8,7 +8,7 @@ import Testing
 
 /// The worker pool with stand-in workers that misbehave: they cannot be started, exit at once,
 /// or close their connection and run on. No call may wait for a worker that cannot answer.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct WorkerPoolTests {
   let codec = WorkerCodec<String, String>(
     encodeRequest: { ByteBuffer(string: $0) },

@@ -92,7 +92,7 @@ struct Refused: Error, CustomStringConvertible {
   var description: String { "refused" }
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ReducerTests {
   static let origin = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
   static let minute = Window(start: origin, end: origin + 60)

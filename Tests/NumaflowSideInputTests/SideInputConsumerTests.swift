@@ -7,7 +7,7 @@ struct Limits: Codable, Equatable {
   var rate: Int
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SideInputConsumerTests {
   @Test func theCurrentValueComesFirstThenEveryChange() async throws {
     let directory = try SideInputDirectory()

@@ -71,7 +71,7 @@ struct Failing: Sourcer {
   func pending() async throws -> Int? { throw Boom() }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SourcerTests {
   @Test func readsAckPendingAndPartitionsAsNumaCallsThem() async throws {
     let source = Counting()

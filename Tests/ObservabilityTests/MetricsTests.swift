@@ -9,7 +9,7 @@ import NumaflowSourcer
 import NumaflowTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct MetricsTests {
   func labels(_ kind: String, _ mode: String) -> [(String, String)] { [("kind", kind), ("mode", mode)] }
 

@@ -12,7 +12,7 @@ import Tracing
 
 /// The kinds numa sends no trace context: each call still has its span, a new trace, which the
 /// handler sees as current.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct MoreKindsTracingTests {
   static let origin = Date(timeIntervalSince1970: 1_767_225_600)
 

@@ -33,7 +33,7 @@ func datum(_ text: String, id: String = "", keys: [String] = ["k"], traced: Bool
   return traced ? datum.tracedBy(traceparent: numaTraceparent) : datum
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct TracingTests {
   @Test(arguments: ["async", "sync", "inline"])
   func aMapCallContinuesNumasTraceAndTheHandlerSeesItsSpan(mode: String) async throws {
