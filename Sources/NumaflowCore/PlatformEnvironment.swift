@@ -48,6 +48,13 @@ public struct PlatformEnvironment: Sendable {
   public var pod: String?
   /// `NUMAFLOW_REPLICA`: the replica's index among the vertex's pods, from 0.
   public var replica: Int?
+  /// `NUMAFLOW_SWIFT_GRACE_PERIOD`: seconds the server keeps serving after SIGTERM (the default
+  /// ``ServerConfiguration/shutdownGracePeriod``). Set it a little below the pod's
+  /// `terminationGracePeriodSeconds` when that is not Kubernetes' 30.
+  public var gracePeriod: Duration?
+  /// The variables that are set to something that cannot be read (`NUMAFLOW_CPU_LIMIT=two`):
+  /// each is ignored as if unset, and the server logs a warning naming it.
+  public var unreadable: [String] = []
 
   /// The vertex this UDF serves: the pipeline vertex's name, or the MonoVertex's.
   public var vertex: String? { vertexName ?? monoVertexName }
@@ -60,7 +67,15 @@ public struct PlatformEnvironment: Sendable {
     let runDirectory = variables[Self.runDirectoryVariable] ?? ""
     self.runDirectory = runDirectory.isEmpty ? nil : runDirectory
     func text(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
-    func positive(_ name: String) -> Double? { text(name).flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } }
+    var unreadable: [String] = []
+    func positive(_ name: String) -> Double? {
+      guard let text = text(name) else { return nil }
+      guard let value = Double(text), value > 0, value.isFinite else {
+        unreadable.append("\(name)=\(text) (not a positive number)")
+        return nil
+      }
+      return value
+    }
     self.cpuLimit = positive("NUMAFLOW_CPU_LIMIT")
     self.cpuRequest = positive("NUMAFLOW_CPU_REQUEST")
     self.memoryLimit = positive("NUMAFLOW_MEMORY_LIMIT").map { Int($0) }
@@ -71,6 +86,8 @@ public struct PlatformEnvironment: Sendable {
     self.monoVertexName = text("NUMAFLOW_MONO_VERTEX_NAME")
     self.pod = text("NUMAFLOW_POD")
     self.replica = text("NUMAFLOW_REPLICA").flatMap(Int.init)
+    self.gracePeriod = positive(Self.gracePeriodVariable).map { .milliseconds(Int64(($0 * 1000).rounded())) }
+    self.unreadable = unreadable
   }
 
   /// This process's environment, read the first time it is used.
@@ -78,4 +95,7 @@ public struct PlatformEnvironment: Sendable {
 
   /// The variable that relocates `/var/run/numaflow`.
   public static let runDirectoryVariable = "NUMAFLOW_SWIFT_RUN_DIR"
+
+  /// The variable that sets the shutdown grace period, in seconds.
+  public static let gracePeriodVariable = "NUMAFLOW_SWIFT_GRACE_PERIOD"
 }

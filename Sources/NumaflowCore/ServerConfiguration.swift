@@ -33,7 +33,7 @@ public struct ServerConfiguration: Sendable {
   /// CPU limit (`NUMAFLOW_CPU_LIMIT`, rounded up) or else the number of processors.
   public var workerCount: Int
   /// How long in-flight work may take to finish after SIGTERM/SIGINT before it is cancelled.
-  /// Default 20 seconds, numa's own grace period.
+  /// Default 20 seconds, numa's own grace period, or `$NUMAFLOW_SWIFT_GRACE_PERIOD` seconds.
   public var shutdownGracePeriod: Duration
   /// The HTTP/2 receive window: how many bytes numa may have in flight toward the server.
   /// Default 1 MiB: larger windows bought no throughput here and cost memory (see Benchmarks/README.md).
@@ -67,11 +67,14 @@ public struct ServerConfiguration: Sendable {
     } else {
       workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
-    shutdownGracePeriod = .seconds(20)
+    shutdownGracePeriod = environment.gracePeriod ?? .seconds(20)
     http2TargetWindowSize = 1024 * 1024
     udContainerType = environment.containerType
     var logger = Logger(label: "numaflow")
     logger.logLevel = environment.debug ? .debug : .info
+    for variable in environment.unreadable {
+      logger.warning("ignoring an environment variable that cannot be read", metadata: ["variable": "\(variable)"])
+    }
     self.logger = logger
     minimumNumaflowVersion = .sdkMinimum
   }

@@ -31,6 +31,22 @@ import Testing
     #expect(configuration.workerCount == 3)
   }
 
+  @Test func theGracePeriodComesFromItsVariable() {
+    let set = ServerConfiguration(environment: PlatformEnvironment(["NUMAFLOW_SWIFT_GRACE_PERIOD": "55.5"]))
+    #expect(set.shutdownGracePeriod == .milliseconds(55_500))
+    #expect(ServerConfiguration(environment: PlatformEnvironment([:])).shutdownGracePeriod == .seconds(20))
+  }
+
+  @Test(arguments: ["NUMAFLOW_SWIFT_GRACE_PERIOD", "NUMAFLOW_CPU_LIMIT", "NUMAFLOW_MEMORY_LIMIT"])
+  func aVariableThatCannotBeReadIsIgnoredAndNamed(variable: String) {
+    for value in ["soon", "-3", "0", "inf"] {
+      let environment = PlatformEnvironment([variable: value])
+      #expect(environment.unreadable == ["\(variable)=\(value) (not a positive number)"])
+      #expect(environment.gracePeriod == nil && environment.cpuLimit == nil && environment.memoryLimit == nil)
+      #expect(ServerConfiguration(environment: environment).shutdownGracePeriod == .seconds(20))
+    }
+  }
+
   @Test func invalidValuesNameTheFieldToFix() {
     var configuration = ServerConfiguration(environment: PlatformEnvironment([:]))
     configuration.maxConcurrentRequests = 0
