@@ -370,15 +370,26 @@ if Context.environment["NUMAFLOW_SWIFT_README_EXAMPLES"] == "1" {
   }
 }
 
-// `make fuzz` builds the libFuzzer driver with this variable set (and in a build folder of its
-// own, since every module is compiled with the fuzzer's instrumentation there).
+// `make fuzz` builds the libFuzzer driver with this variable set. Only the modules whose decoders
+// are under attack get libFuzzer's coverage and the address sanitizer: the packages below them
+// compile as for the tests, so a build folder that has built the tests recompiles this package's
+// modules only (CI shares `.build`; about 6 minutes less than instrumenting everything).
 if Context.environment["NUMAFLOW_FUZZ"] == "1" {
+  let instrumented: Set = [
+    "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowSideInput", "NumaflowSourceTransformer",
+    "NumaflowFuzzTargets",
+  ]
+  let sanitizers = ["-sanitize=fuzzer,address"]
+  for target in package.targets where instrumented.contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitizers)]
+  }
   package.targets.append(
     .executableTarget(
       name: "numaflow-fuzz",
       dependencies: ["NumaflowFuzzTargets"],
       path: "Fuzz/Driver",
-      swiftSettings: swiftSettings
+      swiftSettings: swiftSettings + [.unsafeFlags(sanitizers)],
+      linkerSettings: [.unsafeFlags(sanitizers)]
     )
   )
 }

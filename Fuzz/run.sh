@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# make fuzz: builds the libFuzzer driver (every module instrumented, address sanitizer on, in
-# .build-fuzz) and runs each target for FUZZ_SECONDS, from its committed corpus in
-# Fuzz/Corpus/<target> plus what earlier runs here found (.build-fuzz/corpus/<target>).
-# A crash or a broken property stops the run; the input is in .build-fuzz/artifacts/<target>/,
-# to be committed to Fuzz/Corpus/<target>/ as crash-<what> with its fix.
+# make fuzz: builds the libFuzzer driver (the modules with decoders instrumented for coverage,
+# address sanitizer on; see Package.swift) and runs each target for FUZZ_SECONDS, from its
+# committed corpus in Fuzz/Corpus/<target> plus what earlier runs here found
+# (.build-fuzz/corpus/<target>). A crash or a broken property stops the run; the input is in
+# .build-fuzz/artifacts/<target>/, to be committed to Fuzz/Corpus/<target>/ as crash-<what> with
+# its fix.
 #
 #   Fuzz/run.sh SECONDS [TARGET...]     (no target: every one)
+#
+# FUZZ_SCRATCH: the build folder (default .build-fuzz). CI passes .build, where the tests were
+# built: only this package's modules compile again. The next plain build there compiles them
+# back without instrumentation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-scratch=.build-fuzz
+state=.build-fuzz
+scratch=${FUZZ_SCRATCH:-$state}
 
-# SwiftPM passes each --sanitize to swiftc as its own -sanitize=, and swiftc keeps only the last
-# one: without the combined flag the Swift code would get the address sanitizer and no coverage
-# (measured with swiftc 6.3.1: no __sancov sections in the objects), and libFuzzer would run blind.
-build=(swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
+build=(swift build --scratch-path "$scratch")
 NUMAFLOW_FUZZ=1 "${build[@]}" --product numaflow-fuzz
 binary=$(NUMAFLOW_FUZZ=1 "${build[@]}" --show-bin-path)/numaflow-fuzz
 
@@ -27,10 +30,10 @@ fi
 summary=()
 status=0
 for target in "${targets[@]}"; do
-  corpus="$scratch/corpus/$target"
-  artifacts="$scratch/artifacts/$target/"
+  corpus="$state/corpus/$target"
+  artifacts="$state/artifacts/$target/"
   mkdir -p "$corpus" "$artifacts"
-  log="$scratch/fuzz-$target.log"
+  log="$state/fuzz-$target.log"
   echo "fuzzing $target for ${seconds}s"
   # Swift's runtime keeps its metadata caches until exit: not leaks, so LeakSanitizer is off.
   if NUMAFLOW_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=0 "$binary" \

@@ -1,6 +1,8 @@
-// libFuzzer's entry point for every target in NumaflowFuzzTargets. Built only by `make fuzz`
-// (NUMAFLOW_FUZZ=1, with `--sanitize=fuzzer --sanitize=address`, which compiles this file as a
-// library and links libFuzzer's `main`); NUMAFLOW_FUZZ_TARGET names the target.
+// libFuzzer's driver for every target in NumaflowFuzzTargets, built only by `make fuzz`
+// (NUMAFLOW_FUZZ=1; Package.swift links it with `-sanitize=fuzzer,address`). SwiftPM gives an
+// executable its own entry point, so this one hands the command line to libFuzzer's
+// `LLVMFuzzerRunDriver` rather than relying on libFuzzer's `main`. NUMAFLOW_FUZZ_TARGET names the
+// target.
 import Foundation
 import NumaflowFuzzTargets
 
@@ -22,3 +24,15 @@ public func fuzzOneInput(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   }
   return 0
 }
+
+/// libFuzzer's entry point for programs that have a `main` of their own.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runDriver(
+  _ argc: UnsafeMutablePointer<CInt>,
+  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+  _ testOneInput: @convention(c) (UnsafeRawPointer, Int) -> CInt
+) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runDriver(&argc, &argv) { start, count in fuzzOneInput(start, count) })
