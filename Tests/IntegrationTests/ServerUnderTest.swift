@@ -40,6 +40,10 @@ final class ServerUnderTest: Sendable {
     environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
     environment["NUMAFLOW_UD_CONTAINER_TYPE"] = "udf"
     environment["SWIFT_BACKTRACE"] = "enable=no"
+    // Serving on after SIGTERM races the grace period, and on one core shared with every other
+    // test's servers (CI's second run) the default 20 s ran out mid-test. A test of the grace
+    // period itself sets one (the fixture's --grace-ms).
+    environment["NUMAFLOW_SWIFT_GRACE_PERIOD"] = "120"
     environment.merge(extra) { $1 }
     containerType = environment["NUMAFLOW_UD_CONTAINER_TYPE"] ?? "udf"
     process = try ChildProcess(executable: Self.binary(product), arguments: arguments, environment: environment)

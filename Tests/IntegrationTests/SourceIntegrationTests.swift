@@ -14,11 +14,8 @@ struct SourceIntegrationTests {
     let directory = try makeTemporaryDirectory(prefix: "source-it")
     let path = directory + "/input.log"
     _ = FileManager.default.createFile(atPath: path, contents: Data())
-    // Serving on after SIGTERM races the grace period: on one busy core (CI's second run) the
-    // reads after it took longer than the default 20 s.
     let server = try await ServerUnderTest(
-      "source-async-sequence", arguments: ["--file", path], socket: "source.sock", serverInfo: "sourcer-server-info",
-      environment: [PlatformEnvironment.gracePeriodVariable: "120"])
+      "source-async-sequence", arguments: ["--file", path], socket: "source.sock", serverInfo: "sourcer-server-info")
     return (server, try FileHandle(forWritingTo: URL(fileURLWithPath: path)))
   }
 

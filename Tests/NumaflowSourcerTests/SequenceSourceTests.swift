@@ -36,6 +36,11 @@ struct SequenceSourceTests {
       pending: pending, clock: clock)
   }
 
+  /// How long a whole run as numa drives it may take. In-process, each read and ack waits
+  /// behind every other test's tasks: on one core beside the whole suite (CI's second run) a
+  /// run of a few hundred round trips took over a minute.
+  static let runLimit: Duration = .seconds(240)
+
   func texts(_ messages: [Message]) -> [String] {
     messages.map { String(decoding: $0.value, as: UTF8.self) }
   }
@@ -200,7 +205,8 @@ struct SequenceSourceTests {
     reading.batchSize = 25
     reading.readAhead = readAhead
     reading.acksPerMessage = acksPerMessage
-    let report = try await SourceTestClient(server: server(Numbers(count: total))).run(reading, total: total)
+    let report = try await SourceTestClient(server: server(Numbers(count: total))).run(
+      reading, total: total, timeLimit: Self.runLimit)
     #expect(report.read == total && report.acked == total, "\(report)")
     #expect(report.lost.isEmpty && report.duplicates.isEmpty && report.redelivered == 0, "\(report)")
   }
@@ -218,7 +224,7 @@ struct SequenceSourceTests {
     let numbers = Numbers(count: 600)
     // A whole run as numa drives it, on the real clock: the timeout is part of the traffic.
     let report = try await SourceTestClient(server: server(numbers, ackTimeout: .milliseconds(200))).run(
-      reading, total: 600)
+      reading, total: 600, timeLimit: Self.runLimit)
     #expect(report.nacksDropped > 0 && report.redelivered > 0, "\(report)")
     #expect(report.restarts > 0 || restartEvery == nil, "\(report)")
     #expect(report.lost.isEmpty, "\(report)")
@@ -232,7 +238,7 @@ struct SequenceSourceTests {
     reading.readAhead = 2
     reading.settle = .milliseconds(300)
     let report = try await SourceTestClient(server: SourceServer(configuration: .testDefaults, sourcer: Forgetful()))
-      .run(reading, total: 60)
+      .run(reading, total: 60, timeLimit: Self.runLimit)
     #expect(!report.lost.isEmpty, "records read on a restarted stream and never acked: \(report)")
   }
 

@@ -93,12 +93,14 @@ struct SourcerTests {
     let source = Counting()
     let client = SourceTestClient(server: SourceServer(configuration: .testDefaults, sourcer: source))
     let values = Mutex<[String]>([])
-    let report = try await client.run(total: 20_000) { message, _ in
+    // Ten reads of numa's 500. In-process, each read and ack waits behind every other test's
+    // tasks: on one core beside the whole suite (CI's second run) they took minutes.
+    let report = try await client.run(total: 5_000, timeLimit: .seconds(240)) { message, _ in
       values.withLock { $0.append(String(decoding: message.value, as: UTF8.self)) }
     }
-    #expect(report.read == 20_000)
-    #expect(report.acked == 20_000 && report.lost.isEmpty && report.duplicates.isEmpty)
-    #expect(values.withLock { $0 } == (0..<20_000).map(String.init))
+    #expect(report.read == 5_000)
+    #expect(report.acked == 5_000 && report.lost.isEmpty && report.duplicates.isEmpty)
+    #expect(values.withLock { $0 } == (0..<5_000).map(String.init))
     #expect(try await client.pending() == 0, "every read message was acked")
   }
 
