@@ -68,10 +68,11 @@ public struct PlatformEnvironment: Sendable {
     self.runDirectory = runDirectory.isEmpty ? nil : runDirectory
     func text(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
     var unreadable: [String] = []
-    func positive(_ name: String) -> Double? {
+    // At most `limit`: beyond it a count of bytes or milliseconds would not fit an Int64.
+    func positive(_ name: String, atMost limit: Double = 1e15) -> Double? {
       guard let text = text(name) else { return nil }
-      guard let value = Double(text), value > 0, value.isFinite else {
-        unreadable.append("\(name)=\(text) (not a positive number)")
+      guard let value = Double(text), value > 0, value <= limit else {
+        unreadable.append("\(name)=\(text) (not a positive number up to \(limit))")
         return nil
       }
       return value
@@ -86,7 +87,9 @@ public struct PlatformEnvironment: Sendable {
     self.monoVertexName = text("NUMAFLOW_MONO_VERTEX_NAME")
     self.pod = text("NUMAFLOW_POD")
     self.replica = text("NUMAFLOW_REPLICA").flatMap(Int.init)
-    self.gracePeriod = positive(Self.gracePeriodVariable).map { .milliseconds(Int64(($0 * 1000).rounded())) }
+    self.gracePeriod = positive(Self.gracePeriodVariable, atMost: 1e9).map {
+      .milliseconds(Int64(($0 * 1000).rounded()))
+    }
     self.unreadable = unreadable
   }
 
