@@ -16,8 +16,10 @@ import Darwin
 /// Persists a UDF failure where numa's runtime server shows it in the Numaflow UI:
 /// `<runtimeDirectory>/application-errors/<container type>/<unix seconds>-udf.json`.
 ///
-/// Written once per process (the first failure is the cause; later ones are consequences), via
-/// `current-udf.json` and a rename so numa never reads half a file.
+/// Written once per process and runtime directory (the first failure is the cause; later ones
+/// are consequences), via `current-udf.json` and a rename so numa never reads half a file. A
+/// pod's process has one runtime directory; a test process serving many servers in process
+/// gives each its own, and each gets its file.
 package enum RuntimeErrorFile {
   private struct Entry: Encodable {
     var container: String
@@ -27,19 +29,18 @@ package enum RuntimeErrorFile {
     var details: String
   }
 
-  private static let written = Mutex(false)
+  /// The runtime directories this process has written a failure to.
+  private static let written = Mutex(Set<String>())
 
-  /// Writes the file unless this process wrote one already; returns its path, or `nil` if skipped.
+  /// Writes the file unless this process wrote one to `runtimeDirectory` already; returns its
+  /// path, or `nil` if skipped.
   @discardableResult
   package static func persist(
     _ failure: UDFFailure,
     containerType: String,
     runtimeDirectory: String
   ) throws -> String? {
-    let first = written.withLock { written in
-      defer { written = true }
-      return !written
-    }
+    let first = written.withLock { $0.insert(runtimeDirectory).inserted }
     guard first else { return nil }
     return try write(failure, containerType: containerType, runtimeDirectory: runtimeDirectory, now: Date())
   }
