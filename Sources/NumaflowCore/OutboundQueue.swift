@@ -129,14 +129,14 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   /// Queues `response`; suspends while the queue is full.
   /// - Throws: ``StreamEnded`` when the stream to numa has ended (the response is dropped; numa
   ///   re-sends what it did not get).
-  package func send(_ response: Response) async throws {
+  nonisolated(nonsending) package func send(_ response: Response) async throws {
     try await send(contentsOf: CollectionOfOne(response))
   }
 
   /// Queues `responses` together, so that they leave in one write if the writer is idle (a
   /// batch and its EOT); suspends while the queue is full.
   /// - Throws: ``StreamEnded`` when the stream to numa has ended.
-  package func send(contentsOf responses: some Collection<Response>) async throws {
+  nonisolated(nonsending) package func send(contentsOf responses: some Collection<Response>) async throws {
     let added = responses.reduce(0) { $0 + weight($1) }
     let (writer, ticket) = try state.withLock { state -> (CheckedContinuation<Void, Never>?, UInt64?) in
       guard !state.broken, !state.finished else { throw StreamEnded() }

@@ -23,9 +23,9 @@ package struct StreamReader<Request: Sendable, Response: Sendable> {
 
   /// Reads the handshake and sends the reply; `false` when the stream ended first or misused
   /// it (recorded). Streams without a handshake start at once.
-  mutating func handshake(replyingOn outbound: OutboundQueue<Response>) async throws -> Bool {
+  nonisolated(nonsending) mutating func handshake(replyingOn outbound: OutboundQueue<Response>) async throws -> Bool {
     guard let reply = shape.handshakeResponse else { return true }
-    guard let first = try await iterator.next() else { return false }
+    guard let first = try await iterator.next(isolation: #isolation) else { return false }
     let kind = shape.classify(first)
     guard case .handshake(sot: true) = kind else {
       session.violated(StreamStatus.missingHandshake(rpc: shape.rpc, got: StreamStatus.describe(kind)))
@@ -38,10 +38,16 @@ package struct StreamReader<Request: Sendable, Response: Sendable> {
   /// The next request or end of batch; `nil` when the client has half-closed, or when reading
   /// must stop (the reason is recorded on the session). After a fault the loops stop asking:
   /// ``StreamSession/begin()`` refuses to dispatch.
-  package mutating func next() async -> Event? {
+  ///
+  /// `nonisolated(nonsending)`, as are the other calls a stream loop makes per request
+  /// (``OutboundQueue/send(_:)``, ``StreamSession/waitUntilInFlight(below:)``): they run on the
+  /// loop's executor instead of hopping to the generic one and back. Every such hop is a
+  /// `swift_task_switch`, which takes the task's status-record lock when the task prefers an
+  /// executor (the event loop, here): 17.1 switches per map request before, 14.1 after.
+  nonisolated(nonsending) package mutating func next() async -> Event? {
     let request: Request
     do {
-      guard let next = try await iterator.next() else { return nil }
+      guard let next = try await iterator.next(isolation: #isolation) else { return nil }
       request = next
     } catch {
       // Bytes that are not a request, or a stream the client cancelled: nothing more can be

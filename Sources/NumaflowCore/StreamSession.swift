@@ -102,7 +102,7 @@ package final class StreamSession: Sendable {
 
   /// Suspends until fewer than `limit` requests are in flight, or the task is cancelled. One
   /// waiter at a time: the loop that reads the stream.
-  package func waitUntilInFlight(below limit: Int) async {
+  nonisolated(nonsending) package func waitUntilInFlight(below limit: Int) async {
     // Below the bound, as nearly always: no continuation and no cancellation handler. Paid for
     // every request, their task switches and locks cost sync mode 14% of its CPU per message
     // with a client that writes each request alone (20.3 -> 17.5 us, map, 100 B).

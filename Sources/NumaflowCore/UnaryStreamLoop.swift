@@ -43,7 +43,7 @@ package func serveOneResponsePerRequest<Request: Sendable, Response: Sendable>(
     requests: requests, outbound: outbound, shape: shape, handlerName: handler.name, lifecycle: lifecycle
   ) { reader, session in
     /// Sends the response to one dispatched request, or fails the stream with its error.
-    @Sendable func answer(_ outcome: Result<Response, any Error>, id: String) async {
+    @Sendable nonisolated(nonsending) func answer(_ outcome: Result<Response, any Error>, id: String) async {
       defer { session.end() }
       switch outcome {
       case .success(let response):
