@@ -1,0 +1,96 @@
+#!/bin/bash
+# What the Swift runtime costs a map server per request, two ways, driven by the native C++ client
+# (Benchmarks/native.py builds it into .build-native) after a warm-up of 2,000 requests of 100 B:
+#
+#   switches: who asks for a task switch. A uprobe on swift_task_switch counts every switch of the
+#             server over 20,000 requests and names the function each resumes (its first argument
+#             register, looked up with nm and swift demangle). Needs root and tracefs.
+#   shares:   the share of the server's CPU, from perf samples over 200,000 requests, in task
+#             switches with the task's status-record lock, in retain and release, and in generic
+#             metadata look-ups. Shares of one profile are steadier than CPU per message on a
+#             shared host, so two builds compare well this way.
+#
+# usage: bash Benchmarks/runtime-costs.sh switches|shares BINARY [each|batched] [async|sync|multiprocess]
+#   BINARY: a map-forward-message release build (it keeps its symbols). Needs perf (linux-perf).
+set -euo pipefail
+what=$1; binary=$(realpath "$2"); client=${3:-each}; mode=${4:-async}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'perf probe -q -d "probe_switches:*" 2>/dev/null || true
+      [ -n "${server:-}" ] && kill -- -"$server" 2>/dev/null; rm -rf "$work"' EXIT
+
+case "$what" in
+  switches)
+    requests=20000
+    address=$(nm "$binary" | awk '$3 == "swift_task_switch" {print $1}')
+    perf probe -q -d "probe_switches:*" 2>/dev/null || true
+    perf probe -q -x "$binary" -a "probe_switches:switch=0x$address resume=%di:x64"
+    record=(perf record -q -e probe_switches:switch) ;;
+  shares)
+    requests=200000
+    record=(perf record -q -F 4000) ;;
+  *) echo "usage: $0 switches|shares BINARY [each|batched] [async|sync|multiprocess]" >&2; exit 2 ;;
+esac
+
+MALLOC_ARENA_MAX=2 NUMAFLOW_SWIFT_RUN_DIR="$work" setsid "$binary" --mode "$mode" >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 100); do [ -S "$work/map.sock" ] && break; sleep 0.1; done
+sleep 0.5  # multiprocess: the workers start after the socket
+"$root/.build-native/map_client" "$work/map.sock" 2000 100 500 "$client" >/dev/null
+"${record[@]}" -p "$server" -o "$work/perf.data" 2>/dev/null &
+recorder=$!
+sleep 0.5
+"$root/.build-native/map_client" "$work/map.sock" "$requests" 100 500 "$client" >/dev/null
+kill -INT "$recorder"; wait "$recorder" || true
+
+if [ "$what" = switches ]; then
+  perf script -i "$work/perf.data" 2>/dev/null > "$work/switches.txt"
+  python3 - "$binary" "$address" "$work/switches.txt" "$requests" <<'EOF'
+import bisect, collections, re, subprocess, sys
+binary, switch, trace, requests = sys.argv[1], int(sys.argv[2], 16), sys.argv[3], int(sys.argv[4])
+symbols = []
+for line in subprocess.run(["nm", binary], capture_output=True, text=True).stdout.splitlines():
+    fields = line.split()
+    if len(fields) == 3 and all(c in "0123456789abcdef" for c in fields[0]):
+        symbols.append((int(fields[0], 16), fields[2]))
+symbols.sort()
+starts = [start for start, _ in symbols]
+counts, bias = collections.Counter(), None
+for line in open(trace):
+    match = re.search(r"\(([0-9a-f]+)\) resume=0x([0-9a-f]+)", line)
+    if match:
+        bias = bias if bias is not None else int(match.group(1), 16) - switch
+        counts[int(match.group(2), 16) - bias] += 1
+for address, count in counts.most_common():
+    if count < requests / 20:
+        break
+    name = symbols[bisect.bisect_right(starts, address) - 1][1]
+    readable = subprocess.run(["swift", "demangle", "--simplified", "--compact", name],
+                              capture_output=True, text=True).stdout.strip()
+    print(f"{count / requests:5.2f}  {readable[:150]}")
+print(f"{sum(counts.values()) / requests:5.2f}  switches per request in all")
+EOF
+else
+  perf report -i "$work/perf.data" --no-children --sort sym 2>/dev/null > "$work/report.txt"
+  python3 - "$work/report.txt" <<'EOF'
+import re, sys
+groups = {
+    "task switches and the status-record lock": [
+        "withStatusRecordLock", "getPreferredTaskExecutor", "swift_task_switch", "pthread_mutex_lock",
+        "pthread_mutex_unlock", "StatusRecord", "CancellationHandler"],
+    "retain and release": ["swift_retain", "swift_release"],
+    "generic metadata look-ups": [
+        "getGenericMetadata", "getCache", "GenericCacheEntry", "MetadataCacheKey", "instantiateConcreteType",
+        "instantiateGenericMetadata", "awaitSatisfyingState", "instantiateCanonical"],
+}
+shares = dict.fromkeys(groups, 0.0)
+for line in open(sys.argv[1]):
+    match = re.match(r"\s*([\d.]+)%\s+\[.\]\s+(.*)", line)
+    if match:
+        group = next((g for g, keys in groups.items() if any(k in match.group(2) for k in keys)), None)
+        if group:
+            shares[group] += float(match.group(1))
+for group, share in shares.items():
+    print(f"{share:5.1f}%  {group}")
+EOF
+fi
