@@ -26,7 +26,11 @@ final class ServerProcess: Sendable {
       given
       ?? (NSTemporaryDirectory() as NSString).appendingPathComponent(
         "numaflow-dev-\(getpid())-\(UUID().uuidString.prefix(6))")
-    try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+    } catch {
+      throw ValidationFailure("cannot create the run directory \(runDirectory): \(error.localizedDescription)")
+    }
     // A server-info left by an earlier run would be read before the new server replaces it.
     for name in (try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? []
     where name.hasSuffix("-server-info") {
@@ -37,9 +41,16 @@ final class ServerProcess: Sendable {
     environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
     environment["NUMAFLOW_UD_CONTAINER_TYPE"] = environment["NUMAFLOW_UD_CONTAINER_TYPE"] ?? "udf"
     environment.merge(extra) { $1 }
-    process = try ChildProcess(
-      executable: Self.resolve(executable), arguments: Array(command.dropFirst()), environment: environment,
-      standardOutput: FileHandle.standardError, standardError: FileHandle.standardError)
+    let resolved = Self.resolve(executable)
+    do {
+      process = try ChildProcess(
+        executable: resolved, arguments: Array(command.dropFirst()), environment: environment,
+        standardOutput: FileHandle.standardError, standardError: FileHandle.standardError)
+    } catch {
+      // Foundation's launch errors name no file; say which command could not start, and from where.
+      throw ValidationFailure(
+        "cannot start \(resolved) (from \(FileManager.default.currentDirectoryPath)): \(error.localizedDescription)")
+    }
   }
 
   var pid: Int32 { process.pid }
