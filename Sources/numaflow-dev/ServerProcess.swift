@@ -90,7 +90,13 @@ final class ServerProcess: Sendable {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     for directory in path.split(separator: ":") {
       let candidate = "\(directory)/\(executable)"
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      // As the shell does: a directory of that name on PATH is not the command.
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
+        FileManager.default.isExecutableFile(atPath: candidate)
+      {
+        return candidate
+      }
     }
     return executable
   }
