@@ -41,7 +41,8 @@ final class ServerProcess: Sendable {
     environment["NUMAFLOW_SWIFT_RUN_DIR"] = runDirectory
     environment["NUMAFLOW_UD_CONTAINER_TYPE"] = environment["NUMAFLOW_UD_CONTAINER_TYPE"] ?? "udf"
     environment.merge(extra) { $1 }
-    let resolved = Self.resolve(executable)
+    let resolved = CommandSearch.resolve(
+      executable, path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
     do {
       process = try ChildProcess(
         executable: resolved, arguments: Array(command.dropFirst()), environment: environment,
@@ -84,22 +85,6 @@ final class ServerProcess: Sendable {
 
   /// CPU time (user + system) used so far by the server and all its descendants, in seconds.
   var cpuSeconds: Double { CPUUsage.seconds(ofTree: pid) }
-
-  private static func resolve(_ executable: String) -> String {
-    if executable.contains("/") { return executable }
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for directory in path.split(separator: ":") {
-      let candidate = "\(directory)/\(executable)"
-      // As the shell does: a directory of that name on PATH is not the command.
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-        FileManager.default.isExecutableFile(atPath: candidate)
-      {
-        return candidate
-      }
-    }
-    return executable
-  }
 }
 
 /// Reads CPU time from /proc (Linux).

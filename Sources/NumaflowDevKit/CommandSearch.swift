@@ -1,0 +1,29 @@
+import Foundation
+
+/// Finds a command the way `execvp` does, so that `numaflow-dev -- udf` starts what a shell
+/// would: a name with a slash is a path; any other name is looked up in each directory of
+/// `PATH` in turn, and the first regular executable file of that name wins.
+package enum CommandSearch {
+  /// The path to run for `command`, or `command` itself when no directory of `path` holds it
+  /// (starting it then fails with a message that names it).
+  ///
+  /// ```swift
+  /// CommandSearch.resolve("udf", path: "/opt/tools:/usr/local/bin")  // "/usr/local/bin/udf"
+  /// ```
+  package static func resolve(_ command: String, path: String) -> String {
+    if command.contains("/") { return command }
+    for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
+      // An empty entry is the current directory, as for the shell.
+      let candidate = directory.isEmpty ? command : "\(directory)/\(command)"
+      if isExecutableFile(candidate) { return directory.isEmpty ? "./\(command)" : candidate }
+    }
+    return command
+  }
+
+  /// A directory passes the executable check (its search bit), but it is not a command.
+  private static func isExecutableFile(_ candidate: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) && !isDirectory.boolValue
+      && FileManager.default.isExecutableFile(atPath: candidate)
+  }
+}
