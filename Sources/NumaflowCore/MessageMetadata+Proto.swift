@@ -2,11 +2,13 @@ import NumaflowProtos
 
 extension MessageMetadata {
   package init(_ groups: [String: Metadata_KeyValueGroup]) {
-    self.init(groups.mapValues(\.keyValue))
+    // Most messages carry none, and mapping an empty dictionary still allocates one.
+    self.init(groups.isEmpty ? [:] : groups.mapValues(\.keyValue))
   }
 
   package var protoGroups: [String: Metadata_KeyValueGroup] {
-    groups.mapValues { values in
+    guard !groups.isEmpty else { return [:] }
+    return groups.mapValues { values in
       var group = Metadata_KeyValueGroup()
       group.keyValue = values
       return group

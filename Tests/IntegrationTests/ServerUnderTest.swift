@@ -74,10 +74,28 @@ final class ServerUnderTest: Sendable {
   /// draining on a starved core is not reported as one that hangs.
   func exitStatus(within timeout: Duration = .seconds(150)) async throws -> Int32 {
     guard let status = await process.exitStatus(within: timeout) else {
+      let state = threadStates
       stop()
-      throw TestFailure("\(process.commandLine) did not exit within \(timeout)")
+      throw TestFailure("\(process.commandLine) did not exit within \(timeout); its threads: \(state)")
     }
     return status
+  }
+
+  /// What each of the server's threads is doing, from /proc: its name, its state (R running,
+  /// S sleeping) and the kernel function it waits in. Said when a server does not exit, so
+  /// that a failure tells a stalled server (every thread asleep) from a starved one.
+  private var threadStates: String {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    return tasks.sorted().map { task in
+      let directory = "/proc/\(pid)/task/\(task)"
+      let read = { (file: String) in
+        ((try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8)) ?? "?")
+          .trimmingCharacters(in: .whitespacesAndNewlines)
+      }
+      // stat: "pid (name) state ..."; the name may hold spaces, the state follows its ')'.
+      let state = read("stat").split(separator: ")").last?.split(separator: " ").first ?? "?"
+      return "\(read("comm")) \(state) \(read("wchan"))"
+    }.joined(separator: ", ")
   }
 
   /// The server's child processes (its workers, in multiprocess mode).
