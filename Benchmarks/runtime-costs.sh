@@ -9,8 +9,12 @@
 #             switches with the task's status-record lock, in retain and release, and in generic
 #             metadata look-ups. Shares of one profile are steadier than CPU per message on a
 #             shared host, so two builds compare well this way.
+#   metadata: who asks for the generic metadata look-ups: perf with call graphs over 200,000
+#             requests, each look-up charged to the first caller outside the runtime, the
+#             callers with the largest shares of all samples.
 #
-# usage: bash Benchmarks/runtime-costs.sh switches|shares BINARY [each|batched] [async|sync|multiprocess]
+# usage: bash Benchmarks/runtime-costs.sh switches|shares|metadata BINARY [each|batched] [async|sync|multiprocess]
+#   PROCESS=worker records the first worker process instead of the server (multiprocess mode).
 #   BINARY: a map-forward-message release build (it keeps its symbols). Needs perf (linux-perf).
 set -euo pipefail
 what=$1; binary=$(realpath "$2"); client=${3:-each}; mode=${4:-async}
@@ -29,7 +33,10 @@ case "$what" in
   shares)
     requests=200000
     record=(perf record -q -F 4000) ;;
-  *) echo "usage: $0 switches|shares BINARY [each|batched] [async|sync|multiprocess]" >&2; exit 2 ;;
+  metadata)
+    requests=200000
+    record=(perf record -q -F 2000 -g) ;;
+  *) echo "usage: $0 switches|shares|metadata BINARY [each|batched] [async|sync|multiprocess]" >&2; exit 2 ;;
 esac
 
 MALLOC_ARENA_MAX=2 NUMAFLOW_SWIFT_RUN_DIR="$work" setsid "$binary" --mode "$mode" >/dev/null 2>&1 &
@@ -37,7 +44,9 @@ server=$!
 for _ in $(seq 100); do [ -S "$work/map.sock" ] && break; sleep 0.1; done
 sleep 0.5  # multiprocess: the workers start after the socket
 "$root/.build-native/map_client" "$work/map.sock" 2000 100 500 "$client" >/dev/null
-"${record[@]}" -p "$server" -o "$work/perf.data" 2>/dev/null &
+recorded=$server
+[ "${PROCESS:-server}" = worker ] && recorded=$(pgrep -P "$server" | head -1)
+"${record[@]}" -p "$recorded" -o "$work/perf.data" 2>/dev/null &
 recorder=$!
 sleep 0.5
 "$root/.build-native/map_client" "$work/map.sock" "$requests" 100 500 "$client" >/dev/null
@@ -69,6 +78,30 @@ for address, count in counts.most_common():
                               capture_output=True, text=True).stdout.strip()
     print(f"{count / requests:5.2f}  {readable[:150]}")
 print(f"{sum(counts.values()) / requests:5.2f}  switches per request in all")
+EOF
+elif [ "$what" = metadata ]; then
+  perf script -i "$work/perf.data" 2>/dev/null > "$work/stacks.txt"
+  python3 - "$work/stacks.txt" <<'EOF'
+import collections, re, subprocess, sys
+lookup = re.compile(r"getGenericMetadata|getCache|GenericCacheEntry|MetadataCacheKey|instantiateConcreteType|"
+                    r"instantiateGenericMetadata|awaitSatisfyingState|instantiateCanonical|ConcurrentReadableHashMap|"
+                    r"LockingConcurrentMap|swift_getWitnessTable|getAssociatedTypeWitness")
+callers, samples, lookups = collections.Counter(), 0, 0
+for stack in open(sys.argv[1]).read().split("\n\n"):
+    frames = [line.split()[1] for line in stack.strip().split("\n")[1:] if len(line.split()) > 1]
+    if not frames:
+        continue
+    samples += 1
+    if not lookup.search(frames[0]):
+        continue
+    lookups += 1
+    caller = next((f for f in frames[1:] if not (lookup.search(f) or f.startswith(("swift::", "swift_", "__swift")))), "?")
+    callers[caller.split("+")[0]] += 1
+print(f"{100 * lookups / samples:5.1f}%  generic metadata look-ups in all, by who asks:")
+for name, count in callers.most_common(12):
+    readable = subprocess.run(["swift", "demangle", "--simplified", "--compact", name],
+                              capture_output=True, text=True).stdout.strip()
+    print(f"{100 * count / samples:5.1f}%  {readable[:150]}")
 EOF
 else
   perf report -i "$work/perf.data" --no-children --sort sym 2>/dev/null > "$work/report.txt"
