@@ -1,8 +1,8 @@
 import Foundation
 
-/// Finds a command the way `execvp` does, so that `numaflow-dev -- udf` starts what a shell
+/// Finds a command as a shell does, so that `numaflow-dev run map -- udf` starts what the shell
 /// would: a name with a slash is a path; any other name is looked up in each directory of
-/// `PATH` in turn, and the first regular executable file of that name wins.
+/// `PATH` in turn, and the first executable file of that name (not a directory) wins.
 package enum CommandSearch {
   /// The path to run for `command`, or `command` itself when no directory of `path` holds it
   /// (starting it then fails with a message that names it).
@@ -12,10 +12,9 @@ package enum CommandSearch {
   /// ```
   package static func resolve(_ command: String, path: String) -> String {
     if command.contains("/") { return command }
-    for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
-      // An empty entry is the current directory, as for the shell.
-      let candidate = directory.isEmpty ? command : "\(directory)/\(command)"
-      if isExecutableFile(candidate) { return directory.isEmpty ? "./\(command)" : candidate }
+    for directory in path.split(separator: ":") {
+      let candidate = "\(directory)/\(command)"
+      if isExecutableFile(candidate) { return candidate }
     }
     return command
   }
