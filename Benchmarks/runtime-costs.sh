@@ -1,5 +1,5 @@
 #!/bin/bash
-# What the Swift runtime costs a map server per request, two ways, driven by the native C++ client
+# What the Swift runtime costs a map server per request, four ways, driven by the native C++ client
 # (Benchmarks/native.py builds it into .build-native) after a warm-up of 2,000 requests of 100 B:
 #
 #   switches: who asks for a task switch. A uprobe on swift_task_switch counts every switch of the
@@ -12,8 +12,11 @@
 #   metadata: who asks for the generic metadata look-ups: perf with call graphs over 200,000
 #             requests, each look-up charged to the first caller outside the runtime, the
 #             callers with the largest shares of all samples.
+#   layers:   where a request's CPU goes by layer (NIO, HTTP/2, grpc-swift, protobuf, this SDK):
+#             each sample charged to the innermost frame of one of their modules, with the part
+#             of each layer's time spent in the Swift runtime on its behalf.
 #
-# usage: bash Benchmarks/runtime-costs.sh switches|shares|metadata BINARY [each|batched] [async|sync|multiprocess]
+# usage: bash Benchmarks/runtime-costs.sh switches|shares|metadata|layers BINARY [each|batched] [async|sync|multiprocess]
 #   PROCESS=worker records the first worker process instead of the server (multiprocess mode).
 #   BINARY: a map-forward-message release build (it keeps its symbols). Needs perf (linux-perf).
 set -euo pipefail
@@ -33,10 +36,10 @@ case "$what" in
   shares)
     requests=200000
     record=(perf record -q -F 4000) ;;
-  metadata)
+  metadata|layers)
     requests=200000
-    record=(perf record -q -F 2000 -g) ;;
-  *) echo "usage: $0 switches|shares|metadata BINARY [each|batched] [async|sync|multiprocess]" >&2; exit 2 ;;
+    record=(perf record -q -F 1000 --call-graph dwarf,8192) ;;
+  *) echo "usage: $0 switches|shares|metadata|layers BINARY [each|batched] [async|sync|multiprocess]" >&2; exit 2 ;;
 esac
 
 MALLOC_ARENA_MAX=2 NUMAFLOW_SWIFT_RUN_DIR="$work" setsid "$binary" --mode "$mode" >/dev/null 2>&1 &
@@ -102,6 +105,49 @@ for name, count in callers.most_common(12):
     readable = subprocess.run(["swift", "demangle", "--simplified", "--compact", name],
                               capture_output=True, text=True).stdout.strip()
     print(f"{100 * count / samples:5.1f}%  {readable[:150]}")
+EOF
+elif [ "$what" = layers ]; then
+  perf script -i "$work/perf.data" 2>/dev/null > "$work/stacks.txt"
+  python3 - "$work/stacks.txt" <<'EOF'
+import collections, re, sys
+layers = {
+    "NIO: event loop, sockets, channel pipeline, async channels":
+        ["NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "DequeModule", "Atomics"],
+    "NIO HTTP/2 and HPACK": ["NIOHTTP2", "NIOHPACK"],
+    "grpc-swift: transport, RPC executor, (de)serializers":
+        ["GRPCNIOTransportCore", "GRPCNIOTransportHTTP2Posix", "GRPCCore", "GRPCProtobuf"],
+    "protobuf: SwiftProtobuf and the generated types": ["SwiftProtobuf", "NumaflowProtos"],
+    "this SDK and the handler": ["NumaflowCore", "NumaflowMapper", "map_forward_message"],
+}
+runtime = re.compile(r"swift_retain|swift_release|doDecrementSlow|bridgeObjectRe|Metadata|getCache|GenericCacheEntry|"
+                     r"instantiateConcreteType|ConcurrentReadableHashMap|LockingConcurrentMap|swift_getWitnessTable|"
+                     r"getAssociatedTypeWitness|withStatusRecordLock|getPreferredTaskExecutor|swift_task_switch|"
+                     r"pthread_mutex|StatusRecord|malloc|free|_int_|swift_allocObject|swift_deallocClassInstance|"
+                     r"swift_slowAlloc|swift_slowDealloc|swift_task_alloc|swift_task_dealloc|StackAllocator|"
+                     r"swift_beginAccess|swift_endAccess|AccessSet|SwiftTLSContext")
+def layer(frames):
+    # The innermost frame of a Swift module names the layer; runtime and C frames go to their caller.
+    for frame in frames:
+        match = re.match(r"\$s(\d+)([A-Za-z_]\w*)", frame)
+        if match:
+            module = match.group(2)[:int(match.group(1))]
+            found = next((name for name, modules in layers.items() if module in modules), None)
+            if found:
+                return found
+    return "unattributed (no Swift caller in the sampled stack)"
+samples, runtime_samples, total = collections.Counter(), collections.Counter(), 0
+for stack in open(sys.argv[1]).read().split("\n\n"):
+    frames = [line.split()[1] for line in stack.strip().split("\n")[1:] if len(line.split()) > 1]
+    if not frames:
+        continue
+    total += 1
+    name = layer(frames)
+    samples[name] += 1
+    runtime_samples[name] += bool(runtime.search(frames[0]))
+print("share  of it in the Swift runtime (retain/release, metadata, task switches, allocation, exclusivity)")
+for name in [*layers, "unattributed (no Swift caller in the sampled stack)"]:
+    if samples[name]:
+        print(f"{100 * samples[name] / total:5.1f}%  {100 * runtime_samples[name] / samples[name]:5.1f}%  {name}")
 EOF
 else
   perf report -i "$work/perf.data" --no-children --sort sym 2>/dev/null > "$work/report.txt"
