@@ -82,34 +82,21 @@ for address, count in counts.most_common():
     print(f"{count / requests:5.2f}  {readable[:150]}")
 print(f"{sum(counts.values()) / requests:5.2f}  switches per request in all")
 EOF
-elif [ "$what" = metadata ]; then
+elif [ "$what" = metadata ] || [ "$what" = layers ]; then
   perf script -i "$work/perf.data" 2>/dev/null > "$work/stacks.txt"
-  python3 - "$work/stacks.txt" <<'EOF'
+  python3 - "$work/stacks.txt" "$what" <<'EOF'
 import collections, re, subprocess, sys
-lookup = re.compile(r"getGenericMetadata|getCache|GenericCacheEntry|MetadataCacheKey|instantiateConcreteType|"
-                    r"instantiateGenericMetadata|awaitSatisfyingState|instantiateCanonical|ConcurrentReadableHashMap|"
-                    r"LockingConcurrentMap|swift_getWitnessTable|getAssociatedTypeWitness")
-callers, samples, lookups = collections.Counter(), 0, 0
-for stack in open(sys.argv[1]).read().split("\n\n"):
-    frames = [line.split()[1] for line in stack.strip().split("\n")[1:] if len(line.split()) > 1]
-    if not frames:
-        continue
-    samples += 1
-    if not lookup.search(frames[0]):
-        continue
-    lookups += 1
-    caller = next((f for f in frames[1:] if not (lookup.search(f) or f.startswith(("swift::", "swift_", "__swift")))), "?")
-    callers[caller.split("+")[0]] += 1
-print(f"{100 * lookups / samples:5.1f}%  generic metadata look-ups in all, by who asks:")
-for name, count in callers.most_common(12):
-    readable = subprocess.run(["swift", "demangle", "--simplified", "--compact", name],
-                              capture_output=True, text=True).stdout.strip()
-    print(f"{100 * count / samples:5.1f}%  {readable[:150]}")
-EOF
-elif [ "$what" = layers ]; then
-  perf script -i "$work/perf.data" 2>/dev/null > "$work/stacks.txt"
-  python3 - "$work/stacks.txt" <<'EOF'
-import collections, re, sys
+metadata = (r"getGenericMetadata|getCache|GenericCacheEntry|MetadataCacheKey|instantiateConcreteType|"
+            r"instantiateGenericMetadata|awaitSatisfyingState|instantiateCanonical|ConcurrentReadableHashMap|"
+            r"LockingConcurrentMap|swift_getWitnessTable|getAssociatedTypeWitness")
+lookup = re.compile(metadata)
+# The Swift runtime's work on a caller's behalf: reference counting, metadata, task switches with
+# the status-record lock, allocation, exclusivity checks.
+runtime = re.compile(metadata + r"|swift_retain|swift_release|doDecrementSlow|bridgeObjectRe|withStatusRecordLock|"
+                     r"getPreferredTaskExecutor|swift_task_switch|pthread_mutex|StatusRecord|malloc|free|_int_|"
+                     r"swift_allocObject|swift_deallocClassInstance|swift_slowAlloc|swift_slowDealloc|"
+                     r"swift_task_alloc|swift_task_dealloc|StackAllocator|swift_beginAccess|swift_endAccess|"
+                     r"AccessSet|SwiftTLSContext")
 layers = {
     "NIO: event loop, sockets, channel pipeline, async channels":
         ["NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "DequeModule", "Atomics"],
@@ -119,14 +106,10 @@ layers = {
     "protobuf: SwiftProtobuf and the generated types": ["SwiftProtobuf", "NumaflowProtos"],
     "this SDK and the handler": ["NumaflowCore", "NumaflowMapper", "map_forward_message"],
 }
-runtime = re.compile(r"swift_retain|swift_release|doDecrementSlow|bridgeObjectRe|Metadata|getCache|GenericCacheEntry|"
-                     r"instantiateConcreteType|ConcurrentReadableHashMap|LockingConcurrentMap|swift_getWitnessTable|"
-                     r"getAssociatedTypeWitness|withStatusRecordLock|getPreferredTaskExecutor|swift_task_switch|"
-                     r"pthread_mutex|StatusRecord|malloc|free|_int_|swift_allocObject|swift_deallocClassInstance|"
-                     r"swift_slowAlloc|swift_slowDealloc|swift_task_alloc|swift_task_dealloc|StackAllocator|"
-                     r"swift_beginAccess|swift_endAccess|AccessSet|SwiftTLSContext")
+unattributed = "unattributed (no Swift caller in the sampled stack)"
+
 def layer(frames):
-    # The innermost frame of a Swift module names the layer; runtime and C frames go to their caller.
+    """The layer of the innermost frame in one of its modules: runtime and C frames count for their caller."""
     for frame in frames:
         match = re.match(r"\$s(\d+)([A-Za-z_]\w*)", frame)
         if match:
@@ -134,20 +117,34 @@ def layer(frames):
             found = next((name for name, modules in layers.items() if module in modules), None)
             if found:
                 return found
-    return "unattributed (no Swift caller in the sampled stack)"
-samples, runtime_samples, total = collections.Counter(), collections.Counter(), 0
+    return unattributed
+
+def demangled(name):
+    return subprocess.run(["swift", "demangle", "--simplified", "--compact", name],
+                          capture_output=True, text=True).stdout.strip()
+
+stacks = []  # each sample's frames, innermost first
 for stack in open(sys.argv[1]).read().split("\n\n"):
-    frames = [line.split()[1] for line in stack.strip().split("\n")[1:] if len(line.split()) > 1]
-    if not frames:
-        continue
-    total += 1
-    name = layer(frames)
-    samples[name] += 1
-    runtime_samples[name] += bool(runtime.search(frames[0]))
-print("share  of it in the Swift runtime (retain/release, metadata, task switches, allocation, exclusivity)")
-for name in [*layers, "unattributed (no Swift caller in the sampled stack)"]:
-    if samples[name]:
-        print(f"{100 * samples[name] / total:5.1f}%  {100 * runtime_samples[name] / samples[name]:5.1f}%  {name}")
+    frames = [line.split()[1].split("+")[0] for line in stack.strip().split("\n")[1:] if len(line.split()) > 1]
+    if frames:
+        stacks.append(frames)
+if sys.argv[2] == "metadata":
+    callers = collections.Counter(
+        next((f for f in frames[1:] if not (lookup.search(f) or f.startswith(("swift::", "swift_", "__swift")))), "?")
+        for frames in stacks if lookup.search(frames[0]))
+    print(f"{100 * sum(callers.values()) / len(stacks):5.1f}%  generic metadata look-ups in all, by who asks:")
+    for name, count in callers.most_common(12):
+        print(f"{100 * count / len(stacks):5.1f}%  {demangled(name)[:150]}")
+else:
+    samples, in_runtime = collections.Counter(), collections.Counter()
+    for frames in stacks:
+        name = layer(frames)
+        samples[name] += 1
+        in_runtime[name] += bool(runtime.search(frames[0]))
+    print("share  of it in the Swift runtime")
+    for name in [*layers, unattributed]:
+        if samples[name]:
+            print(f"{100 * samples[name] / len(stacks):5.1f}%  {100 * in_runtime[name] / samples[name]:5.1f}%  {name}")
 EOF
 else
   perf report -i "$work/perf.data" --no-children --sort sym 2>/dev/null > "$work/report.txt"
