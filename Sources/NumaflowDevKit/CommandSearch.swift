@@ -19,8 +19,9 @@ package enum CommandSearch {
     return command
   }
 
-  /// A directory passes the executable check (its search bit), but it is not a command.
-  private static func isExecutableFile(_ candidate: String) -> Bool {
+  /// Whether `candidate` is a file that can be run. A directory passes Foundation's executable
+  /// check (its search bit), but it is not a command.
+  package static func isExecutableFile(_ candidate: String) -> Bool {
     var isDirectory: ObjCBool = false
     return FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) && !isDirectory.boolValue
       && FileManager.default.isExecutableFile(atPath: candidate)

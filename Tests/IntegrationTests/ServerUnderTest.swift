@@ -85,8 +85,7 @@ final class ServerUnderTest: Sendable {
   /// S sleeping) and the kernel function it waits in. Said when a server does not exit, so
   /// that a failure tells a stalled server (every thread asleep) from a starved one.
   private var threadStates: String {
-    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-    return tasks.sorted().map { task in
+    threadIDs.map { task in
       let directory = "/proc/\(pid)/task/\(task)"
       let read = { (file: String) in
         ((try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8)) ?? "?")
@@ -98,10 +97,14 @@ final class ServerUnderTest: Sendable {
     }.joined(separator: ", ")
   }
 
+  /// The server's threads, as /proc names them.
+  private var threadIDs: [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).sorted()
+  }
+
   /// The server's child processes (its workers, in multiprocess mode).
   var childPIDs: [Int32] {
-    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-    return tasks.flatMap { task in
+    threadIDs.flatMap { task in
       ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
         .split(separator: " ").compactMap { Int32($0) }
     }

@@ -41,7 +41,7 @@ struct PipelineServers: Sendable {
       if let given = given[container] { return given }
       let name = spec.image.split(separator: "/").last.map { String($0.split(separator: ":")[0]) } ?? spec.image
       let path = (binDirectory as NSString).appendingPathComponent(name)
-      guard spec.command.isEmpty, FileManager.default.isExecutableFile(atPath: path) else {
+      guard spec.command.isEmpty, CommandSearch.isExecutableFile(path) else {
         throw ValidationFailure(
           "\(container): no program for image \(spec.image) (looked for \(path)): "
             + "give --udf \(container)=COMMAND, or build the example (swift build --product \(name))")
