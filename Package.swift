@@ -266,7 +266,10 @@ let package = Package(
     ),
     .testTarget(
       name: "NumaflowMapperTests",
-      dependencies: ["NumaflowMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      dependencies: [
+        "NumaflowMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf, nioCore,
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

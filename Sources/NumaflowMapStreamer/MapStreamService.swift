@@ -16,6 +16,10 @@ struct MapStreamService: Map_V1_Map.SimpleServiceProtocol {
   let handler: RequestHandler<MapStreamCall, Map_V1_MapResponse>
   let lifecycle: ServerLifecycle
 
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    registerHandCodedMethods(with: &router)
+  }
+
   func mapFn(
     request: RPCAsyncSequence<Map_V1_MapRequest, any Error>,
     response: RPCWriter<Map_V1_MapResponse>,

@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCProtobuf
 import NumaflowProtos
 import SwiftProtobuf
 
@@ -6,6 +7,10 @@ import SwiftProtobuf
 struct MapService: Map_V1_Map.SimpleServiceProtocol {
   let handler: RequestHandler<Map_V1_MapRequest, Map_V1_MapResponse>
   let lifecycle: ServerLifecycle
+
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    registerHandCodedMethods(with: &router)
+  }
 
   func mapFn(
     request: RPCAsyncSequence<Map_V1_MapRequest, any Error>,
@@ -21,14 +26,14 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
 
   /// The user's mapper adapted to wire messages.
   static func handler(_ mapper: some Mapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
-    LocalHandler(name: "map handler", codec: .protobuf(requestID: \.id)) { request async throws in
+    LocalHandler(name: "map handler", codec: .handCoded(requestID: \.id)) { request async throws in
       .answering(request, with: try await mapper.map(keys: request.request.keys, datum: Datum(request)))
     }.described(description)
   }
 
   static func handler(_ mapper: some SyncMapper) -> LocalHandler<Map_V1_MapRequest, Map_V1_MapResponse> {
     LocalHandler(
-      name: "map handler", codec: .protobuf(requestID: \.id),
+      name: "map handler", codec: .handCoded(requestID: \.id),
       sync: { .answering($0, with: try mapper.map(keys: $0.request.keys, datum: Datum($0))) }
     ).described(description)
   }
@@ -38,7 +43,7 @@ struct MapService: Map_V1_Map.SimpleServiceProtocol {
 
   /// The results an encoded response carries, for metrics in multiprocess mode.
   static func resultCount(_ response: EncodedResponse) -> Int {
-    (try? Map_V1_MapResponse(serializedBytes: ProtobufBuffer(response.bytes)))?.results.count ?? 0
+    response.occurrences(ofField: 1)  // repeated Result results = 1
   }
 
   /// Multiprocess mode: requests go to the workers as numa sent them, the workers' responses
@@ -101,6 +106,24 @@ extension Map_V1_MapResponse {
 }
 
 extension Map_V1_Map.SimpleServiceProtocol {
+  /// Registers `MapFn` and `IsReady` as the generated code does, except that `MapFn`'s
+  /// messages are read and written with the hand codecs (`MapWireCoding.swift`). Every map
+  /// service (unary, stream, batch) registers this way.
+  package func registerHandCodedMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    router.registerHandler(
+      forMethod: Map_V1_Map.Method.MapFn.descriptor,
+      deserializer: HandDecodingDeserializer<Map_V1_MapRequest>(),
+      serializer: HandEncodingSerializer<Map_V1_MapResponse>(),
+      handler: { request, context in try await mapFn(request: request, context: context) }
+    )
+    router.registerHandler(
+      forMethod: Map_V1_Map.Method.IsReady.descriptor,
+      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
+      serializer: ProtobufSerializer<Map_V1_ReadyResponse>(),
+      handler: { request, context in try await isReady(request: request, context: context) }
+    )
+  }
+
   /// Every map service (unary, stream, batch) answers numa's health checks the same way:
   /// ready, at once.
   package func isReady(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Map_V1_ReadyResponse {

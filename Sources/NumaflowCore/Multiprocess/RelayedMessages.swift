@@ -40,6 +40,17 @@ package struct EncodedResponse: Sendable {
   package init(_ message: some SwiftProtobuf.Message) throws {
     bytes = (try message.serializedBytes() as ProtobufBuffer).buffer
   }
+
+  /// How many times field `number` is encoded at the top level (the values of a repeated
+  /// field), counted with ``WireFields`` instead of decoding the response, as far as it parses
+  /// (a worker's responses always do).
+  package func occurrences(ofField number: Int) -> Int {
+    bytes.withUnsafeReadableBytes { bytes in
+      var count = 0
+      try? WireFields.visit(bytes) { found, _ in count += found == number ? 1 : 0 }
+      return count
+    }
+  }
 }
 
 /// Reads a ``RelayedRequest`` off the wire: a copy of its bytes, and what its head says it is.

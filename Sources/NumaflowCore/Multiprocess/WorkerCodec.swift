@@ -27,6 +27,17 @@ extension WorkerCodec where Request: SwiftProtobuf.Message, Response: SwiftProto
   }
 }
 
+extension WorkerCodec where Request: HandDecodedMessage, Response: HandEncodedMessage {
+  /// Requests and responses travel as their protobuf encoding; a worker decodes requests and
+  /// encodes responses with their hand codecs (``HandDecodedMessage``, ``HandEncodedMessage``).
+  package static func handCoded(requestID: @escaping @Sendable (Request) -> String) -> Self {
+    var codec = protobuf(requestID: requestID)
+    codec.decodeRequest = { buffer in try buffer.withUnsafeReadableBytes { try Request.decoded(from: $0) } }
+    codec.encodeResponse = { try $0.encodedBuffer() }
+    return codec
+  }
+}
+
 extension WorkerCodec {
   /// Batches travel as their messages' protobuf encodings, each after its length (4 bytes,
   /// big-endian). A batch is named in errors by its first and last request ids.

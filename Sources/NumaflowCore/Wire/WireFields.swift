@@ -133,4 +133,23 @@ package enum WireFields {
     }
     throw Malformed(description: "a varint at byte \(offset) is cut short or longer than 10 bytes")
   }
+
+  /// The key and value of a map entry (`key = 1`, `value = 2`, both length-delimited: string
+  /// keys, and string, bytes or message values), each empty when absent, as protobuf reads a
+  /// missing field (prost leaves a default key or value out).
+  package static func mapEntry(
+    _ bytes: UnsafeRawBufferPointer
+  ) throws -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+    var key: UnsafeRawBufferPointer?
+    var value: UnsafeRawBufferPointer?
+    try visit(bytes) { number, found in
+      switch (number, found) {
+      case (1, .lengthDelimited(let bytes)) where key == nil: key = bytes
+      case (2, .lengthDelimited(let bytes)) where value == nil: value = bytes
+      default: throw NotHandDecodable()
+      }
+    }
+    let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+    return (key ?? empty, value ?? empty)
+  }
 }

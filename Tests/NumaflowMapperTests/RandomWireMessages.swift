@@ -1,0 +1,117 @@
+import NumaflowProtos
+import PropertyBased
+import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Random map requests and responses from a fixed seed, with every field numa and a UDF set
+/// (and some they do not), for the hand codecs' properties.
+struct RandomWireMessages {
+  private var rng: Xoshiro
+
+  init(seed: UInt64) {
+    rng = Xoshiro(seed: (seed, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB))
+  }
+
+  mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+
+  /// True `percent` times in a hundred.
+  mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
+
+  /// Text of up to `maximum` characters: empty, ASCII, accented, CJK, emoji.
+  mutating func text(upTo maximum: Int = 12) -> String {
+    let alphabet: [Character] = ["a", "Z", "0", "-", " ", "é", "日", "🚀", "\u{0}"]
+    return String((0..<int(0...maximum)).map { _ in alphabet[int(0...alphabet.count - 1)] })
+  }
+
+  mutating func bytes(upTo maximum: Int = 40) -> Data {
+    Data((0..<int(0...maximum)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+  }
+
+  mutating func timestamp() -> Google_Protobuf_Timestamp {
+    var time = Google_Protobuf_Timestamp()
+    // Zero often: a field left out, which a second encoding of the message merges over.
+    time.seconds = chance(20) ? Int64.random(in: .min ... .max, using: &rng) : Int64(int(-1...1_800_000_000))
+    time.nanos = chance(20) ? Int32.random(in: .min ... .max, using: &rng) : Int32(int(0...999_999_999))
+    if chance(25) { time.seconds = 0 }
+    if chance(25) { time.nanos = 0 }
+    return time
+  }
+
+  mutating func groups() -> [String: Metadata_KeyValueGroup] {
+    var groups: [String: Metadata_KeyValueGroup] = [:]
+    for _ in 0..<int(0...2) {
+      var group = Metadata_KeyValueGroup()
+      for _ in 0..<int(0...2) { group.keyValue[text()] = bytes() }
+      groups[text()] = group
+    }
+    return groups
+  }
+
+  mutating func metadata() -> Metadata_Metadata {
+    var metadata = Metadata_Metadata()
+    if chance(70) { metadata.previousVertex = text() }
+    if chance(50) { metadata.sysMetadata = groups() }
+    if chance(50) { metadata.userMetadata = groups() }
+    return metadata
+  }
+
+  /// A request as numa sends one: a datum with an id, a handshake, or an end of batch.
+  mutating func request() -> Map_V1_MapRequest {
+    var request = Map_V1_MapRequest()
+    if chance(90) {
+      var datum = Map_V1_MapRequest.Request()
+      datum.keys = (0..<int(0...3)).map { _ in text() }
+      datum.value = bytes(upTo: chance(5) ? 20_000 : 60)
+      if chance(90) { datum.eventTime = timestamp() }
+      if chance(70) { datum.watermark = timestamp() }
+      for _ in 0..<int(0...3) { datum.headers[text()] = text() }
+      if chance(70) { datum.metadata = metadata() }
+      request.request = datum
+    }
+    if chance(95) { request.id = text(upTo: 30) }
+    if chance(10) { request.handshake.sot = chance(80) }
+    if chance(10) { request.status.eot = chance(80) }
+    return request
+  }
+
+  /// A response as a map UDF writes one; nack options on some results when `nacks`.
+  mutating func response(nacks: Bool = false) -> Map_V1_MapResponse {
+    var response = Map_V1_MapResponse()
+    response.id = text(upTo: 30)
+    response.results = (0..<int(0...3)).map { _ in
+      var result = Map_V1_MapResponse.Result()
+      result.keys = (0..<int(0...3)).map { _ in text() }
+      result.value = bytes(upTo: chance(5) ? 20_000 : 60)
+      result.tags = (0..<int(0...2)).map { _ in text() }
+      if chance(30) { result.metadata = metadata() }
+      if nacks, chance(50) { result.nackOptions.delay = UInt64(int(0...60_000)) }
+      return result
+    }
+    if chance(10) { response.handshake.sot = chance(80) }
+    if chance(10) { response.status.eot = chance(80) }
+    return response
+  }
+
+  /// `bytes` changed the way a damaged or hostile stream changes them: a byte flipped, cut
+  /// short, a byte put in, a run repeated.
+  mutating func mutated(_ bytes: [UInt8]) -> [UInt8] {
+    var bytes = bytes
+    for _ in 0..<int(1...3) {
+      switch int(0...3) {
+      case 0 where !bytes.isEmpty: bytes[int(0...bytes.count - 1)] ^= UInt8(1 << int(0...7))
+      case 1 where !bytes.isEmpty: bytes.removeLast(int(1...min(bytes.count, 4)))
+      case 2: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: int(0...bytes.count))
+      default:
+        guard !bytes.isEmpty else { continue }
+        let start = int(0...bytes.count - 1)
+        bytes.insert(contentsOf: bytes[start..<min(bytes.count, start + int(1...8))], at: int(0...bytes.count))
+      }
+    }
+    return bytes
+  }
+}
