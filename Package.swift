@@ -226,6 +226,13 @@ let package = Package(
       path: "Benchmarks/bare-echo-server",
       swiftSettings: swiftSettings
     ),
+    // The map kinds' hand codecs against SwiftProtobuf, in one process.
+    .executableTarget(
+      name: "wire-codec-bench",
+      dependencies: ["NumaflowMapper", "NumaflowCore", "NumaflowProtos", grpcProtobuf, swiftProtobuf],
+      path: "Benchmarks/wire-codec",
+      swiftSettings: swiftSettings
+    ),
     // A map or source transform server whose behaviour the integration tests choose through
     // the request value.
     .executableTarget(

@@ -51,7 +51,7 @@ extension Map_V1_MapRequest.Request {
       guard case .lengthDelimited(let bytes) = found else { throw NotHandDecodable() }
       switch number {
       case 1: keys.append(try WireFields.string(bytes))
-      case 2: value = Data(bytes)
+      case 2: value = WireFields.data(bytes)
       case 3 where !hasEventTime: eventTime = try Google_Protobuf_Timestamp(handDecoding: bytes)
       case 4 where !hasWatermark: watermark = try Google_Protobuf_Timestamp(handDecoding: bytes)
       case 5:

@@ -108,8 +108,15 @@ import Foundation
     #expect(decoded.unknownFields.data == Data([0x48, 0x07]))
   }
 
-  @Test func textThatIsNotUTF8IsRefusedAsSwiftProtobufRefusesIt() {
-    let bytes: [UInt8] = [0x12, 0x02, 0xC3, 0x28]  // id = "\xC3\x28"
+  @Test(
+    arguments: [
+      [0xC3, 0x28],  // a two-byte sequence cut short
+      [0xF0, 0x90, 0x80],  // a four-byte sequence cut short: repaired to one U+FFFD, as long as it
+      [0xED, 0xA0, 0x80],  // a surrogate
+      [0x61, 0xFF],
+    ] as [[UInt8]])
+  func textThatIsNotUTF8IsRefusedAsSwiftProtobufRefusesIt(id: [UInt8]) {
+    let bytes: [UInt8] = [0x12, UInt8(id.count)] + id  // field 2, the id
     #expect(Self.handDecoded(bytes) == nil)
     #expect(throws: (any Error).self) { try bytes.withUnsafeBytes { try Map_V1_MapRequest.decoded(from: $0) } }
   }

@@ -62,7 +62,7 @@ extension Metadata_Metadata {
     try WireFields.visit(value) { number, value in
       guard number == 1, case .lengthDelimited(let pair) = value else { throw NotHandDecodable() }
       let (key, value) = try WireFields.mapEntry(pair)
-      group.keyValue[try WireFields.string(key)] = Data(value)
+      group.keyValue[try WireFields.string(key)] = WireFields.data(value)
     }
     groups[try WireFields.string(key)] = group
   }

@@ -1,3 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The top-level fields of an encoded protobuf message, visited one at a time without decoding
 /// the message: how a relay reads a request's head (``RelayedRequest``). Only the wire format is
 /// read here (field numbers, wire types, lengths); what a field means is the caller's.
@@ -102,10 +114,22 @@ package enum WireFields {
   /// The UTF-8 text of a `string` field.
   /// - Throws: ``Malformed`` when it is not UTF-8, as SwiftProtobuf rejects it.
   package static func string(_ bytes: UnsafeRawBufferPointer) throws -> String {
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw Malformed(description: "a string field is not UTF-8")
+    // `String(validating:as:)` validates through the standard library's generic code, which
+    // looks its encoding's types up at run time on every call. Decoding repairs bad UTF-8
+    // instead, so text that reads back as other bytes than it came in was not UTF-8.
+    var text = String(decoding: bytes, as: UTF8.self)
+    let unchanged = text.withUTF8 { utf8 in
+      utf8.count == bytes.count && (bytes.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
     }
+    guard unchanged else { throw Malformed(description: "a string field is not UTF-8") }
     return text
+  }
+
+  /// The bytes of a `bytes` field.
+  package static func data(_ bytes: UnsafeRawBufferPointer) -> Data {
+    // Not `Data(bytes)`: Data's initializer from a sequence runs generic code for it.
+    guard let start = bytes.baseAddress, !bytes.isEmpty else { return Data() }
+    return Data(bytes: start, count: bytes.count)
   }
 
   /// The `bool` field `number` of the embedded message in `bytes`, merged into `value` as
