@@ -94,7 +94,7 @@ let package = Package(
     ),
     .target(
       name: "NumaflowMapper",
-      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf, logging],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -109,7 +109,7 @@ let package = Package(
     ),
     .target(
       name: "NumaflowSourceTransformer",
-      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf, logging],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -271,11 +271,21 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Random wire messages for the hand codecs' tests (map, source transform).
+    .target(
+      name: "WireTestSupport",
+      dependencies: [
+        "NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf, nioCore,
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      path: "Tests/WireTestSupport",
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "NumaflowMapperTests",
       dependencies: [
-        "NumaflowMapper", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf, nioCore,
-        .product(name: "PropertyBased", package: "swift-property-based"),
+        "NumaflowMapper", "NumaflowTesting", "NumaflowProtos", "WireTestSupport", grpcCore, grpcProtobuf,
+        swiftProtobuf, nioCore,
       ],
       swiftSettings: swiftSettings
     ),
@@ -296,7 +306,8 @@ let package = Package(
     .testTarget(
       name: "NumaflowSourceTransformerTests",
       dependencies: [
-        "NumaflowSourceTransformer", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf,
+        "NumaflowSourceTransformer", "NumaflowTesting", "NumaflowProtos", "WireTestSupport", grpcCore, grpcProtobuf,
+        swiftProtobuf, nioCore,
       ],
       swiftSettings: swiftSettings
     ),

@@ -3,14 +3,17 @@ native gRPC C++ echo (Benchmarks/native/echo_server.cc), a bare grpc-swift echo 
 all driven by the same native C++ client (Benchmarks/native/map_client.cc) on one MapFn stream.
 
 Two clients: `each` writes every request as its own flushed message; `batched` corks writes
-with gRPC's buffer hint and flushes every 500 (a read batch), as numa's writer does. Each server
+with gRPC's buffer hint and flushes every 500 (a read batch), as numa's writer does. Either with
+`-numa` (`--clients each-numa batched-numa`) sends requests shaped as numa sends those it read
+from the ISB (a watermark, headers, the previous vertex in the metadata). Each server
 runs as deployed (the image's MALLOC_ARENA_MAX=2); CPU is the server's whole process tree
 (utime + stime from /proc, workers included) over the client's run, peak RSS the sum of each
 process's VmHWM (and, at the end of the run, the sum of their PSS: shared pages counted once,
 as a pod's memory cgroup charges them). Prints JSON lines, then a table of medians with ratios to the C++ echo.
 
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
-                                    [--only LABEL ...] [--clients each batched] [--baseline-bin DIR]
+                                    [--only LABEL ...] [--clients each batched each-numa batched-numa]
+                                    [--baseline-bin DIR]
                                     [--static]
 Builds the C++ pair into .build-native (Debian's libgrpc++-dev, protobuf-compiler-grpc and
 pkg-config, installed if missing) and the Swift servers with swift build -c release; with

@@ -108,7 +108,7 @@ seeds = {
         "transform-handshake": b"\x01" + field(2, b"\x08\x01"),
         "cut-short": b"\x00" + request[:-2],
     },
-    "map-codec": {
+    "hand-codecs": {
         "request": b"\x00" + request,
         "request-numa": b"\x00" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x80\xe4\x97\xd0\x06")
                                           + field(4, b"\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x10\xc0\x84\x3d")
@@ -121,6 +121,11 @@ seeds = {
         "response-metadata": b"\x01" + field(1, field(2, b"v") + field(4, field(3, field(1, b"g") + field(2, field(1, field(1, b"a") + field(2, b"")))))),
         "response-eot": b"\x01" + field(2, b"id-1") + field(4, b"\x08\x01"),
         "response-nack": b"\x01" + field(1, field(5, b"\x18\x05")) + field(2, b"id-1"),
+        "transform-request": b"\x02" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x01")
+                                              + field(5, field(1, b"h")) + field(6, b"t-1") + field(7, field(1, b"in"))),
+        "transform-handshake": b"\x02" + field(2, b"\x08\x01"),
+        "transform-response": b"\x03" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x01\x10\x02")
+                                               + field(4, b"t")) + field(2, b"t-1"),
     },
     "server-info": {
         "map": b"\x00" + server_info(metadata={"MAP_MODE": "unary-map"}),

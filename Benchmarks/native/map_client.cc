@@ -6,8 +6,11 @@
 //   each     every request is its own write, flushed at once (what the figures used);
 //   batched  requests are corked with the buffer hint and flushed every BATCH requests, as a
 //            client that writes a read batch at a time does.
+// Either with "-numa" after it (each-numa, batched-numa) sends requests shaped as numa v1.8.3
+// sends those it read from the ISB: with a watermark, two headers and the previous vertex in
+// the metadata. Without, a request holds one key, the value and an event time.
 //
-// usage: map_client SOCKET_PATH COUNT SIZE WINDOW each|batched [BATCH]
+// usage: map_client SOCKET_PATH COUNT SIZE WINDOW each|batched[-numa] [BATCH]
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -22,14 +25,16 @@
 
 int main(int argc, char** argv) {
   if (argc < 6) {
-    std::fprintf(stderr, "usage: %s SOCKET_PATH COUNT SIZE WINDOW each|batched [BATCH]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s SOCKET_PATH COUNT SIZE WINDOW each|batched[-numa] [BATCH]\n", argv[0]);
     return 2;
   }
   const std::string socket = argv[1];
   const long count = std::atol(argv[2]);
   const size_t size = std::atol(argv[3]);
   const long window = std::atol(argv[4]);
-  const bool batched = std::string(argv[5]) == "batched";
+  const std::string client = argv[5];
+  const bool batched = client.rfind("batched", 0) == 0;
+  const bool numa_shaped = client.size() > 5 && client.compare(client.size() - 5, 5, "-numa") == 0;
   const long batch = argc > 6 ? std::atol(argv[6]) : 500;
 
   grpc::ChannelArguments arguments;
@@ -71,6 +76,13 @@ int main(int argc, char** argv) {
   request.mutable_request()->add_keys("key");
   request.mutable_request()->set_value(std::string(size, 'x'));
   request.mutable_request()->mutable_event_time()->set_seconds(1767225600);
+  if (numa_shaped) {
+    request.mutable_request()->mutable_watermark()->set_seconds(1767225599);
+    request.mutable_request()->mutable_watermark()->set_nanos(999000000);
+    (*request.mutable_request()->mutable_headers())["X-Numaflow-Id"] = "a1b2c3d4-0000";
+    (*request.mutable_request()->mutable_headers())["content-type"] = "application/json";
+    request.mutable_request()->mutable_metadata()->set_previous_vertex("in");
+  }
   for (long index = 0; index < count; ++index) {
     {
       std::unique_lock<std::mutex> guard(lock);

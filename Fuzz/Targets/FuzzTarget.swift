@@ -20,7 +20,7 @@ package struct FuzzTarget: Sendable, CustomStringConvertible {
 
   /// Every target, in the order `make fuzz` runs them.
   package static let all: [FuzzTarget] = [
-    .workerFrames, .batchFrames, .workerFailure, .sideInputValue, .inputLines, .serverInfo, .requestHeads, .mapCodec,
+    .workerFrames, .batchFrames, .workerFailure, .sideInputValue, .inputLines, .serverInfo, .requestHeads, .handCodecs,
   ]
 
   package static func named(_ name: String) -> FuzzTarget? {

@@ -110,12 +110,9 @@ extension Map_V1_Map.SimpleServiceProtocol {
   /// messages are read and written with the hand codecs (`MapWireCoding.swift`). Every map
   /// service (unary, stream, batch) registers this way.
   package func registerHandCodedMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
-    router.registerHandler(
-      forMethod: Map_V1_Map.Method.MapFn.descriptor,
-      deserializer: HandDecodingDeserializer<Map_V1_MapRequest>(),
-      serializer: HandEncodingSerializer<Map_V1_MapResponse>(),
-      handler: { request, context in try await mapFn(request: request, context: context) }
-    )
+    router.registerHandCoded(Map_V1_Map.Method.MapFn.descriptor) { request, context in
+      try await mapFn(request: request, context: context)
+    }
     router.registerHandler(
       forMethod: Map_V1_Map.Method.IsReady.descriptor,
       deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),

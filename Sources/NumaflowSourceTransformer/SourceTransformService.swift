@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCProtobuf
 import NumaflowProtos
 import SwiftProtobuf
 
@@ -9,6 +10,20 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
 
   let handler: RequestHandler<Request, Response>
   let lifecycle: ServerLifecycle
+
+  /// Registers the methods as the generated code does, except that `SourceTransformFn`'s
+  /// messages are read and written with the hand codecs (`SourceTransformWireCoding.swift`).
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    router.registerHandCoded(Sourcetransformer_V1_SourceTransform.Method.SourceTransformFn.descriptor) {
+      request, context in try await sourceTransformFn(request: request, context: context)
+    }
+    router.registerHandler(
+      forMethod: Sourcetransformer_V1_SourceTransform.Method.IsReady.descriptor,
+      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
+      serializer: ProtobufSerializer<Sourcetransformer_V1_ReadyResponse>(),
+      handler: { request, context in try await isReady(request: request, context: context) }
+    )
+  }
 
   func sourceTransformFn(
     request: RPCAsyncSequence<Request, any Error>, response: RPCWriter<Response>, context: ServerContext
@@ -38,7 +53,7 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
 
   /// The results an encoded response carries, for metrics in multiprocess mode.
   static func resultCount(_ response: EncodedResponse) -> Int {
-    (try? Response(serializedBytes: ProtobufBuffer(response.bytes)))?.results.count ?? 0
+    response.occurrences(ofField: 1)  // repeated Result results = 1
   }
 
   /// Multiprocess mode: requests go to the workers as numa sent them, the workers' responses
@@ -52,7 +67,7 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
 
   /// The user's transformer adapted to wire messages.
   static func handler(_ transformer: some SourceTransformer) -> LocalHandler<Request, Response> {
-    LocalHandler(name: "source transformer", codec: .protobuf(requestID: \.request.id)) { request async throws in
+    LocalHandler(name: "source transformer", codec: .handCoded(requestID: \.request.id)) { request async throws in
       let datum = Datum(request)
       return response(to: request, messages: try await transformer.transform(keys: datum.keys, datum: datum))
     }.described(description)
@@ -60,7 +75,7 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
 
   static func handler(_ transformer: some SyncSourceTransformer) -> LocalHandler<Request, Response> {
     LocalHandler(
-      name: "source transformer", codec: .protobuf(requestID: \.request.id),
+      name: "source transformer", codec: .handCoded(requestID: \.request.id),
       sync: { request in
         let datum = Datum(request)
         return response(to: request, messages: try transformer.transform(keys: datum.keys, datum: datum))

@@ -3,6 +3,12 @@ import GRPCProtobuf
 import NIOCore
 import SwiftProtobuf
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A wire message that encodes itself by hand in the shapes a UDF sends all day, for the hot
 /// path, and leaves any other shape to SwiftProtobuf.
 ///
@@ -19,6 +25,48 @@ package protocol HandEncodedMessage: SwiftProtobuf.Message {
   /// Writes this message's encoding, of ``handEncodedSize`` bytes (only called when that is
   /// not `nil`).
   func handEncode(into writer: inout WireWriter)
+}
+
+/// A message nested in a ``HandEncodedMessage`` (a result, a timestamp, metadata), which sizes
+/// and writes itself the same way, written with `WireWriter.write(_:as:)`.
+package protocol HandEncodedPart {
+  /// The size of its encoding, or `nil` when the hand encoder does not cover it.
+  var handEncodedSize: Int? { get }
+  /// Writes its encoding (only called when ``handEncodedSize`` is not `nil`).
+  func handEncode(into writer: inout WireWriter)
+}
+
+extension WireWriter {
+  /// The size of `part` as the message field `number`, or `nil` when it is not covered.
+  @inlinable
+  package static func size(of part: some HandEncodedPart, as number: Int) -> Int? {
+    part.handEncodedSize.map { size(ofField: number, length: $0) }
+  }
+
+  /// The size of `parts` as the repeated message field `number`, or `nil` when one of them is
+  /// not covered.
+  @inlinable
+  package static func size(of parts: [some HandEncodedPart], as number: Int) -> Int? {
+    var total = 0
+    for part in parts {
+      guard let size = size(of: part, as: number) else { return nil }
+      total += size
+    }
+    return total
+  }
+
+  /// Writes `part` as the message field `number` (sized before: covered).
+  @inlinable
+  package mutating func write(_ part: some HandEncodedPart, as number: Int) {
+    writeHeader(number, length: part.handEncodedSize!)
+    part.handEncode(into: &self)
+  }
+
+  /// Writes each of `parts` as the repeated message field `number` (sized before: covered).
+  @inlinable
+  package mutating func write(_ parts: [some HandEncodedPart], as number: Int) {
+    for part in parts { write(part, as: number) }
+  }
 }
 
 /// A wire message that decodes itself by hand when numa sent it in a shape it knows, for the
@@ -94,5 +142,53 @@ package struct HandDecodingDeserializer<Message: HandDecodedMessage>: MessageDes
     let decoded = serializedMessageBytes.withUnsafeBytes { Message.handDecode($0, into: &message) }
     if decoded { return message }
     return try ProtobufDeserializer<Message>().deserialize(serializedMessageBytes)
+  }
+}
+
+/// The fields every kind's datum shares, at the same numbers (`keys = 1`, `value = 2`,
+/// `event_time = 3`, `watermark = 4`, `headers = 5`), for the kinds' hand decoders.
+package protocol HandDecodedDatum {
+  var keys: [String] { get set }
+  var value: Data { get set }
+  var eventTime: Google_Protobuf_Timestamp { get set }
+  var hasEventTime: Bool { get }
+  var watermark: Google_Protobuf_Timestamp { get set }
+  var hasWatermark: Bool { get }
+  var headers: [String: String] { get set }
+}
+
+extension HandDecodedDatum {
+  /// Decodes field `number` when it is one of the shared ones; `false` for another number.
+  /// - Throws: ``NotHandDecodable`` (or ``WireFields/Malformed``) where a hand decoder gives up.
+  @inlinable
+  package mutating func handDecodeSharedField(_ number: Int, _ bytes: UnsafeRawBufferPointer) throws -> Bool {
+    switch number {
+    case 1: keys.append(try WireFields.string(bytes))
+    case 2: value = WireFields.data(bytes)
+    case 3 where !hasEventTime: eventTime = try Google_Protobuf_Timestamp(handDecoding: bytes)
+    case 4 where !hasWatermark: watermark = try Google_Protobuf_Timestamp(handDecoding: bytes)
+    case 5:
+      let (key, value) = try WireFields.mapEntry(bytes)
+      headers[try WireFields.string(key)] = try WireFields.string(value)
+    case 3, 4: throw NotHandDecodable()  // a message field encoded twice: protobuf merges the two
+    default: return false
+    }
+    return true
+  }
+}
+
+extension RPCRouter {
+  /// Registers a bidirectional stream whose messages are read and written with the hand codecs
+  /// (``HandDecodingDeserializer``, ``HandEncodingSerializer``) instead of the generated code's
+  /// `ProtobufDeserializer` and `ProtobufSerializer`.
+  package mutating func registerHandCoded<Request: HandDecodedMessage, Response: HandEncodedMessage>(
+    _ method: MethodDescriptor,
+    handler:
+      @escaping @Sendable (StreamingServerRequest<Request>, ServerContext) async throws
+      -> StreamingServerResponse<Response>
+  ) {
+    registerHandler(
+      forMethod: method, deserializer: HandDecodingDeserializer<Request>(),
+      serializer: HandEncodingSerializer<Response>(), handler: handler)
   }
 }

@@ -12,7 +12,7 @@ import Foundation
 // ``NotHandDecodable`` (or ``WireFields/Malformed``) at a shape it does not cover, and the
 // request's decoder gives up.
 
-extension Google_Protobuf_Timestamp {
+extension Google_Protobuf_Timestamp: HandEncodedPart {
   /// Decodes a timestamp by hand (see ``HandDecodedMessage``).
   package init(handDecoding bytes: UnsafeRawBufferPointer) throws {
     self.init()
@@ -39,7 +39,7 @@ extension Google_Protobuf_Timestamp {
   }
 }
 
-extension Metadata_Metadata {
+extension Metadata_Metadata: HandEncodedPart {
   /// Decodes a message's metadata by hand (see ``HandDecodedMessage``).
   package init(handDecoding bytes: UnsafeRawBufferPointer) throws {
     self.init()
@@ -96,11 +96,9 @@ extension Metadata_Metadata {
     _ groups: [String: Metadata_KeyValueGroup], as number: Int, into writer: inout WireWriter
   ) {
     for (key, group) in groups {
-      let groupSize = group.handEncodedSize!  // sized before: not nil
-      writer.writeHeader(number, length: entrySize(key, valueSize: groupSize))
+      writer.writeHeader(number, length: entrySize(key, valueSize: group.handEncodedSize!))  // sized before
       writer.write(1, key)
-      writer.writeHeader(2, length: groupSize)
-      group.handEncode(into: &writer)
+      writer.write(group, as: 2)
     }
   }
 
@@ -110,16 +108,16 @@ extension Metadata_Metadata {
   }
 }
 
-extension Metadata_KeyValueGroup {
+extension Metadata_KeyValueGroup: HandEncodedPart {
   /// The size of its encoding; `nil` with unknown fields.
-  var handEncodedSize: Int? {
+  package var handEncodedSize: Int? {
     guard unknownFields.data.isEmpty else { return nil }
     return keyValue.reduce(0) { size, pair in
       size + WireWriter.size(ofField: 1, length: Metadata_Metadata.entrySize(pair.key, valueSize: pair.value.count))
     }
   }
 
-  func handEncode(into writer: inout WireWriter) {
+  package func handEncode(into writer: inout WireWriter) {
     for (key, value) in keyValue {
       writer.writeHeader(1, length: Metadata_Metadata.entrySize(key, valueSize: value.count))
       writer.write(1, key)

@@ -158,6 +158,17 @@ package enum WireFields {
     throw Malformed(description: "a varint at byte \(offset) is cut short or longer than 10 bytes")
   }
 
+  /// The one `bool` field (number 1) of a handshake or a transmission status, for a hand
+  /// decoder: throws ``NotHandDecodable`` at any other field.
+  package static func flag(in bytes: UnsafeRawBufferPointer) throws -> Bool {
+    var flag = false
+    try visit(bytes) { number, value in
+      guard number == 1, case .varint(let bits) = value else { throw NotHandDecodable() }
+      flag = bits != 0
+    }
+    return flag
+  }
+
   /// The key and value of a map entry (`key = 1`, `value = 2`, both length-delimited: string
   /// keys, and string, bytes or message values), each empty when absent, as protobuf reads a
   /// missing field (prost leaves a default key or value out).

@@ -54,6 +54,13 @@ package struct WireWriter {
     write(varint: value)
   }
 
+  /// Writes field `number` as a message whose one `bool` field (number 1) is `flag` (a
+  /// handshake, a transmission status): empty when it is false, as protobuf leaves it out.
+  package mutating func write(_ number: Int, flag: Bool) {
+    writeHeader(number, length: Self.size(ofFlag: flag))
+    if flag { write(1, varint: 1) }
+  }
+
   /// Writes field `number` as `text`'s UTF-8 bytes (a `string` field).
   package mutating func write(_ number: Int, _ text: String) {
     let written: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
@@ -96,6 +103,11 @@ package struct WireWriter {
   /// How many bytes field `number` takes with a length-delimited value of `length` bytes.
   package static func size(ofField number: Int, length: Int) -> Int {
     size(ofVarint: UInt64(number) << 3) + size(ofVarint: UInt64(length)) + length
+  }
+
+  /// How many bytes a message whose one `bool` field is `flag` takes (see ``write(_:flag:)``).
+  package static func size(ofFlag flag: Bool) -> Int {
+    flag ? size(ofField: 1, varint: 1) : 0
   }
 
   /// How many bytes field `number` takes as the varint `value`.

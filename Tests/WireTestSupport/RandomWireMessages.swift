@@ -8,31 +8,31 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Random map requests and responses from a fixed seed, with every field numa and a UDF set
-/// (and some they do not), for the hand codecs' properties.
-struct RandomWireMessages {
+/// Random requests and responses of the kinds with hand codecs (map, source transform), from a
+/// fixed seed, with every field numa and a UDF set, for the hand codecs' properties.
+package struct RandomWireMessages {
   private var rng: Xoshiro
 
-  init(seed: UInt64) {
+  package init(seed: UInt64) {
     rng = Xoshiro(seed: (seed, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB))
   }
 
-  mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+  package mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
 
   /// True `percent` times in a hundred.
-  mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
+  package mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
 
   /// Text of up to `maximum` characters: empty, ASCII, accented, CJK, emoji.
-  mutating func text(upTo maximum: Int = 12) -> String {
+  package mutating func text(upTo maximum: Int = 12) -> String {
     let alphabet: [Character] = ["a", "Z", "0", "-", " ", "é", "日", "🚀", "\u{0}"]
     return String((0..<int(0...maximum)).map { _ in alphabet[int(0...alphabet.count - 1)] })
   }
 
-  mutating func bytes(upTo maximum: Int = 40) -> Data {
+  package mutating func bytes(upTo maximum: Int = 40) -> Data {
     Data((0..<int(0...maximum)).map { _ in UInt8.random(in: 0...255, using: &rng) })
   }
 
-  mutating func timestamp() -> Google_Protobuf_Timestamp {
+  package mutating func timestamp() -> Google_Protobuf_Timestamp {
     var time = Google_Protobuf_Timestamp()
     // Zero often: a field left out, which a second encoding of the message merges over.
     time.seconds = chance(20) ? Int64.random(in: .min ... .max, using: &rng) : Int64(int(-1...1_800_000_000))
@@ -42,7 +42,7 @@ struct RandomWireMessages {
     return time
   }
 
-  mutating func groups() -> [String: Metadata_KeyValueGroup] {
+  package mutating func groups() -> [String: Metadata_KeyValueGroup] {
     var groups: [String: Metadata_KeyValueGroup] = [:]
     for _ in 0..<int(0...2) {
       var group = Metadata_KeyValueGroup()
@@ -52,7 +52,7 @@ struct RandomWireMessages {
     return groups
   }
 
-  mutating func metadata() -> Metadata_Metadata {
+  package mutating func metadata() -> Metadata_Metadata {
     var metadata = Metadata_Metadata()
     if chance(70) { metadata.previousVertex = text() }
     if chance(50) { metadata.sysMetadata = groups() }
@@ -61,7 +61,7 @@ struct RandomWireMessages {
   }
 
   /// A request as numa sends one: a datum with an id, a handshake, or an end of batch.
-  mutating func request() -> Map_V1_MapRequest {
+  package mutating func request() -> Map_V1_MapRequest {
     var request = Map_V1_MapRequest()
     if chance(90) {
       var datum = Map_V1_MapRequest.Request()
@@ -80,7 +80,7 @@ struct RandomWireMessages {
   }
 
   /// A response as a map UDF writes one; nack options on some results when `nacks`.
-  mutating func response(nacks: Bool = false) -> Map_V1_MapResponse {
+  package mutating func response(nacks: Bool = false) -> Map_V1_MapResponse {
     var response = Map_V1_MapResponse()
     response.id = text(upTo: 30)
     response.results = (0..<int(0...3)).map { _ in
@@ -99,7 +99,7 @@ struct RandomWireMessages {
 
   /// `bytes` changed the way a damaged or hostile stream changes them: a byte flipped, cut
   /// short, a byte put in, a run repeated.
-  mutating func mutated(_ bytes: [UInt8]) -> [UInt8] {
+  package mutating func mutated(_ bytes: [UInt8]) -> [UInt8] {
     var bytes = bytes
     for _ in 0..<int(1...3) {
       switch int(0...3) {
@@ -113,5 +113,43 @@ struct RandomWireMessages {
       }
     }
     return bytes
+  }
+
+  /// A transformer's request: a map request's fields, the id inside the datum.
+  package mutating func transformRequest() -> Sourcetransformer_V1_SourceTransformRequest {
+    let map = request()
+    var request = Sourcetransformer_V1_SourceTransformRequest()
+    if map.hasRequest {
+      var datum = Sourcetransformer_V1_SourceTransformRequest.Request()
+      datum.keys = map.request.keys
+      datum.value = map.request.value
+      if map.request.hasEventTime { datum.eventTime = map.request.eventTime }
+      if map.request.hasWatermark { datum.watermark = map.request.watermark }
+      datum.headers = map.request.headers
+      datum.id = map.id
+      if map.request.hasMetadata { datum.metadata = map.request.metadata }
+      request.request = datum
+    }
+    if map.hasHandshake { request.handshake.sot = map.handshake.sot }
+    return request
+  }
+
+  /// A transformer's response: a map response's results, each with an event time or not.
+  package mutating func transformResponse(nacks: Bool = false) -> Sourcetransformer_V1_SourceTransformResponse {
+    let map = response(nacks: nacks)
+    var response = Sourcetransformer_V1_SourceTransformResponse()
+    response.id = map.id
+    response.results = map.results.map { mapResult in
+      var result = Sourcetransformer_V1_SourceTransformResponse.Result()
+      result.keys = mapResult.keys
+      result.value = mapResult.value
+      result.tags = mapResult.tags
+      if mapResult.hasMetadata { result.metadata = mapResult.metadata }
+      if mapResult.hasNackOptions { result.nackOptions = mapResult.nackOptions }
+      return result
+    }
+    for index in response.results.indices where chance(90) { response.results[index].eventTime = timestamp() }
+    if map.hasHandshake { response.handshake.sot = map.handshake.sot }
+    return response
   }
 }
