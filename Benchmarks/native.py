@@ -114,8 +114,8 @@ def pss_mb(pids):
 
 
 def measure(label, command, socket, env, size, count, client, window):
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     try:
         for _ in range(400):
             if os.path.exists(socket):
@@ -135,7 +135,12 @@ def measure(label, command, socket, env, size, count, client, window):
         pids = tree(process.pid)
         before = cpu_seconds(pids)
         result = subprocess.run([str(NATIVE / "map_client"), socket, str(count), str(size), str(window), client],
-                                check=True, capture_output=True, text=True)
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            log.seek(0)
+            server_log = log.read().decode(errors="replace").splitlines()[-10:]
+            raise RuntimeError(f"{label}, {client} {size} B: the client failed: {result.stderr.strip()}\n"
+                               "the server's last lines:\n" + "\n".join(server_log))
         pids = tree(process.pid)
         after = cpu_seconds(pids)
         pss = pss_mb(pids)
@@ -152,6 +157,7 @@ def measure(label, command, socket, env, size, count, client, window):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        log.close()
 
 
 def servers(bin_dir, directory, baseline_bin=None):

@@ -18,6 +18,7 @@
 #
 # usage: bash Benchmarks/runtime-costs.sh switches|shares|metadata|layers BINARY [each|batched] [async|sync|multiprocess]
 #   PROCESS=worker records the first worker process instead of the server (multiprocess mode).
+#   each-numa or batched-numa sends requests shaped as numa sends them (map_client.cc).
 #   BINARY: a map-forward-message release build (it keeps its symbols). Needs perf (linux-perf).
 set -euo pipefail
 what=$1; binary=$(realpath "$2"); client=${3:-each}; mode=${4:-async}
