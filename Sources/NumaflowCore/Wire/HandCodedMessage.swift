@@ -15,8 +15,8 @@ import Foundation
 /// SwiftProtobuf's generic encoder sizes and writes each nested message through generic code
 /// that looks its field types up at run time: for a map response, 5% of an async server's CPU
 /// (perf, map 100 B). A hand encoder writes the same bytes in field-number order, as
-/// SwiftProtobuf does, so the two agree byte for byte (`WireCodingTests`, the `map-codec` fuzz
-/// target).
+/// SwiftProtobuf does, so the two agree byte for byte (`HandCodecProperties` in the tests, the
+/// `hand-codecs` fuzz target).
 package protocol HandEncodedMessage: SwiftProtobuf.Message {
   /// The size of this message's encoding, or `nil` when it holds a part the hand encoder does
   /// not cover (unknown fields, a rare option): SwiftProtobuf then encodes it.
@@ -76,7 +76,7 @@ extension WireWriter {
 /// else (an unknown field, a field of the wrong wire type, a message field encoded twice, bytes
 /// that do not parse, text that is not UTF-8) it gives up and SwiftProtobuf decodes the bytes
 /// from the start, with its own semantics and errors. So the two never disagree on what a
-/// request says (`WireCodingTests`, the `map-codec` fuzz target).
+/// request says (`HandCodecProperties` in the tests, the `hand-codecs` fuzz target).
 package protocol HandDecodedMessage: SwiftProtobuf.Message {
   /// Decodes `bytes` into `message` (a new, empty one), or returns `false` when they are not
   /// in a shape this decoder covers (`message` is then to be thrown away).

@@ -8,11 +8,14 @@ import Foundation
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The top-level fields of an encoded protobuf message, visited one at a time without decoding
-/// the message: how a relay reads a request's head (``RelayedRequest``). Only the wire format is
-/// read here (field numbers, wire types, lengths); what a field means is the caller's.
+/// the message: how a relay reads a request's head (``RelayedRequest``), and how a hand decoder
+/// reads a whole request (``HandDecodedMessage``), one nested message at a time. Only the wire
+/// format is read here (field numbers, wire types, lengths); what a field means is the caller's.
 ///
 /// Decoding even a head message with SwiftProtobuf walked the datum's own fields to skip them
 /// and cost 3.6% of the multiprocess server process's CPU (map, 100 B, perf); visiting the
