@@ -122,7 +122,7 @@ let package = Package(
     ),
     .target(
       name: "NumaflowSinker",
-      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf],
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -192,7 +192,7 @@ let package = Package(
     .target(
       name: "NumaflowFuzzTargets",
       dependencies: [
-        "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowProtos", "NumaflowSideInput",
+        "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowProtos", "NumaflowSideInput", "NumaflowSinker",
         "NumaflowSourceTransformer", "NumaflowTesting", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
         swiftProtobuf,
       ],
@@ -271,7 +271,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
-    // Random wire messages for the hand codecs' tests (map, source transform).
+    // Random wire messages for the hand codecs' tests (map, source transform, sink).
     .target(
       name: "WireTestSupport",
       dependencies: [
@@ -318,7 +318,10 @@ let package = Package(
     ),
     .testTarget(
       name: "NumaflowSinkerTests",
-      dependencies: ["NumaflowSinker", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      dependencies: [
+        "NumaflowSinker", "NumaflowTesting", "NumaflowProtos", "WireTestSupport", grpcCore, grpcProtobuf,
+        swiftProtobuf, nioCore,
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -397,8 +400,8 @@ if Context.environment["NUMAFLOW_SWIFT_README_EXAMPLES"] == "1" {
 // modules only (CI shares `.build`; about 6 minutes less than instrumenting everything).
 if Context.environment["NUMAFLOW_FUZZ"] == "1" {
   let instrumented: Set = [
-    "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowSideInput", "NumaflowSourceTransformer",
-    "NumaflowFuzzTargets",
+    "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowSideInput", "NumaflowSinker",
+    "NumaflowSourceTransformer", "NumaflowFuzzTargets",
   ]
   let sanitizers = ["-sanitize=fuzzer,address"]
   for target in package.targets where instrumented.contains(target.name) {

@@ -18,6 +18,7 @@
 #
 # usage: bash Benchmarks/runtime-costs.sh switches|shares|metadata|layers BINARY [each|batched] [async|sync|multiprocess]
 #   PROCESS=worker records the first worker process instead of the server (multiprocess mode).
+#   PAYLOAD=10240 sends values of that many bytes after the warm-up (100 unless set).
 #   each-numa or batched-numa sends requests shaped as numa sends them (map_client.cc).
 #   BINARY: a map-forward-message release build (it keeps its symbols). Needs perf (linux-perf).
 set -euo pipefail
@@ -53,7 +54,7 @@ recorded=$server
 "${record[@]}" -p "$recorded" -o "$work/perf.data" 2>/dev/null &
 recorder=$!
 sleep 0.5
-"$root/.build-native/map_client" "$work/map.sock" "$requests" 100 500 "$client" >/dev/null
+"$root/.build-native/map_client" "$work/map.sock" "$requests" "${PAYLOAD:-100}" 500 "$client" >/dev/null
 kill -INT "$recorder"; wait "$recorder" || true
 
 if [ "$what" = switches ]; then

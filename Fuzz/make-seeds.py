@@ -126,6 +126,14 @@ seeds = {
         "transform-handshake": b"\x02" + field(2, b"\x08\x01"),
         "transform-response": b"\x03" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x01\x10\x02")
                                                + field(4, b"t")) + field(2, b"t-1"),
+        "sink-request": b"\x04" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x01") + field(5, b"s-1")
+                                         + field(6, field(1, b"h") + field(2, b"v")) + field(7, field(1, b"in"))),
+        "sink-eot": b"\x04" + field(2, b"\x08\x01"),
+        "sink-handshake": b"\x04" + field(3, b"\x08\x01"),
+        "sink-response": b"\x05" + field(1, field(1, b"s-1") + b"\x10\x01" + field(3, b"failed") + field(4, b"")
+                                          + field(5, field(1, b"v") + field(2, b"k") + field(3, field(1, b"in"))))
+                                  + field(1, field(1, b"s-2")),
+        "sink-response-eot": b"\x05" + field(3, b"\x08\x01"),
     },
     "server-info": {
         "map": b"\x00" + server_info(metadata={"MAP_MODE": "unary-map"}),

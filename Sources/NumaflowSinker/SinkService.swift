@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCProtobuf
 import NumaflowProtos
 import SwiftProtobuf
 
@@ -15,6 +16,20 @@ struct SinkService: Sink_V1_Sink.SimpleServiceProtocol {
     self.handler = handler
     self.lifecycle = lifecycle
     self.rules = Self.rules(for: endpoint)
+  }
+
+  /// Registers `SinkFn` with the hand codecs (see `SinkWireCoding.swift`) and `IsReady` with
+  /// the generated code's.
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    router.registerHandCoded(Sink_V1_Sink.Method.SinkFn.descriptor) { request, context in
+      try await sinkFn(request: request, context: context)
+    }
+    router.registerHandler(
+      forMethod: Sink_V1_Sink.Method.IsReady.descriptor,
+      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
+      serializer: ProtobufSerializer<Sink_V1_ReadyResponse>(),
+      handler: { request, context in try await isReady(request: request, context: context) }
+    )
   }
 
   func sinkFn(
@@ -76,14 +91,14 @@ struct SinkService: Sink_V1_Sink.SimpleServiceProtocol {
   /// The user's sinker adapted to wire messages. In multiprocess mode each worker gets a part
   /// of every batch.
   static func handler(_ sinker: some Sinker) -> LocalHandler<Batch, [Result]> {
-    LocalHandler(name: "sink handler", codec: .protobufBatches(requestID: \.request.id)) { batch async throws in
+    LocalHandler(name: "sink handler", codec: .handCodedBatches(requestID: \.request.id)) { batch async throws in
       try await sinker.sink(batch.map(Datum.init)).map(\.result)
     }.spreadingBatches().described(description)
   }
 
   static func handler(_ sinker: some SyncSinker) -> LocalHandler<Batch, [Result]> {
     LocalHandler(
-      name: "sink handler", codec: .protobufBatches(requestID: \.request.id),
+      name: "sink handler", codec: .handCodedBatches(requestID: \.request.id),
       sync: { batch in try sinker.sink(batch.map(Datum.init)).map(\.result) }
     ).spreadingBatches().described(description)
   }

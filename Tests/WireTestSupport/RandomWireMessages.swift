@@ -8,7 +8,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Random requests and responses of the kinds with hand codecs (map, source transform), from a
+/// Random requests and responses of the kinds with hand codecs (map, source transform, sink), from a
 /// fixed seed, with every field numa and a UDF set, for the hand codecs' properties.
 package struct RandomWireMessages {
   private var rng: Xoshiro
@@ -150,6 +150,50 @@ package struct RandomWireMessages {
     }
     for index in response.results.indices where chance(90) { response.results[index].eventTime = timestamp() }
     if map.hasHandshake { response.handshake.sot = map.handshake.sot }
+    return response
+  }
+
+  /// A sink's request: a map request's fields, the id inside the datum, or an end of batch.
+  package mutating func sinkRequest() -> Sink_V1_SinkRequest {
+    let map = request()
+    var request = Sink_V1_SinkRequest()
+    if map.hasRequest {
+      var datum = Sink_V1_SinkRequest.Request()
+      datum.keys = map.request.keys
+      datum.value = map.request.value
+      if map.request.hasEventTime { datum.eventTime = map.request.eventTime }
+      if map.request.hasWatermark { datum.watermark = map.request.watermark }
+      datum.headers = map.request.headers
+      datum.id = map.id
+      if map.request.hasMetadata { datum.metadata = map.request.metadata }
+      request.request = datum
+    }
+    if map.hasHandshake { request.handshake.sot = map.handshake.sot }
+    if map.hasStatus { request.status.eot = map.status.eot }
+    return request
+  }
+
+  /// A sink's response: results with every status (and one protobuf does not know), an error,
+  /// a serve response (empty too), a message for the on-success sink; nack options on some
+  /// results when `nacks`.
+  package mutating func sinkResponse(nacks: Bool = false) -> Sink_V1_SinkResponse {
+    var response = Sink_V1_SinkResponse()
+    response.results = (0..<int(0...4)).map { _ in
+      var result = Sink_V1_SinkResponse.Result()
+      result.id = text(upTo: 30)
+      result.status = Sink_V1_Status(rawValue: chance(5) ? int(-3...9) : int(0...5)) ?? .success
+      if chance(30) { result.errMsg = text(upTo: 60) }
+      if chance(20) { result.serveResponse = bytes(upTo: chance(10) ? 0 : 60) }
+      if chance(20) {
+        result.onSuccessMsg.value = bytes(upTo: chance(5) ? 20_000 : 60)
+        result.onSuccessMsg.keys = (0..<int(0...3)).map { _ in text() }
+        if chance(30) { result.onSuccessMsg.metadata = metadata() }
+      }
+      if nacks, chance(50) { result.nackOptions.delay = UInt64(int(0...60_000)) }
+      return result
+    }
+    if chance(10) { response.handshake.sot = chance(80) }
+    if chance(10) { response.status.eot = chance(80) }
     return response
   }
 }

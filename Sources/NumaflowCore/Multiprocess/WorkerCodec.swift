@@ -60,20 +60,48 @@ extension WorkerCodec {
   }
 }
 
+extension WorkerCodec {
+  /// Batches travel as ``protobufBatches(requestID:)`` says; a worker decodes a batch's
+  /// messages and encodes its answers with their hand codecs (``HandDecodedMessage``,
+  /// ``HandEncodedMessage``).
+  package static func handCodedBatches<Item: HandDecodedMessage, Answer: HandEncodedMessage>(
+    requestID: @escaping @Sendable (Item) -> String
+  ) -> Self where Request == [Item], Response == [Answer] {
+    var codec = protobufBatches(requestID: requestID) as Self
+    codec.decodeRequest = { buffer in
+      try LengthPrefixed.decode(buffer) { message in
+        try message.withUnsafeReadableBytes { try Item.decoded(from: $0) }
+      }
+    }
+    codec.encodeResponse = { answers in try LengthPrefixed.encode(answers) { try $0.encodedBuffer() } }
+    return codec
+  }
+}
+
 /// A list of protobuf messages as one byte string: each message's length (4 bytes, big-endian),
 /// then its encoding. Decoded messages are read from slices of the buffer, not copies.
 package enum LengthPrefixed {
   package static func encode<M: SwiftProtobuf.Message>(_ messages: [M]) throws -> ByteBuffer {
+    try encode(messages) { (try $0.serializedBytes() as ProtobufBuffer).buffer }
+  }
+
+  package static func decode<M: SwiftProtobuf.Message>(_ buffer: ByteBuffer) throws -> [M] {
+    try decode(buffer) { try M(serializedBytes: ProtobufBuffer($0)) }
+  }
+
+  /// The same, each message encoded by `encoding`.
+  package static func encode<M>(_ messages: [M], encoding: (M) throws -> ByteBuffer) throws -> ByteBuffer {
     var buffer = ByteBuffer()
     for message in messages {
-      let encoded: ProtobufBuffer = try message.serializedBytes()
-      buffer.writeInteger(UInt32(encoded.count))
-      buffer.writeImmutableBuffer(encoded.buffer)
+      let encoded = try encoding(message)
+      buffer.writeInteger(UInt32(encoded.readableBytes))
+      buffer.writeImmutableBuffer(encoded)
     }
     return buffer
   }
 
-  package static func decode<M: SwiftProtobuf.Message>(_ buffer: ByteBuffer) throws -> [M] {
+  /// The same, each message decoded by `decoding` from its slice of the buffer.
+  package static func decode<M>(_ buffer: ByteBuffer, decoding: (ByteBuffer) throws -> M) throws -> [M] {
     var buffer = buffer
     var messages: [M] = []
     while buffer.readableBytes > 0 {
@@ -83,7 +111,7 @@ package enum LengthPrefixed {
       guard let encoded = buffer.readSlice(length: Int(length)) else {
         throw WorkerError(summary: "a batch frame ends inside a message", details: "")
       }
-      messages.append(try M(serializedBytes: ProtobufBuffer(encoded)))
+      messages.append(try decoding(encoded))
     }
     return messages
   }

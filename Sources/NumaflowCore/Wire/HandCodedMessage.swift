@@ -145,9 +145,12 @@ package struct HandDecodingDeserializer<Message: HandDecodedMessage>: MessageDes
   }
 }
 
-/// The fields every kind's datum shares, at the same numbers (`keys = 1`, `value = 2`,
-/// `event_time = 3`, `watermark = 4`, `headers = 5`), for the kinds' hand decoders.
+/// The fields every kind's datum shares (`keys = 1`, `value = 2`, `event_time = 3`,
+/// `watermark = 4`, and the headers, at 5 but in a sink's datum, which holds its id there), for
+/// the kinds' hand decoders.
 package protocol HandDecodedDatum {
+  /// The number of the `headers` field: 5 unless a kind says otherwise.
+  static var headersField: Int { get }
   var keys: [String] { get set }
   var value: Data { get set }
   var eventTime: Google_Protobuf_Timestamp { get set }
@@ -158,6 +161,8 @@ package protocol HandDecodedDatum {
 }
 
 extension HandDecodedDatum {
+  package static var headersField: Int { 5 }
+
   /// Decodes field `number` when it is one of the shared ones; `false` for another number.
   /// - Throws: ``NotHandDecodable`` (or ``WireFields/Malformed``) where a hand decoder gives up.
   @inlinable
@@ -167,7 +172,7 @@ extension HandDecodedDatum {
     case 2: value = WireFields.data(bytes)
     case 3 where !hasEventTime: eventTime = try Google_Protobuf_Timestamp(handDecoding: bytes)
     case 4 where !hasWatermark: watermark = try Google_Protobuf_Timestamp(handDecoding: bytes)
-    case 5:
+    case Self.headersField:
       let (key, value) = try WireFields.mapEntry(bytes)
       headers[try WireFields.string(key)] = try WireFields.string(value)
     case 3, 4: throw NotHandDecodable()  // a message field encoded twice: protobuf merges the two
