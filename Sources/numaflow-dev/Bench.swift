@@ -35,6 +35,12 @@ extension NumaflowDev {
     @Option(help: "reduce, reducestream, session, accumulator: how many keys the messages are spread over.")
     var keys = 1
 
+    @Flag(
+      help:
+        "map, mapstream, batchmap, transformer, sink: send requests shaped as numa sends them (a watermark, headers, metadata)."
+    )
+    var numaShaped = false
+
     @Option(help: "A label for the result line.")
     var label = "server"
 
@@ -89,7 +95,7 @@ extension NumaflowDev {
 
     /// Warms up, then measures; returns the result as a JSON line.
     private func measure(socketPath: String, pid: Int32?) async throws -> String {
-      let payload = Data(repeating: UInt8(ascii: "x"), count: payloadSize)
+      let payload = BenchPayload(value: Data(repeating: UInt8(ascii: "x"), count: payloadSize), numaShaped: numaShaped)
       let drive = kind.drive
       // A drive of no requests would wait for an answer that never comes.
       if warmup > 0 { _ = try await drive(socketPath, warmup, window, payload, keys) }
@@ -109,6 +115,7 @@ extension NumaflowDev {
         "label": label,
         "keys": keys,
         "payload_size": payloadSize,
+        "numa_shaped": numaShaped,
         "count": count,
         "window": window,
         "seconds": (seconds * 1000).rounded() / 1000,

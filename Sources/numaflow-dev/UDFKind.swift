@@ -50,7 +50,8 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   /// sends `total` over `keys` keys in one window; a side-input retriever or a serving store:
   /// `window` calls at a time).
   let drive:
-    @Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: Data, _ keys: Int) async throws -> Int
+    @Sendable (_ socketPath: String, _ total: Int, _ window: Int, _ payload: BenchPayload, _ keys: Int) async throws
+      -> Int
 
   static let all: [UDFKind] = [
     .map, .mapStream, .batchMap, .transformer, .source, .sink, .sideInput, .serving, .reduce, .reduceStream,
@@ -82,7 +83,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     isReady: @escaping @Sendable (String) async throws -> Bool,
     answersHandshake: (@Sendable (String) async throws -> Bool)?,
     run: @escaping @Sendable (RunInput, String) async throws -> [OutputRecord],
-    drive: @escaping @Sendable (String, Int, Int, Data, Int) async throws -> Int
+    drive: @escaping @Sendable (String, Int, Int, BenchPayload, Int) async throws -> Int
   ) {
     (self.name, self.runs, self.endpoints, self.containerType) = (name, runs, endpoints, containerType)
     self.input = input
@@ -157,7 +158,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
         }
     },
     drive: { socket, total, window, payload, _ in
-      let template = Datum(keys: ["key"], value: payload).transformRequest(id: "")
+      let template = payload.shaped(payload.datum.transformRequest(id: ""))
       return try await SourceTransformTestClient(socketPath: socket).drive(total: total, window: window) { index in
         var request = template
         request.request.id = "bench-\(index)"
@@ -230,7 +231,9 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       }
     },
     drive: { socket, total, window, payload, _ in
-      let template = Datum(keys: ["key"], value: payload).sinkRequest(id: "")
+      // numa tells a sink how many times it has tried to write each message.
+      let datum = payload.numaShaped ? payload.datum.retrying(0) : payload.datum
+      let template = payload.shaped(datum.sinkRequest(id: ""))
       return try await SinkTestClient(socketPath: socket).drive(total: total, batchSize: window) { index in
         var request = template
         request.request.id = "bench-\(index)"
@@ -257,10 +260,10 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
 
   /// One window of `total` messages over `keys` keys, answered when its EOF arrives.
   @Sendable private static func driveReduce(
-    socket: String, total: Int, window: Int, payload: Data, keys: Int
+    socket: String, total: Int, window: Int, payload: BenchPayload, keys: Int
   ) async throws -> Int {
     let minute = Window(start: Date(timeIntervalSince1970: 0), end: Date(timeIntervalSince1970: 60))
-    let template = Datum(value: payload, eventTime: minute.start).reduceRequest(window: minute, event: .append)
+    let template = Datum(value: payload.value, eventTime: minute.start).reduceRequest(window: minute, event: .append)
     let keyNames = (0..<max(1, keys)).map { ["key-\($0)"] }
     let requests = (0..<total).map { index in
       var request = template
@@ -299,7 +302,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       let datums = (0..<total).map { index in
         let (key, position) = (index % keyCount, index / keyCount)
         let seconds = Double(position / 100) * 10 + Double(position % 100) / 1000
-        return Datum(keys: ["key-\(key)"], value: payload, eventTime: origin + seconds)
+        return Datum(keys: ["key-\(key)"], value: payload.value, eventTime: origin + seconds)
       }
       let outcome = try await SessionReduceTestClient(socketPath: socket).reduce(datums, gap: .seconds(1))
       guard !outcome.outputs.isEmpty else { throw ValidationFailure("no session was answered") }
@@ -337,7 +340,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       let origin = Date(timeIntervalSince1970: 1_767_225_600)
       let datums = (0..<total).map { index in
         Datum(
-          id: "\(index)", keys: ["key-\(index % max(1, keys))"], value: payload,
+          id: "\(index)", keys: ["key-\(index % max(1, keys))"], value: payload.value,
           eventTime: origin + Double(index) / 1000, watermark: origin + Double(index - 1) / 1000)
       }
       let client = AccumulatorTestClient(socketPath: socket)
@@ -417,8 +420,8 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
       try await ServingStoreTestClient.test(socketPath: socket) { client in
         try await inFlight(total: total, window: window) { index in
           let id = "bench-\(run)-\(index)"
-          try await client.put(id: id, payloads: [Payload(origin: "bench", value: payload)])
-          guard try await client.get(id: id).first?.value == payload else {
+          try await client.put(id: id, payloads: [Payload(origin: "bench", value: payload.value)])
+          guard try await client.get(id: id).first?.value == payload.value else {
             throw ValidationFailure("the store did not give back what was put for \(id)")
           }
         }
@@ -455,14 +458,19 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
   }
 
   /// Benchmark requests carrying `payload`.
-  private static func mapRequest(_ payload: Data) -> @Sendable (Int) -> Map_V1_MapRequest {
-    let eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
-    return { index in
-      var request = Map_V1_MapRequest()
+  private static func mapRequest(_ payload: BenchPayload) -> @Sendable (Int) -> Map_V1_MapRequest {
+    var template = Map_V1_MapRequest()
+    if payload.numaShaped {
+      template = payload.shaped(payload.datum.mapRequest(id: ""))
+    } else {
+      // As earlier results were measured: no metadata at all.
+      template.request.keys = ["key"]
+      template.request.value = payload.value
+      template.request.eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: Date())
+    }
+    return { [template] index in
+      var request = template
       request.id = "bench-\(index)"
-      request.request.keys = ["key"]
-      request.request.value = payload
-      request.request.eventTime = eventTime
       return request
     }
   }

@@ -386,6 +386,23 @@ struct ExampleTests {
     #expect((result["messages_per_second"] as? Int ?? 0) > 0)
   }
 
+  /// `bench --numa-shaped` sends what numa adds to each message (a watermark, headers,
+  /// metadata) to the kinds that take datums, and the examples answer every one.
+  @Test(arguments: [
+    ("map", "map-forward-message"), ("batchmap", "batchmap-flatmap"),
+    ("transformer", "sourcetransform-event-time-filter"), ("sink", "sink-log"),
+  ])
+  func benchSendsNumaShapedRequests(kind: String, example: String) async throws {
+    let lines = try await numaflowDev([
+      "bench", kind, "--numa-shaped", "--count", "120", "--warmup", "0", "--window", "8", "--",
+      ServerUnderTest.binary(example),
+    ])
+    let result = try #require(
+      lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+    #expect(result["count"] as? Int == 120)
+    #expect(result["numa_shaped"] as? Bool == true)
+  }
+
   /// Runs `numaflow-dev run <kind>` on an example and returns its stdout lines.
   func runExample(
     _ example: String, kind: String = "map", mode: String, runDirectory: String? = nil, options: [String] = [],
