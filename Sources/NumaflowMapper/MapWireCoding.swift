@@ -28,17 +28,7 @@ extension Map_V1_MapRequest: HandDecodedMessage {
   }
 }
 
-extension Map_V1_MapRequest.Request: HandDecodedDatum {
-  init(handDecoding bytes: UnsafeRawBufferPointer) throws {
-    self.init()
-    try WireFields.visit(bytes) { number, found in
-      guard case .lengthDelimited(let bytes) = found else { throw NotHandDecodable() }
-      if try handDecodeSharedField(number, bytes) { return }
-      guard number == 6, !hasMetadata else { throw NotHandDecodable() }
-      metadata = try Metadata_Metadata(handDecoding: bytes)
-    }
-  }
-}
+extension Map_V1_MapRequest.Request: HandDecodedDatum {}
 
 extension Map_V1_MapResponse: HandEncodedMessage {
   package var handEncodedSize: Int? {

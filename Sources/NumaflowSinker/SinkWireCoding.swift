@@ -29,19 +29,16 @@ extension Sink_V1_SinkRequest: HandDecodedMessage {
 }
 
 extension Sink_V1_SinkRequest.Request: HandDecodedDatum {
-  /// A sink's datum holds its id at 5, where the other kinds' hold their headers.
+  /// A sink's datum holds its id at 5, where the other kinds' hold their headers, and its
+  /// headers and metadata one further on.
   package static var headersField: Int { 6 }
+  package static var metadataField: Int { 7 }
 
   init(handDecoding bytes: UnsafeRawBufferPointer) throws {
-    self.init()
-    try WireFields.visit(bytes) { number, found in
-      guard case .lengthDelimited(let bytes) = found else { throw NotHandDecodable() }
-      if try handDecodeSharedField(number, bytes) { return }
-      switch number {
-      case 5: id = try WireFields.string(bytes)
-      case 7 where !hasMetadata: metadata = try Metadata_Metadata(handDecoding: bytes)
-      default: throw NotHandDecodable()
-      }
+    try self.init(handDecoding: bytes) { datum, number, bytes in
+      guard number == 5 else { return false }
+      datum.id = try WireFields.string(bytes)
+      return true
     }
   }
 }

@@ -26,16 +26,14 @@ extension Sourcetransformer_V1_SourceTransformRequest: HandDecodedMessage {
 }
 
 extension Sourcetransformer_V1_SourceTransformRequest.Request: HandDecodedDatum {
+  /// A transformer's datum holds its id at 6, its metadata at 7.
+  package static var metadataField: Int { 7 }
+
   init(handDecoding bytes: UnsafeRawBufferPointer) throws {
-    self.init()
-    try WireFields.visit(bytes) { number, found in
-      guard case .lengthDelimited(let bytes) = found else { throw NotHandDecodable() }
-      if try handDecodeSharedField(number, bytes) { return }
-      switch number {
-      case 6: id = try WireFields.string(bytes)
-      case 7 where !hasMetadata: metadata = try Metadata_Metadata(handDecoding: bytes)
-      default: throw NotHandDecodable()
-      }
+    try self.init(handDecoding: bytes) { datum, number, bytes in
+      guard number == 6 else { return false }
+      datum.id = try WireFields.string(bytes)
+      return true
     }
   }
 }

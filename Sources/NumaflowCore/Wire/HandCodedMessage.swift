@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCProtobuf
 import NIOCore
+import NumaflowProtos
 import SwiftProtobuf
 
 #if canImport(FoundationEssentials)
@@ -146,11 +147,16 @@ package struct HandDecodingDeserializer<Message: HandDecodedMessage>: MessageDes
 }
 
 /// The fields every kind's datum shares (`keys = 1`, `value = 2`, `event_time = 3`,
-/// `watermark = 4`, and the headers, at 5 but in a sink's datum, which holds its id there), for
-/// the kinds' hand decoders.
+/// `watermark = 4`, the headers and the metadata), for the kinds' hand decoders: one decoder,
+/// ``init(handDecoding:decodingOther:)``, for every kind's datum.
 package protocol HandDecodedDatum {
-  /// The number of the `headers` field: 5 unless a kind says otherwise.
+  /// The number of the `headers` field: 5 unless a kind says otherwise (a sink's datum holds its
+  /// id there, its headers at 6).
   static var headersField: Int { get }
+  /// The number of the `metadata` field: 6 unless a kind says otherwise (7 where the datum holds
+  /// its id at 6, or at 5 with its headers at 6).
+  static var metadataField: Int { get }
+  init()
   var keys: [String] { get set }
   var value: Data { get set }
   var eventTime: Google_Protobuf_Timestamp { get set }
@@ -158,10 +164,35 @@ package protocol HandDecodedDatum {
   var watermark: Google_Protobuf_Timestamp { get set }
   var hasWatermark: Bool { get }
   var headers: [String: String] { get set }
+  var metadata: Metadata_Metadata { get set }
+  var hasMetadata: Bool { get }
 }
 
 extension HandDecodedDatum {
   package static var headersField: Int { 5 }
+  package static var metadataField: Int { 6 }
+
+  /// Decodes a datum by hand: the shared fields, the metadata, and any other field
+  /// `decodeOther` reads (a kind's id), returning `false` for a field it does not know.
+  /// - Throws: ``NotHandDecodable`` (or ``WireFields/Malformed``) where a hand decoder gives up.
+  @inlinable
+  package init(
+    handDecoding bytes: UnsafeRawBufferPointer,
+    decodingOther decodeOther: (inout Self, Int, UnsafeRawBufferPointer) throws -> Bool = { _, _, _ in false }
+  ) throws {
+    self.init()
+    try WireFields.visit(bytes) { number, found in
+      guard case .lengthDelimited(let bytes) = found else { throw NotHandDecodable() }
+      if try handDecodeSharedField(number, bytes) { return }
+      if number == Self.metadataField {
+        // A message field encoded twice: protobuf merges the two.
+        guard !hasMetadata else { throw NotHandDecodable() }
+        metadata = try Metadata_Metadata(handDecoding: bytes)
+      } else if try !decodeOther(&self, number, bytes) {
+        throw NotHandDecodable()
+      }
+    }
+  }
 
   /// Decodes field `number` when it is one of the shared ones; `false` for another number.
   /// - Throws: ``NotHandDecodable`` (or ``WireFields/Malformed``) where a hand decoder gives up.
