@@ -127,7 +127,7 @@ let package = Package(
     ),
     .target(
       name: "NumaflowReducer",
-      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf],
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -192,8 +192,9 @@ let package = Package(
     .target(
       name: "NumaflowFuzzTargets",
       dependencies: [
-        "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowProtos", "NumaflowSideInput", "NumaflowSinker",
-        "NumaflowSourceTransformer", "NumaflowTesting", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
+        "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowProtos", "NumaflowReducer", "NumaflowSideInput",
+        "NumaflowSinker", "NumaflowSourceTransformer", "NumaflowTesting", nioCore,
+        .product(name: "NIOEmbedded", package: "swift-nio"),
         swiftProtobuf,
       ],
       path: "Fuzz/Targets",
@@ -271,7 +272,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
-    // Random wire messages for the hand codecs' tests (map, source transform, sink).
+    // Random wire messages for the hand codecs' tests (map, source transform, sink, reduce).
     .target(
       name: "WireTestSupport",
       dependencies: [
@@ -327,7 +328,8 @@ let package = Package(
     .testTarget(
       name: "NumaflowReducerTests",
       dependencies: [
-        "NumaflowReducer", "NumaflowReduceStreamer", "NumaflowTesting", "NumaflowProtos", grpcCore, swiftProtobuf,
+        "NumaflowReducer", "NumaflowReduceStreamer", "NumaflowTesting", "NumaflowProtos", "WireTestSupport", grpcCore,
+        grpcProtobuf, swiftProtobuf, nioCore,
       ],
       swiftSettings: swiftSettings
     ),
@@ -400,7 +402,7 @@ if Context.environment["NUMAFLOW_SWIFT_README_EXAMPLES"] == "1" {
 // modules only (CI shares `.build`; about 6 minutes less than instrumenting everything).
 if Context.environment["NUMAFLOW_FUZZ"] == "1" {
   let instrumented: Set = [
-    "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowSideInput", "NumaflowSinker",
+    "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowReducer", "NumaflowSideInput", "NumaflowSinker",
     "NumaflowSourceTransformer", "NumaflowFuzzTargets",
   ]
   let sanitizers = ["-sanitize=fuzzer,address"]

@@ -134,6 +134,14 @@ seeds = {
                                           + field(5, field(1, b"v") + field(2, b"k") + field(3, field(1, b"in"))))
                                   + field(1, field(1, b"s-2")),
         "sink-response-eot": b"\x05" + field(3, b"\x08\x01"),
+        "reduce-request": b"\x06" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x01") + field(4, b"")
+                                           + field(5, field(1, b"h") + field(2, b"v")) + field(6, field(1, b"in")))
+                                   + field(2, b"\x08\x04" + field(2, field(1, b"\x08\x01") + field(2, b"\x08\x3d")
+                                                                  + field(3, b"slot-0"))),
+        "reduce-open": b"\x06" + field(2, field(2, field(1, b"\x08\x01") + field(2, b"\x08\x3d"))),
+        "reduce-response": b"\x07" + field(1, field(1, b"k") + field(2, b"3") + field(3, b"t"))
+                                    + field(2, field(1, b"\x08\x01") + field(2, b"\x08\x3d")),
+        "reduce-eof": b"\x07" + field(2, field(1, b"\x08\x01")) + b"\x18\x01",
     },
     "server-info": {
         "map": b"\x00" + server_info(metadata={"MAP_MODE": "unary-map"}),

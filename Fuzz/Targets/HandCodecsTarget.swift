@@ -2,29 +2,33 @@ import NIOCore
 import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
+import NumaflowReducer
 import NumaflowSinker
 import NumaflowSourceTransformer
 import SwiftProtobuf
 
 extension FuzzTarget {
   /// The hand codecs (``HandDecodedMessage``, ``HandEncodedMessage``) against SwiftProtobuf.
-  /// The first byte picks the message, by its remainder by 6: a `MapRequest` decoded (0), a
+  /// The first byte picks the message, by its remainder by 8: a `MapRequest` decoded (0), a
   /// `MapResponse` encoded (1), a `SourceTransformRequest` decoded (2), a
   /// `SourceTransformResponse` encoded (3), a `SinkRequest` decoded (4), a `SinkResponse`
-  /// encoded (5); the rest is the message. A request the hand decoder
+  /// encoded (5), a `ReduceRequest` decoded (6), a `ReduceResponse` encoded (7); the rest is
+  /// the message. A request the hand decoder
   /// reads must be what SwiftProtobuf reads, and bytes SwiftProtobuf refuses the hand decoder
   /// must leave to it. A response SwiftProtobuf reads, the hand encoder must write as
   /// SwiftProtobuf does, byte for byte, or leave to it.
   package static let handCodecs = FuzzTarget(name: "hand-codecs") { bytes in
     guard let first = bytes.first else { return }
     let input = Array(bytes.dropFirst())
-    switch first % 6 {
+    switch first % 8 {
     case 0: try checkDecoding(Map_V1_MapRequest.self, input)
     case 1: try checkEncoding(Map_V1_MapResponse.self, input)
     case 2: try checkDecoding(Sourcetransformer_V1_SourceTransformRequest.self, input)
     case 3: try checkEncoding(Sourcetransformer_V1_SourceTransformResponse.self, input)
     case 4: try checkDecoding(Sink_V1_SinkRequest.self, input)
-    default: try checkEncoding(Sink_V1_SinkResponse.self, input)
+    case 5: try checkEncoding(Sink_V1_SinkResponse.self, input)
+    case 6: try checkDecoding(Reduce_V1_ReduceRequest.self, input)
+    default: try checkEncoding(Reduce_V1_ReduceResponse.self, input)
     }
   }
 

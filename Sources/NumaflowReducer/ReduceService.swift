@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCProtobuf
 import NumaflowProtos
 import SwiftProtobuf
 import Synchronization
@@ -20,6 +21,20 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
     self.handlerName = handlerName
     self.makeRun = makeRun
     self.lifecycle = lifecycle
+  }
+
+  /// Registers `ReduceFn` with the hand codecs (see `ReduceWireCoding.swift`) and `IsReady` with
+  /// the generated code's.
+  package func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    router.registerHandCoded(Reduce_V1_Reduce.Method.ReduceFn.descriptor) { request, context in
+      try await reduceFn(request: request, context: context)
+    }
+    router.registerHandler(
+      forMethod: Reduce_V1_Reduce.Method.IsReady.descriptor,
+      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
+      serializer: ProtobufSerializer<Reduce_V1_ReadyResponse>(),
+      handler: { request, context in try await isReady(request: request, context: context) }
+    )
   }
 
   package func reduceFn(

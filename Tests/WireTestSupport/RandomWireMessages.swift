@@ -8,7 +8,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Random requests and responses of the kinds with hand codecs (map, source transform, sink), from a
+/// Random requests and responses of the kinds with hand codecs (map, source transform, sink,
+/// reduce), from a
 /// fixed seed, with every field numa and a UDF set, for the hand codecs' properties.
 package struct RandomWireMessages {
   private var rng: Xoshiro
@@ -194,6 +195,54 @@ package struct RandomWireMessages {
     }
     if chance(10) { response.handshake.sot = chance(80) }
     if chance(10) { response.status.eot = chance(80) }
+    return response
+  }
+
+  /// A window as numa sends one: its bounds, a slot on some.
+  package mutating func window() -> Reduce_V1_Window {
+    var window = Reduce_V1_Window()
+    if chance(95) { window.start = timestamp() }
+    if chance(95) { window.end = timestamp() }
+    if chance(30) { window.slot = text() }
+    return window
+  }
+
+  /// A reducer's request: a map request's datum, an operation (every event, and one protobuf
+  /// does not name) with its windows.
+  package mutating func reduceRequest() -> Reduce_V1_ReduceRequest {
+    let map = request()
+    var request = Reduce_V1_ReduceRequest()
+    if map.hasRequest {
+      var payload = Reduce_V1_ReduceRequest.Payload()
+      payload.keys = map.request.keys
+      payload.value = map.request.value
+      if map.request.hasEventTime { payload.eventTime = map.request.eventTime }
+      if map.request.hasWatermark { payload.watermark = map.request.watermark }
+      payload.headers = map.request.headers
+      if map.request.hasMetadata { payload.metadata = map.request.metadata }
+      request.payload = payload
+    }
+    if chance(95) {
+      let events: [Int] = [0, 1, 4, 4, 4, int(-3...9)]
+      request.operation.event = .init(rawValue: events[int(0...events.count - 1)]) ?? .open
+      request.operation.windows = (0..<int(0...2)).map { _ in window() }
+    }
+    return request
+  }
+
+  /// A reducer's response: a result with its window, or the EOF; with unknown fields in some
+  /// results when `others` (a reducer's results carry no nack options).
+  package mutating func reduceResponse(others: Bool = false) -> Reduce_V1_ReduceResponse {
+    var response = Reduce_V1_ReduceResponse()
+    if chance(80) {
+      response.result.keys = (0..<int(0...3)).map { _ in text() }
+      response.result.value = bytes(upTo: chance(5) ? 20_000 : 60)
+      response.result.tags = (0..<int(0...2)).map { _ in text() }
+      if chance(30) { response.result.metadata = metadata() }
+      if others, chance(30) { try? response.result.merge(serializedBytes: [0x78, 0x07] as [UInt8]) }  // field 15
+    }
+    if chance(90) { response.window = window() }
+    response.eof = chance(20)
     return response
   }
 }
