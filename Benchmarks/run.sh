@@ -14,6 +14,8 @@
 #
 # usage: Benchmarks/run.sh [RUNS]       (median of RUNS runs per cell, default 3)
 #        SECTIONS="map source sink reduce accumulator"   which sections to measure (default: all)
+#        STATIC=1 Benchmarks/run.sh   builds the Swift servers (and numaflow-dev) as the image does:
+#                                     --static-swift-stdlib, into .build-static
 #        BASELINE_BIN=DIR Benchmarks/run.sh   also measures DIR's map-forward-message,
 #                                             fixture-server (transformer, sink), source-simple and
 #                                             reduce-counter as before-* (an earlier release build)
@@ -37,11 +39,13 @@ python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
 # What the image runs with (Docker/Dockerfile): fewer glibc malloc arenas, less memory kept.
 # Exported for every server measured, baselines included.
 export MALLOC_ARENA_MAX=2
+build=(swift build -c release)
+[ -z "${STATIC:-}" ] || build+=(--static-swift-stdlib --scratch-path .build-static)
 for product in numaflow-dev map-forward-message bare-echo-server fixture-server source-simple reduce-counter \
   accumulator-stream-sorter; do
-  swift build -c release --product "$product" >/dev/null
+  "${build[@]}" --product "$product" >/dev/null
 done
-BIN=$(swift build -c release --show-bin-path)
+BIN=$("${build[@]}" --show-bin-path)
 
 # Runs one bench; extra arguments go to numaflow-dev bench (the server, or --socket).
 KIND=map
