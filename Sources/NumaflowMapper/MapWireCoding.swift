@@ -28,8 +28,6 @@ extension Map_V1_MapRequest: HandDecodedMessage {
   }
 }
 
-extension Map_V1_MapRequest.Request: HandDecodedDatum {}
-
 extension Map_V1_MapResponse: HandEncodedMessage {
   package var handEncodedSize: Int? {
     guard unknownFields.data.isEmpty, let resultsSize = WireWriter.size(of: results, as: 1) else { return nil }

@@ -26,8 +26,6 @@ extension Reduce_V1_ReduceRequest: HandDecodedMessage {
   }
 }
 
-extension Reduce_V1_ReduceRequest.Payload: HandDecodedDatum {}
-
 extension Reduce_V1_ReduceRequest.WindowOperation {
   init(handDecoding bytes: UnsafeRawBufferPointer) throws {
     self.init()

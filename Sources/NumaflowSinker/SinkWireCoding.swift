@@ -28,12 +28,8 @@ extension Sink_V1_SinkRequest: HandDecodedMessage {
   }
 }
 
-extension Sink_V1_SinkRequest.Request: HandDecodedDatum {
-  /// A sink's datum holds its id at 5, where the other kinds' hold their headers, and its
-  /// headers and metadata one further on.
-  package static var headersField: Int { 6 }
-  package static var metadataField: Int { 7 }
-
+extension Sink_V1_SinkRequest.Request {
+  /// Decodes a sink's datum by hand, its id at 5 (see `HandDecodedDatums.swift` in the core).
   init(handDecoding bytes: UnsafeRawBufferPointer) throws {
     try self.init(handDecoding: bytes) { datum, number, bytes in
       guard number == 5 else { return false }

@@ -25,10 +25,9 @@ extension Sourcetransformer_V1_SourceTransformRequest: HandDecodedMessage {
   }
 }
 
-extension Sourcetransformer_V1_SourceTransformRequest.Request: HandDecodedDatum {
-  /// A transformer's datum holds its id at 6, its metadata at 7.
-  package static var metadataField: Int { 7 }
-
+extension Sourcetransformer_V1_SourceTransformRequest.Request {
+  /// Decodes a transformer's datum by hand, its id at 6 (see `HandDecodedDatums.swift` in the
+  /// core).
   init(handDecoding bytes: UnsafeRawBufferPointer) throws {
     try self.init(handDecoding: bytes) { datum, number, bytes in
       guard number == 6 else { return false }

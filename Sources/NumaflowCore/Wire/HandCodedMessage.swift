@@ -175,7 +175,13 @@ extension HandDecodedDatum {
   /// Decodes a datum by hand: the shared fields, the metadata, and any other field
   /// `decodeOther` reads (a kind's id), returning `false` for a field it does not know.
   /// - Throws: ``NotHandDecodable`` (or ``WireFields/Malformed``) where a hand decoder gives up.
-  @inlinable
+  ///
+  /// Specialized here for every kind's datum (`HandDecodedDatums.swift`): called generic from a
+  /// kind's module, it made a witness call per field and looked types up at run time.
+  @_specialize(exported:true,where Self == Map_V1_MapRequest.Request)
+  @_specialize(exported:true,where Self == Sourcetransformer_V1_SourceTransformRequest.Request)
+  @_specialize(exported:true,where Self == Sink_V1_SinkRequest.Request)
+  @_specialize(exported:true,where Self == Reduce_V1_ReduceRequest.Payload)
   package init(
     handDecoding bytes: UnsafeRawBufferPointer,
     decodingOther decodeOther: (inout Self, Int, UnsafeRawBufferPointer) throws -> Bool = { _, _, _ in false }
