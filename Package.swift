@@ -137,12 +137,14 @@ let package = Package(
     ),
     .target(
       name: "NumaflowSessionReducer",
-      dependencies: ["NumaflowCore", "NumaflowReducer", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
+      dependencies: [
+        "NumaflowCore", "NumaflowReducer", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf, logging,
+      ],
       swiftSettings: swiftSettings
     ),
     .target(
       name: "NumaflowAccumulator",
-      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, swiftProtobuf, logging],
+      dependencies: ["NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf, logging],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -192,8 +194,9 @@ let package = Package(
     .target(
       name: "NumaflowFuzzTargets",
       dependencies: [
-        "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowProtos", "NumaflowReducer", "NumaflowSideInput",
-        "NumaflowSinker", "NumaflowSourceTransformer", "NumaflowTesting", nioCore,
+        "NumaflowAccumulator", "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowProtos", "NumaflowReducer",
+        "NumaflowSessionReducer", "NumaflowSideInput", "NumaflowSinker", "NumaflowSourceTransformer", "NumaflowTesting",
+        nioCore,
         .product(name: "NIOEmbedded", package: "swift-nio"),
         swiftProtobuf,
       ],
@@ -335,12 +338,18 @@ let package = Package(
     ),
     .testTarget(
       name: "NumaflowSessionReducerTests",
-      dependencies: ["NumaflowSessionReducer", "NumaflowTesting", "NumaflowProtos", grpcCore, swiftProtobuf],
+      dependencies: [
+        "NumaflowSessionReducer", "NumaflowTesting", "NumaflowProtos", "WireTestSupport", grpcCore, grpcProtobuf,
+        swiftProtobuf, nioCore,
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "NumaflowAccumulatorTests",
-      dependencies: ["NumaflowAccumulator", "NumaflowTesting", "NumaflowProtos", grpcCore, swiftProtobuf],
+      dependencies: [
+        "NumaflowAccumulator", "NumaflowTesting", "NumaflowProtos", "WireTestSupport", grpcCore, grpcProtobuf,
+        swiftProtobuf, nioCore,
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -402,8 +411,8 @@ if Context.environment["NUMAFLOW_SWIFT_README_EXAMPLES"] == "1" {
 // modules only (CI shares `.build`; about 6 minutes less than instrumenting everything).
 if Context.environment["NUMAFLOW_FUZZ"] == "1" {
   let instrumented: Set = [
-    "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowReducer", "NumaflowSideInput", "NumaflowSinker",
-    "NumaflowSourceTransformer", "NumaflowFuzzTargets",
+    "NumaflowAccumulator", "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowReducer",
+    "NumaflowSessionReducer", "NumaflowSideInput", "NumaflowSinker", "NumaflowSourceTransformer", "NumaflowFuzzTargets",
   ]
   let sanitizers = ["-sanitize=fuzzer,address"]
   for target in package.targets where instrumented.contains(target.name) {

@@ -142,6 +142,24 @@ seeds = {
         "reduce-response": b"\x07" + field(1, field(1, b"k") + field(2, b"3") + field(3, b"t"))
                                     + field(2, field(1, b"\x08\x01") + field(2, b"\x08\x3d")),
         "reduce-eof": b"\x07" + field(2, field(1, b"\x08\x01")) + b"\x18\x01",
+        "session-request": b"\x08" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x01")
+                                            + field(5, field(1, b"h") + field(2, b"v")) + field(6, field(1, b"in")))
+                                    + field(2, b"\x08\x04" + field(2, field(1, b"\x08\x01") + field(2, b"\x08\x3d")
+                                                                   + field(3, b"slot-0") + field(4, b"k"))),
+        "session-merge": b"\x08" + field(2, b"\x08\x03" + field(2, field(1, b"\x08\x01") + field(4, b"k"))
+                                                      + field(2, field(2, b"\x08\x3d") + field(4, b"k"))),
+        "session-response": b"\x09" + field(1, field(1, b"k") + field(2, b"3") + field(3, b"t"))
+                                      + field(2, field(1, b"\x08\x01") + field(2, b"\x08\x3d") + field(4, b"k")),
+        "session-eof": b"\x09" + field(2, field(4, b"k")) + b"\x18\x01",
+        "accumulator-request": b"\x0a" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x01")
+                                                + field(5, b"a-1") + field(6, field(1, b"h") + field(2, b"v"))
+                                                + field(7, field(1, b"in")))
+                                        + field(2, b"\x08\x02" + field(2, field(1, b"\x08\x01") + field(4, b"k"))),
+        "accumulator-close": b"\x0a" + field(2, b"\x08\x01" + field(2, field(2, b"\x08\x3d") + field(4, b"k"))),
+        "accumulator-response": b"\x0b" + field(1, field(1, b"k") + field(2, b"v") + field(3, b"\x08\x01")
+                                                 + field(5, b"a-1") + field(6, field(1, b"h") + field(2, b"")))
+                                         + field(2, field(2, b"\x08\x3d") + field(4, b"k")) + field(3, b"t"),
+        "accumulator-eof": b"\x0b" + field(2, field(4, b"k")) + b"\x20\x01",
     },
     "server-info": {
         "map": b"\x00" + server_info(metadata={"MAP_MODE": "unary-map"}),

@@ -1,26 +1,29 @@
 import NIOCore
+import NumaflowAccumulator
 import NumaflowCore
 import NumaflowMapper
 import NumaflowProtos
 import NumaflowReducer
+import NumaflowSessionReducer
 import NumaflowSinker
 import NumaflowSourceTransformer
 import SwiftProtobuf
 
 extension FuzzTarget {
   /// The hand codecs (``HandDecodedMessage``, ``HandEncodedMessage``) against SwiftProtobuf.
-  /// The first byte picks the message, by its remainder by 8: a `MapRequest` decoded (0), a
+  /// The first byte picks the message, by its remainder by 12: a `MapRequest` decoded (0), a
   /// `MapResponse` encoded (1), a `SourceTransformRequest` decoded (2), a
   /// `SourceTransformResponse` encoded (3), a `SinkRequest` decoded (4), a `SinkResponse`
-  /// encoded (5), a `ReduceRequest` decoded (6), a `ReduceResponse` encoded (7); the rest is
-  /// the message. A request the hand decoder
-  /// reads must be what SwiftProtobuf reads, and bytes SwiftProtobuf refuses the hand decoder
-  /// must leave to it. A response SwiftProtobuf reads, the hand encoder must write as
-  /// SwiftProtobuf does, byte for byte, or leave to it.
+  /// encoded (5), a `ReduceRequest` decoded (6), a `ReduceResponse` encoded (7), a
+  /// `SessionReduceRequest` decoded (8), a `SessionReduceResponse` encoded (9), an
+  /// `AccumulatorRequest` decoded (10), an `AccumulatorResponse` encoded (11); the rest is the
+  /// message. A request the hand decoder reads must be what SwiftProtobuf reads, and bytes
+  /// SwiftProtobuf refuses the hand decoder must leave to it. A response SwiftProtobuf reads,
+  /// the hand encoder must write as SwiftProtobuf does, byte for byte, or leave to it.
   package static let handCodecs = FuzzTarget(name: "hand-codecs") { bytes in
     guard let first = bytes.first else { return }
     let input = Array(bytes.dropFirst())
-    switch first % 8 {
+    switch first % 12 {
     case 0: try checkDecoding(Map_V1_MapRequest.self, input)
     case 1: try checkEncoding(Map_V1_MapResponse.self, input)
     case 2: try checkDecoding(Sourcetransformer_V1_SourceTransformRequest.self, input)
@@ -28,7 +31,11 @@ extension FuzzTarget {
     case 4: try checkDecoding(Sink_V1_SinkRequest.self, input)
     case 5: try checkEncoding(Sink_V1_SinkResponse.self, input)
     case 6: try checkDecoding(Reduce_V1_ReduceRequest.self, input)
-    default: try checkEncoding(Reduce_V1_ReduceResponse.self, input)
+    case 7: try checkEncoding(Reduce_V1_ReduceResponse.self, input)
+    case 8: try checkDecoding(Sessionreduce_V1_SessionReduceRequest.self, input)
+    case 9: try checkEncoding(Sessionreduce_V1_SessionReduceResponse.self, input)
+    case 10: try checkDecoding(Accumulator_V1_AccumulatorRequest.self, input)
+    default: try checkEncoding(Accumulator_V1_AccumulatorResponse.self, input)
     }
   }
 

@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCProtobuf
 import Logging
 import NumaflowProtos
 import SwiftProtobuf
@@ -13,6 +14,20 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
 
   let makeAccumulator: @Sendable () -> any Accumulator
   let lifecycle: ServerLifecycle
+
+  /// Registers `AccumulateFn` with the hand codecs (see `AccumulatorWireCoding.swift`) and
+  /// `IsReady` with the generated code's.
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    router.registerHandCoded(Accumulator_V1_Accumulator.Method.AccumulateFn.descriptor) { request, context in
+      try await accumulateFn(request: request, context: context)
+    }
+    router.registerHandler(
+      forMethod: Accumulator_V1_Accumulator.Method.IsReady.descriptor,
+      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
+      serializer: ProtobufSerializer<Accumulator_V1_ReadyResponse>(),
+      handler: { request, context in try await isReady(request: request, context: context) }
+    )
+  }
 
   func accumulateFn(
     request: RPCAsyncSequence<Request, any Error>,

@@ -6,23 +6,14 @@ import SwiftProtobuf
 // ``NumaflowCore/HandDecodedMessage``): field numbers as in `Protos/reduce/v1/reduce.proto`, the
 // same at numa v1.8.3 and on main. A request per message is the hot path (a datum, its
 // operation and its window); responses are few (a result per key group, and the EOF), encoded
-// by hand too so that one set of properties holds the kind's codecs to SwiftProtobuf.
+// by hand too so that one set of properties holds the kind's codecs to SwiftProtobuf (a result
+// by the core's `HandEncodedResult`, shared with the session reducer).
 
 extension Reduce_V1_ReduceRequest: HandDecodedMessage {
   package static func handDecode(_ bytes: UnsafeRawBufferPointer, into message: inout Self) -> Bool {
-    do {
-      try WireFields.visit(bytes) { number, value in
-        guard case .lengthDelimited(let bytes) = value else { throw NotHandDecodable() }
-        switch number {
-        case 1 where !message.hasPayload: message.payload = try Payload(handDecoding: bytes)
-        case 2 where !message.hasOperation: message.operation = try WindowOperation(handDecoding: bytes)
-        default: throw NotHandDecodable()
-        }
-      }
-      return true
-    } catch {
-      return false
-    }
+    WireFields.handDecodeWindowRequest(
+      bytes, payload: { message.payload = try Payload(handDecoding: $0) },
+      operation: { message.operation = try WindowOperation(handDecoding: $0) })
   }
 }
 
@@ -32,8 +23,7 @@ extension Reduce_V1_ReduceRequest.WindowOperation {
     try WireFields.visit(bytes) { number, value in
       switch (number, value) {
       case (1, .varint(let bits)):
-        // As protobuf reads an enum: its low 32 bits, a value it does not name kept as such.
-        guard let read = Event(rawValue: Int(Int32(truncatingIfNeeded: bits))) else { throw NotHandDecodable() }
+        guard let read = Event(rawValue: WireFields.enumValue(bits)) else { throw NotHandDecodable() }
         event = read
       case (2, .lengthDelimited(let window)): windows.append(try Reduce_V1_Window(handDecoding: window))
       default: throw NotHandDecodable()
@@ -97,28 +87,5 @@ extension Reduce_V1_ReduceResponse: HandEncodedMessage {
     if hasResult { writer.write(result, as: 1) }
     if hasWindow { writer.write(window, as: 2) }
     if eof { writer.write(3, varint: 1) }
-  }
-}
-
-extension Reduce_V1_ReduceResponse.Result: HandEncodedPart {
-  /// Its size; `nil` with unknown fields.
-  package var handEncodedSize: Int? {
-    guard unknownFields.data.isEmpty else { return nil }
-    var size = 0
-    for key in keys { size += WireWriter.size(ofField: 1, length: key.utf8.count) }
-    if !value.isEmpty { size += WireWriter.size(ofField: 2, length: value.count) }
-    for tag in tags { size += WireWriter.size(ofField: 3, length: tag.utf8.count) }
-    if hasMetadata {
-      guard let metadataSize = WireWriter.size(of: metadata, as: 4) else { return nil }
-      size += metadataSize
-    }
-    return size
-  }
-
-  package func handEncode(into writer: inout WireWriter) {
-    for key in keys { writer.write(1, key) }
-    if !value.isEmpty { writer.write(2, value) }
-    for tag in tags { writer.write(3, tag) }
-    if hasMetadata { writer.write(metadata, as: 4) }
   }
 }

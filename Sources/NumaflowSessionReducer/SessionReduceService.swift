@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCProtobuf
 import Logging
 import NumaflowProtos
 import SwiftProtobuf
@@ -9,6 +10,20 @@ import Synchronization
 struct SessionReduceService: Sessionreduce_V1_SessionReduce.SimpleServiceProtocol {
   let makeReducer: @Sendable () -> any SessionReducer
   let lifecycle: ServerLifecycle
+
+  /// Registers `SessionReduceFn` with the hand codecs (see `SessionReduceWireCoding.swift`) and
+  /// `IsReady` with the generated code's.
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    router.registerHandCoded(Sessionreduce_V1_SessionReduce.Method.SessionReduceFn.descriptor) { request, context in
+      try await sessionReduceFn(request: request, context: context)
+    }
+    router.registerHandler(
+      forMethod: Sessionreduce_V1_SessionReduce.Method.IsReady.descriptor,
+      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
+      serializer: ProtobufSerializer<Sessionreduce_V1_ReadyResponse>(),
+      handler: { request, context in try await isReady(request: request, context: context) }
+    )
+  }
 
   func sessionReduceFn(
     request: RPCAsyncSequence<Sessionreduce_V1_SessionReduceRequest, any Error>,

@@ -37,7 +37,7 @@ extension NumaflowDev {
 
     @Flag(
       help:
-        "map, mapstream, batchmap, transformer, sink: send requests shaped as numa sends them (a watermark, headers, metadata)."
+        "Send requests shaped as numa sends them (a watermark, headers, metadata) to a map kind, transformer, sink or windowed kind."
     )
     var numaShaped = false
 

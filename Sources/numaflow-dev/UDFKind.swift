@@ -268,6 +268,7 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
     let requests = (0..<total).map { index in
       var request = template
       request.payload.keys = keyNames[index % keyNames.count]
+      request.payload = payload.shaped(payload: request.payload)
       if index == 0 { request.operation.event = .open }
       return request
     }
@@ -304,8 +305,15 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
         let seconds = Double(position / 100) * 10 + Double(position % 100) / 1000
         return Datum(keys: ["key-\(key)"], value: payload.value, eventTime: origin + seconds)
       }
-      let outcome = try await SessionReduceTestClient(socketPath: socket).reduce(datums, gap: .seconds(1))
-      guard !outcome.outputs.isEmpty else { throw ValidationFailure("no session was answered") }
+      let requests = SessionReduceTestClient.requests(for: datums, gap: .seconds(1)).map { request in
+        guard request.hasPayload else { return request }
+        var request = request
+        request.payload = payload.shaped(payload: request.payload)
+        return request
+      }
+      let outcome = try await SessionReduceTestClient(socketPath: socket).send(requests)
+      if let error = outcome.error { throw error }
+      guard outcome.responses.contains(where: \.hasResult) else { throw ValidationFailure("no session was answered") }
       return total
     }
   )
@@ -344,7 +352,13 @@ struct UDFKind: Sendable, ExpressibleByArgument, CustomStringConvertible {
           eventTime: origin + Double(index) / 1000, watermark: origin + Double(index - 1) / 1000)
       }
       let client = AccumulatorTestClient(socketPath: socket)
-      let outcome = try await client.send(AccumulatorTestClient.requests(for: datums, timeout: .seconds(1)))
+      let requests = AccumulatorTestClient.requests(for: datums, timeout: .seconds(1)).map { request in
+        guard request.hasPayload else { return request }
+        var request = request
+        request.payload = payload.shaped(payload: request.payload)
+        return request
+      }
+      let outcome = try await client.send(requests)
       if let error = outcome.error { throw error }
       return outcome.responses.filter { !$0.eof }.count
     }

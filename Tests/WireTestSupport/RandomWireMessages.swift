@@ -1,3 +1,4 @@
+import NumaflowCore
 import NumaflowProtos
 import PropertyBased
 import SwiftProtobuf
@@ -9,8 +10,8 @@ import Foundation
 #endif
 
 /// Random requests and responses of the kinds with hand codecs (map, source transform, sink,
-/// reduce), from a
-/// fixed seed, with every field numa and a UDF set, for the hand codecs' properties.
+/// reduce, session reduce, accumulator), from a fixed seed, with every field numa and a UDF
+/// set, for the hand codecs' properties.
 package struct RandomWireMessages {
   private var rng: Xoshiro
 
@@ -242,6 +243,99 @@ package struct RandomWireMessages {
       if others, chance(30) { try? response.result.merge(serializedBytes: [0x78, 0x07] as [UInt8]) }  // field 15
     }
     if chance(90) { response.window = window() }
+    response.eof = chance(20)
+    return response
+  }
+}
+
+extension RandomWireMessages {
+  /// A keyed window as numa sends one: its bounds, a slot on some, its keys.
+  package mutating func keyedWindow<Window: HandCodedKeyedWindow>(_: Window.Type = Window.self) -> Window {
+    var window = Window()
+    if chance(95) { window.start = timestamp() }
+    if chance(95) { window.end = timestamp() }
+    if chance(30) { window.slot = text() }
+    window.keys = (0..<int(0...3)).map { _ in text() }
+    return window
+  }
+
+  /// A session reducer's request: a map request's datum, an operation (every event, and one
+  /// protobuf does not name) with its keyed windows.
+  package mutating func sessionReduceRequest() -> Sessionreduce_V1_SessionReduceRequest {
+    let map = request()
+    var request = Sessionreduce_V1_SessionReduceRequest()
+    if map.hasRequest {
+      var payload = Sessionreduce_V1_SessionReduceRequest.Payload()
+      payload.keys = map.request.keys
+      payload.value = map.request.value
+      if map.request.hasEventTime { payload.eventTime = map.request.eventTime }
+      if map.request.hasWatermark { payload.watermark = map.request.watermark }
+      payload.headers = map.request.headers
+      if map.request.hasMetadata { payload.metadata = map.request.metadata }
+      request.payload = payload
+    }
+    if chance(95) {
+      let events: [Int] = [0, 1, 2, 3, 4, 4, 4, int(-3...9)]
+      request.operation.event = .init(rawValue: events[int(0...events.count - 1)]) ?? .open
+      request.operation.keyedWindows = (0..<int(0...3)).map { _ in keyedWindow() }
+    }
+    return request
+  }
+
+  /// A session reducer's response: a result with its keyed window, or the EOF; with unknown
+  /// fields in some results when `others`.
+  package mutating func sessionReduceResponse(others: Bool = false) -> Sessionreduce_V1_SessionReduceResponse {
+    var response = Sessionreduce_V1_SessionReduceResponse()
+    if chance(80) {
+      response.result.keys = (0..<int(0...3)).map { _ in text() }
+      response.result.value = bytes(upTo: chance(5) ? 20_000 : 60)
+      response.result.tags = (0..<int(0...2)).map { _ in text() }
+      if chance(30) { response.result.metadata = metadata() }
+      if others, chance(30) { try? response.result.merge(serializedBytes: [0x78, 0x07] as [UInt8]) }  // field 15
+    }
+    if chance(90) { response.keyedWindow = keyedWindow() }
+    response.eof = chance(20)
+    return response
+  }
+
+  /// An accumulator's datum: a map request's datum with its id.
+  package mutating func accumulatorPayload() -> Accumulator_V1_Payload {
+    let map = request()
+    var payload = Accumulator_V1_Payload()
+    payload.keys = map.request.keys
+    payload.value = map.request.value
+    if map.request.hasEventTime { payload.eventTime = map.request.eventTime }
+    if map.request.hasWatermark { payload.watermark = map.request.watermark }
+    payload.id = map.id
+    payload.headers = map.request.headers
+    if map.request.hasMetadata { payload.metadata = map.request.metadata }
+    return payload
+  }
+
+  /// An accumulator's request: a datum, an operation (every event, and one protobuf does not
+  /// name) with its keyed window.
+  package mutating func accumulatorRequest() -> Accumulator_V1_AccumulatorRequest {
+    var request = Accumulator_V1_AccumulatorRequest()
+    if chance(90) { request.payload = accumulatorPayload() }
+    if chance(95) {
+      let events: [Int] = [0, 1, 2, 2, 2, int(-3...9)]
+      request.operation.event = .init(rawValue: events[int(0...events.count - 1)]) ?? .open
+      if chance(95) { request.operation.keyedWindow = keyedWindow() }
+    }
+    return request
+  }
+
+  /// An accumulator's response: a datum with its window and tags, or the EOF; with unknown
+  /// fields in some datums when `others`.
+  package mutating func accumulatorResponse(others: Bool = false) -> Accumulator_V1_AccumulatorResponse {
+    var response = Accumulator_V1_AccumulatorResponse()
+    if chance(80) {
+      response.payload = accumulatorPayload()
+      if chance(5) { response.payload.value = bytes(upTo: 20_000) }
+      if others, chance(30) { try? response.payload.merge(serializedBytes: [0x78, 0x07] as [UInt8]) }  // field 15
+    }
+    if chance(90) { response.window = keyedWindow() }
+    response.tags = (0..<int(0...2)).map { _ in text() }
     response.eof = chance(20)
     return response
   }

@@ -150,8 +150,8 @@ package struct HandDecodingDeserializer<Message: HandDecodedMessage>: MessageDes
 /// `watermark = 4`, the headers and the metadata), for the kinds' hand decoders: one decoder,
 /// ``init(handDecoding:decodingOther:)``, for every kind's datum.
 package protocol HandDecodedDatum {
-  /// The number of the `headers` field: 5 unless a kind says otherwise (a sink's datum holds its
-  /// id there, its headers at 6).
+  /// The number of the `headers` field: 5 unless a kind says otherwise (a sink's and an
+  /// accumulator's datum hold their id there, their headers at 6).
   static var headersField: Int { get }
   /// The number of the `metadata` field: 6 unless a kind says otherwise (7 where the datum holds
   /// its id at 6, or at 5 with its headers at 6).
@@ -182,6 +182,8 @@ extension HandDecodedDatum {
   @_specialize(exported:true,where Self == Sourcetransformer_V1_SourceTransformRequest.Request)
   @_specialize(exported:true,where Self == Sink_V1_SinkRequest.Request)
   @_specialize(exported:true,where Self == Reduce_V1_ReduceRequest.Payload)
+  @_specialize(exported:true,where Self == Sessionreduce_V1_SessionReduceRequest.Payload)
+  @_specialize(exported:true,where Self == Accumulator_V1_Payload)
   package init(
     handDecoding bytes: UnsafeRawBufferPointer,
     decodingOther decodeOther: (inout Self, Int, UnsafeRawBufferPointer) throws -> Bool = { _, _, _ in false }

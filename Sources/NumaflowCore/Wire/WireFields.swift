@@ -172,6 +172,41 @@ package enum WireFields {
     return flag
   }
 
+  /// An enum field's value as protobuf reads it: the varint's low 32 bits, as a signed number
+  /// (a value the enum does not name is kept as such by the generated code).
+  package static func enumValue(_ bits: UInt64) -> Int {
+    Int(Int32(truncatingIfNeeded: bits))
+  }
+
+  /// Decodes by hand a windowed kind's request (reduce, session reduce, accumulator): a
+  /// `payload = 1` and an `operation = 2`, each a message read by its closure, each at most
+  /// once (a message encoded twice is merged by protobuf). `false`, for SwiftProtobuf to decode
+  /// the request, at any other field or where a closure gives up.
+  package static func handDecodeWindowRequest(
+    _ bytes: UnsafeRawBufferPointer,
+    payload: (UnsafeRawBufferPointer) throws -> Void,
+    operation: (UnsafeRawBufferPointer) throws -> Void
+  ) -> Bool {
+    var (payloadRead, operationRead) = (false, false)
+    do {
+      try visit(bytes) { number, value in
+        guard case .lengthDelimited(let bytes) = value else { throw NotHandDecodable() }
+        switch number {
+        case 1 where !payloadRead:
+          payloadRead = true
+          try payload(bytes)
+        case 2 where !operationRead:
+          operationRead = true
+          try operation(bytes)
+        default: throw NotHandDecodable()
+        }
+      }
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /// The key and value of a map entry (`key = 1`, `value = 2`, both length-delimited: string
   /// keys, and string, bytes or message values), each empty when absent, as protobuf reads a
   /// missing field (prost leaves a default key or value out).

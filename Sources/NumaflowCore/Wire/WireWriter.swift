@@ -74,6 +74,17 @@ package struct WireWriter {
     bytes.withUnsafeBytes { write(number, $0) }
   }
 
+  /// Writes `entries` as the `map<string, string>` field `number` (a datum's headers): an
+  /// entry per pair, in the dictionary's order, its key and its value both written even when
+  /// empty, as SwiftProtobuf writes them.
+  package mutating func write(_ number: Int, _ entries: [String: String]) {
+    for (key, value) in entries {
+      writeHeader(number, length: Self.size(ofEntry: key, value))
+      write(1, key)
+      write(2, value)
+    }
+  }
+
   private mutating func write(_ number: Int, _ bytes: UnsafeRawBufferPointer) {
     writeHeader(number, length: bytes.count)
     guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
@@ -108,6 +119,19 @@ package struct WireWriter {
   /// How many bytes a message whose one `bool` field is `flag` takes (see ``write(_:flag:)``).
   package static func size(ofFlag flag: Bool) -> Int {
     flag ? size(ofField: 1, varint: 1) : 0
+  }
+
+  /// How many bytes the `map<string, string>` field `number` takes with `entries` (see
+  /// ``write(_:_:)-(Int,[String:String])``).
+  package static func size(ofField number: Int, _ entries: [String: String]) -> Int {
+    var total = 0
+    for (key, value) in entries { total += size(ofField: number, length: size(ofEntry: key, value)) }
+    return total
+  }
+
+  /// How many bytes a `map<string, string>` entry's key and value take.
+  private static func size(ofEntry key: String, _ value: String) -> Int {
+    size(ofField: 1, length: key.utf8.count) + size(ofField: 2, length: value.utf8.count)
   }
 
   /// How many bytes field `number` takes as the varint `value`.
