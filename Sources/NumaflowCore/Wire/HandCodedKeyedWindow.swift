@@ -5,9 +5,13 @@ import SwiftProtobuf
 /// the accumulator's protos both declare it: decoded from their requests and encoded in their
 /// responses by hand, with one decoder and one encoder for both.
 ///
-/// Both conformances are declared here, in the core, and the shared code is specialized for
+/// Both conformances are declared here, in the core, and the shared code runs specialized for
 /// each: generic code in the core called from a kind's module otherwise runs unspecialized, a
-/// witness call per field (see `HandDecodedDatums.swift`).
+/// witness call per field (see `HandDecodedDatums.swift`). The decoder is pre-specialized here
+/// for both types. The encoder is `@inlinable` instead, specialized in each kind's module:
+/// Swift 6.3 merges the two pre-specializations of an accessor or method of these
+/// layout-identical types into one and drops the other's symbol, and the release build fails to
+/// link.
 package protocol HandCodedKeyedWindow: HandEncodedPart {
   init()
   var start: Google_Protobuf_Timestamp { get set }
@@ -43,27 +47,23 @@ extension HandCodedKeyedWindow {
   }
 
   /// Its size; `nil` with unknown fields.
+  @inlinable
   package var handEncodedSize: Int? {
-    @_specialize(exported:true,where Self == Sessionreduce_V1_KeyedWindow)
-    @_specialize(exported:true,where Self == Accumulator_V1_KeyedWindow)
-    get {
-      guard unknownFields.data.isEmpty else { return nil }
-      var size = slot.isEmpty ? 0 : WireWriter.size(ofField: 3, length: slot.utf8.count)
-      for key in keys { size += WireWriter.size(ofField: 4, length: key.utf8.count) }
-      if hasStart {
-        guard let startSize = WireWriter.size(of: start, as: 1) else { return nil }
-        size += startSize
-      }
-      if hasEnd {
-        guard let endSize = WireWriter.size(of: end, as: 2) else { return nil }
-        size += endSize
-      }
-      return size
+    guard unknownFields.data.isEmpty else { return nil }
+    var size = slot.isEmpty ? 0 : WireWriter.size(ofField: 3, length: slot.utf8.count)
+    for key in keys { size += WireWriter.size(ofField: 4, length: key.utf8.count) }
+    if hasStart {
+      guard let startSize = WireWriter.size(of: start, as: 1) else { return nil }
+      size += startSize
     }
+    if hasEnd {
+      guard let endSize = WireWriter.size(of: end, as: 2) else { return nil }
+      size += endSize
+    }
+    return size
   }
 
-  @_specialize(exported:true,where Self == Sessionreduce_V1_KeyedWindow)
-  @_specialize(exported:true,where Self == Accumulator_V1_KeyedWindow)
+  @inlinable
   package func handEncode(into writer: inout WireWriter) {
     if hasStart { writer.write(start, as: 1) }
     if hasEnd { writer.write(end, as: 2) }
