@@ -1,5 +1,6 @@
 import GRPCCore
 import NIOCore
+import NumaflowProtos
 import Synchronization
 
 /// The one way out for a stream's responses: handlers ``send(_:)`` them, and a single writer
@@ -129,6 +130,12 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
   /// Queues `response`; suspends while the queue is full.
   /// - Throws: ``StreamEnded`` when the stream to numa has ended (the response is dropped; numa
   ///   re-sends what it did not get).
+  ///
+  /// Pre-specialized for the windowed kinds' responses, which their tasks send from the kinds'
+  /// modules (see ``serveKeyedTasks(requests:outbound:shape:handlerName:lifecycle:route:afterAll:)``).
+  @_specialize(exported:true,where Response == Reduce_V1_ReduceResponse)
+  @_specialize(exported:true,where Response == Sessionreduce_V1_SessionReduceResponse)
+  @_specialize(exported:true,where Response == Accumulator_V1_AccumulatorResponse)
   nonisolated(nonsending) package func send(_ response: Response) async throws {
     try await send(contentsOf: CollectionOfOne(response))
   }
