@@ -21,7 +21,7 @@ FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Ben
 DOCUMENTED := $(patsubst Sources/%/Documentation.docc,%,$(wildcard Sources/*/Documentation.docc))
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: help build test demo fuzz protos pipelines check-protos check-manifests check-scaffold docs examples image image-local image-check bench format lint clean
+.PHONY: help build test demo fuzz protos pipelines check-protos check-manifests check-scaffold docs examples examples-as-images image image-local image-check bench format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -75,6 +75,11 @@ _generate:
 
 examples: ## Release build of every example (each folder of Examples/ is one product).
 	@set -e; for example in $(EXAMPLES); do $(SWIFT) build -c release --product $$example; done
+
+examples-as-images: ## Every example built as its image builds it (release, static, .build-image): each must link.
+	@set -e; for example in $(EXAMPLES); do \
+	  Docker/build-rootfs.sh $$example .build-image/linked >/dev/null && echo "$$example: linked"; done; \
+	rm -rf .build-image/linked
 
 image: ## Image of one example, built in Swift's image from a registry: make image EXAMPLE=map-even-odd
 	$(ENGINE) build -f Docker/Dockerfile --build-arg EXAMPLE=$(EXAMPLE) -t $(IMAGE) .
