@@ -7,7 +7,8 @@ import SwiftProtobuf
 // `Protos/accumulator/v1/accumulator.proto`, the same at numa v1.8.3 and on main. Both ways are
 // the hot path: numa sends a request per message (a datum with its id, its operation and its
 // keyed window), and an accumulator writes its datums back, a response per message. The datum's
-// decoder and the keyed window are the core's (`HandDecodedDatum`, `HandCodedKeyedWindow`).
+// decoder and encoder and the keyed window are the core's (`HandDecodedDatum`,
+// `HandEncodedIdentifiedDatum`, `HandCodedKeyedWindow`).
 
 extension Accumulator_V1_AccumulatorRequest: HandDecodedMessage {
   package static func handDecode(_ bytes: UnsafeRawBufferPointer, into message: inout Self) -> Bool {
@@ -33,7 +34,7 @@ extension Accumulator_V1_AccumulatorRequest.WindowOperation {
   }
 }
 
-extension Accumulator_V1_Payload: HandEncodedPart {
+extension Accumulator_V1_Payload {
   /// Decodes an accumulator's datum by hand, its id at 5 (see `HandDecodedDatums.swift` in the
   /// core).
   init(handDecoding bytes: UnsafeRawBufferPointer) throws {
@@ -42,38 +43,6 @@ extension Accumulator_V1_Payload: HandEncodedPart {
       datum.id = try WireFields.string(bytes)
       return true
     }
-  }
-
-  /// Its size; `nil` with unknown fields.
-  package var handEncodedSize: Int? {
-    guard unknownFields.data.isEmpty else { return nil }
-    var size = WireWriter.size(ofField: 6, headers)
-    for key in keys { size += WireWriter.size(ofField: 1, length: key.utf8.count) }
-    if !value.isEmpty { size += WireWriter.size(ofField: 2, length: value.count) }
-    if hasEventTime {
-      guard let timeSize = WireWriter.size(of: eventTime, as: 3) else { return nil }
-      size += timeSize
-    }
-    if hasWatermark {
-      guard let watermarkSize = WireWriter.size(of: watermark, as: 4) else { return nil }
-      size += watermarkSize
-    }
-    if !id.isEmpty { size += WireWriter.size(ofField: 5, length: id.utf8.count) }
-    if hasMetadata {
-      guard let metadataSize = WireWriter.size(of: metadata, as: 7) else { return nil }
-      size += metadataSize
-    }
-    return size
-  }
-
-  package func handEncode(into writer: inout WireWriter) {
-    for key in keys { writer.write(1, key) }
-    if !value.isEmpty { writer.write(2, value) }
-    if hasEventTime { writer.write(eventTime, as: 3) }
-    if hasWatermark { writer.write(watermark, as: 4) }
-    if !id.isEmpty { writer.write(5, id) }
-    writer.write(6, headers)
-    if hasMetadata { writer.write(metadata, as: 7) }
   }
 }
 

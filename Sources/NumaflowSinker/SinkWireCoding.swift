@@ -28,6 +28,33 @@ extension Sink_V1_SinkRequest: HandDecodedMessage {
   }
 }
 
+/// A request is also written by hand, by a multiprocess server process to its workers.
+extension Sink_V1_SinkRequest: HandEncodedMessage {
+  package var handEncodedSize: Int? {
+    guard unknownFields.data.isEmpty else { return nil }
+    var size = 0
+    if hasRequest {
+      guard let requestSize = WireWriter.size(of: request, as: 1) else { return nil }
+      size += requestSize
+    }
+    if hasStatus {
+      guard status.unknownFields.data.isEmpty else { return nil }
+      size += WireWriter.size(ofField: 2, length: WireWriter.size(ofFlag: status.eot))
+    }
+    if hasHandshake {
+      guard handshake.unknownFields.data.isEmpty else { return nil }
+      size += WireWriter.size(ofField: 3, length: WireWriter.size(ofFlag: handshake.sot))
+    }
+    return size
+  }
+
+  package func handEncode(into writer: inout WireWriter) {
+    if hasRequest { writer.write(request, as: 1) }
+    if hasStatus { writer.write(2, flag: status.eot) }
+    if hasHandshake { writer.write(3, flag: handshake.sot) }
+  }
+}
+
 extension Sink_V1_SinkRequest.Request {
   /// Decodes a sink's datum by hand, its id at 5 (see `HandDecodedDatums.swift` in the core).
   init(handDecoding bytes: UnsafeRawBufferPointer) throws {

@@ -1,3 +1,4 @@
+import NIOCore
 import NumaflowCore
 import NumaflowProtos
 import NumaflowTesting
@@ -27,6 +28,22 @@ import WireTestSupport
   @Test(arguments: HandCodecProperty.allCases)
   func handCodecsHold(_ property: HandCodecProperty) throws {
     let failures = try Self.properties.failures(of: property)
+    #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.prefix(3))")
+  }
+
+  @Test func requestsForWorkersEncodeAsSwiftProtobufDoes() throws {
+    // A multiprocess server process writes each request to its worker by hand: the bytes
+    // SwiftProtobuf writes, or SwiftProtobuf's own for a request with unknown fields.
+    var random = RandomWireMessages(seed: 11)
+    var failures: [String] = []
+    for index in 0..<2_000 {
+      var request = random.sinkRequest()
+      if index % 9 == 0 { try request.request.merge(serializedBytes: [0x78, 0x07] as [UInt8]) }  // field 15
+      let reference: [UInt8] = try request.serializedBytes()
+      let encoded = Array(try request.encodedBuffer().readableBytesView)
+      if encoded != reference { failures.append("request \(index) encoded otherwise: \(request)") }
+      if index % 9 == 0, request.handEncodedSize != nil { failures.append("request \(index) encoded by hand") }
+    }
     #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.prefix(3))")
   }
 

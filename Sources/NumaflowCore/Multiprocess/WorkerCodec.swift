@@ -61,13 +61,14 @@ extension WorkerCodec {
 }
 
 extension WorkerCodec {
-  /// Batches travel as ``protobufBatches(requestID:)`` says; a worker decodes a batch's
-  /// messages and encodes its answers with their hand codecs (``HandDecodedMessage``,
-  /// ``HandEncodedMessage``).
-  package static func handCodedBatches<Item: HandDecodedMessage, Answer: HandEncodedMessage>(
+  /// Batches travel as ``protobufBatches(requestID:)`` says; the server process encodes a
+  /// batch's messages, and a worker decodes them and encodes its answers, with their hand codecs
+  /// (``HandDecodedMessage``, ``HandEncodedMessage``).
+  package static func handCodedBatches<Item: HandDecodedMessage & HandEncodedMessage, Answer: HandEncodedMessage>(
     requestID: @escaping @Sendable (Item) -> String
   ) -> Self where Request == [Item], Response == [Answer] {
     var codec = protobufBatches(requestID: requestID) as Self
+    codec.encodeRequest = { batch in try LengthPrefixed.encode(batch) { try $0.encodedBuffer() } }
     codec.decodeRequest = { buffer in
       try LengthPrefixed.decode(buffer) { message in
         try message.withUnsafeReadableBytes { try Item.decoded(from: $0) }
