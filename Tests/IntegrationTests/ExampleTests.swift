@@ -387,10 +387,12 @@ struct ExampleTests {
   }
 
   /// `bench --numa-shaped` sends what numa adds to each message (a watermark, headers,
-  /// metadata) to the kinds that take datums, and the examples answer every one.
+  /// metadata) to the kinds that take datums, windowed kinds included, and the examples answer
+  /// every one.
   @Test(arguments: [
     ("map", "map-forward-message"), ("batchmap", "batchmap-flatmap"),
-    ("transformer", "sourcetransform-event-time-filter"), ("sink", "sink-log"),
+    ("transformer", "sourcetransform-event-time-filter"), ("sink", "sink-log"), ("reduce", "reduce-counter"),
+    ("session", "session-counter"), ("accumulator", "accumulator-stream-sorter"),
   ])
   func benchSendsNumaShapedRequests(kind: String, example: String) async throws {
     let lines = try await numaflowDev([

@@ -9,9 +9,9 @@ import SwiftProtobuf
 /// each: generic code in the core called from a kind's module otherwise runs unspecialized, a
 /// witness call per field (see `HandDecodedDatums.swift`). The decoder is pre-specialized here
 /// for both types. The encoder is `@inlinable` instead, specialized in each kind's module:
-/// Swift 6.3 merges the two pre-specializations of an accessor or method of these
-/// layout-identical types into one and drops the other's symbol, and the release build fails to
-/// link.
+/// pre-specialized for both types (whose layouts are identical), its accessor and method got a
+/// symbol for the first type only from Swift 6.3, and the release build failed to link
+/// (`make examples-as-images` checks every example's).
 package protocol HandCodedKeyedWindow: HandEncodedPart {
   init()
   var start: Google_Protobuf_Timestamp { get set }
