@@ -21,12 +21,8 @@ struct AccumulatorService: Accumulator_V1_Accumulator.SimpleServiceProtocol {
     router.registerHandCoded(Accumulator_V1_Accumulator.Method.AccumulateFn.descriptor) { request, context in
       try await accumulateFn(request: request, context: context)
     }
-    router.registerHandler(
-      forMethod: Accumulator_V1_Accumulator.Method.IsReady.descriptor,
-      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
-      serializer: ProtobufSerializer<Accumulator_V1_ReadyResponse>(),
-      handler: { request, context in try await isReady(request: request, context: context) }
-    )
+    router.registerIsReady(
+      Accumulator_V1_Accumulator.Method.IsReady.descriptor, answering: Accumulator_V1_ReadyResponse.self)
   }
 
   func accumulateFn(

@@ -113,12 +113,7 @@ extension Map_V1_Map.SimpleServiceProtocol {
     router.registerHandCoded(Map_V1_Map.Method.MapFn.descriptor) { request, context in
       try await mapFn(request: request, context: context)
     }
-    router.registerHandler(
-      forMethod: Map_V1_Map.Method.IsReady.descriptor,
-      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
-      serializer: ProtobufSerializer<Map_V1_ReadyResponse>(),
-      handler: { request, context in try await isReady(request: request, context: context) }
-    )
+    router.registerIsReady(Map_V1_Map.Method.IsReady.descriptor, answering: Map_V1_ReadyResponse.self)
   }
 
   /// Every map service (unary, stream, batch) answers numa's health checks the same way:

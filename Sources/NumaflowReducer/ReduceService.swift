@@ -29,12 +29,7 @@ package struct ReduceService: Reduce_V1_Reduce.SimpleServiceProtocol {
     router.registerHandCoded(Reduce_V1_Reduce.Method.ReduceFn.descriptor) { request, context in
       try await reduceFn(request: request, context: context)
     }
-    router.registerHandler(
-      forMethod: Reduce_V1_Reduce.Method.IsReady.descriptor,
-      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
-      serializer: ProtobufSerializer<Reduce_V1_ReadyResponse>(),
-      handler: { request, context in try await isReady(request: request, context: context) }
-    )
+    router.registerIsReady(Reduce_V1_Reduce.Method.IsReady.descriptor, answering: Reduce_V1_ReadyResponse.self)
   }
 
   package func reduceFn(

@@ -17,12 +17,8 @@ struct SessionReduceService: Sessionreduce_V1_SessionReduce.SimpleServiceProtoco
     router.registerHandCoded(Sessionreduce_V1_SessionReduce.Method.SessionReduceFn.descriptor) { request, context in
       try await sessionReduceFn(request: request, context: context)
     }
-    router.registerHandler(
-      forMethod: Sessionreduce_V1_SessionReduce.Method.IsReady.descriptor,
-      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
-      serializer: ProtobufSerializer<Sessionreduce_V1_ReadyResponse>(),
-      handler: { request, context in try await isReady(request: request, context: context) }
-    )
+    router.registerIsReady(
+      Sessionreduce_V1_SessionReduce.Method.IsReady.descriptor, answering: Sessionreduce_V1_ReadyResponse.self)
   }
 
   func sessionReduceFn(

@@ -24,12 +24,7 @@ struct SinkService: Sink_V1_Sink.SimpleServiceProtocol {
     router.registerHandCoded(Sink_V1_Sink.Method.SinkFn.descriptor) { request, context in
       try await sinkFn(request: request, context: context)
     }
-    router.registerHandler(
-      forMethod: Sink_V1_Sink.Method.IsReady.descriptor,
-      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
-      serializer: ProtobufSerializer<Sink_V1_ReadyResponse>(),
-      handler: { request, context in try await isReady(request: request, context: context) }
-    )
+    router.registerIsReady(Sink_V1_Sink.Method.IsReady.descriptor, answering: Sink_V1_ReadyResponse.self)
   }
 
   func sinkFn(

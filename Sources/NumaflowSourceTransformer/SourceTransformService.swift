@@ -17,11 +17,8 @@ struct SourceTransformService: Sourcetransformer_V1_SourceTransform.SimpleServic
     router.registerHandCoded(Sourcetransformer_V1_SourceTransform.Method.SourceTransformFn.descriptor) {
       request, context in try await sourceTransformFn(request: request, context: context)
     }
-    router.registerHandler(
-      forMethod: Sourcetransformer_V1_SourceTransform.Method.IsReady.descriptor,
-      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
-      serializer: ProtobufSerializer<Sourcetransformer_V1_ReadyResponse>(),
-      handler: { request, context in try await isReady(request: request, context: context) }
+    router.registerIsReady(
+      Sourcetransformer_V1_SourceTransform.Method.IsReady.descriptor, answering: Sourcetransformer_V1_ReadyResponse.self
     )
   }
 

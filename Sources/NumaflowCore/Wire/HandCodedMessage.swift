@@ -235,4 +235,13 @@ extension RPCRouter {
       forMethod: method, deserializer: HandDecodingDeserializer<Request>(),
       serializer: HandEncodingSerializer<Response>(), handler: handler)
   }
+
+  /// Registers a kind's `IsReady`, answered with `Ready.ready`, beside a stream registered with
+  /// ``registerHandCoded(_:handler:)`` (a service that registers its methods itself).
+  package mutating func registerIsReady<Ready: ReadyResponse>(_ method: MethodDescriptor, answering _: Ready.Type) {
+    registerHandler(
+      forMethod: method, deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
+      serializer: ProtobufSerializer<Ready>()
+    ) { _, _ in StreamingServerResponse(single: ServerResponse(message: Ready.ready)) }
+  }
 }
