@@ -317,7 +317,10 @@ let package = Package(
     ),
     .testTarget(
       name: "NumaflowSourcerTests",
-      dependencies: ["NumaflowSourcer", "NumaflowTesting", "NumaflowProtos", grpcCore, grpcProtobuf, swiftProtobuf],
+      dependencies: [
+        "NumaflowSourcer", "NumaflowTesting", "NumaflowProtos", "WireTestSupport", grpcCore, grpcProtobuf,
+        swiftProtobuf,
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -92,12 +92,23 @@ package final class OutboundQueue<Response: Sendable>: Sendable {
     body: (OutboundQueue) async throws -> Value
   ) async throws -> Value {
     try await withQueue(
+      writing: { try await writer.write(contentsOf: $0) }, shape: shape, lifecycle: lifecycle, body: body)
+  }
+
+  /// The same, each batch handed to `write` (a writer of another message type, say).
+  package static func withQueue<Request: Sendable, Value: Sendable>(
+    writing write: @escaping @Sendable ([Response]) async throws -> Void,
+    shape: StreamShape<Request, Response>,
+    lifecycle: ServerLifecycle,
+    body: (OutboundQueue) async throws -> Value
+  ) async throws -> Value {
+    try await withQueue(
       limit: lifecycle.configuration.maxConcurrentRequests,
       eventLoops: lifecycle.eventLoops,
       cost: shape.cost,
       weight: shape.weight,
       cancelWriterIf: lifecycle.forcedStop,
-      write: { try await writer.write(contentsOf: $0) },
+      write: write,
       body: body
     )
   }

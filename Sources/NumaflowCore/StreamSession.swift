@@ -1,5 +1,4 @@
 import GRPCCore
-import NumaflowProtos
 import Synchronization
 
 /// One stream's state, shared by every stream loop: the first fault, the requests in the
@@ -137,7 +136,6 @@ package final class StreamSession: Sendable {
 /// early once a fault has drained or the grace period is over, and with the fault's status.
 ///
 /// `body` reads the requests and dispatches them; it returns when the reader is done.
-@_specialize(exported:true,where Request == Source_V1_ReadRequest, Response == Source_V1_ReadResponse)
 package func serveStream<Request: Sendable, Response: Sendable>(
   requests: RPCAsyncSequence<Request, any Error>,
   outbound: OutboundQueue<Response>,

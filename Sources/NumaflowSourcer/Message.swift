@@ -54,18 +54,6 @@ public struct Message: Sendable, Hashable {
     self.init(
       Data(text.utf8), offset: offset, eventTime: eventTime, keys: keys, headers: headers, userMetadata: userMetadata)
   }
-
-  var response: Source_V1_ReadResponse {
-    var response = Source_V1_ReadResponse()
-    response.result.payload = value
-    response.result.offset = offset.wire
-    response.result.eventTime = Google_Protobuf_Timestamp(roundingToMicroseconds: eventTime)
-    response.result.keys = keys
-    response.result.headers = headers
-    if !userMetadata.isEmpty { response.result.metadata.userMetadata = userMetadata.protoGroups }
-    response.status.eot = false
-    return response
-  }
 }
 
 extension Message {

@@ -14,7 +14,7 @@ public typealias MessageWriter = OutputWriter<Message>
 extension OutputWriter<Message> {
   /// A writer for one read of up to `count` messages.
   static func reading(
-    count: Int, through outbound: OutboundQueue<Source_V1_ReadResponse>, tally: DatumTally = DatumTally()
+    count: Int, through outbound: OutboundQueue<ReadReply>, tally: DatumTally = DatumTally()
   ) -> Self {
     let budget = ReadBudget(count)
     return Self { message in
@@ -26,7 +26,7 @@ extension OutputWriter<Message> {
         return true
       }
       guard allowed else { throw SourceReadError(.countExceeded(count), offset: message.offset) }
-      try await outbound.send(message.response)
+      try await outbound.send(.message(message))
       tally.add()
     }
   }

@@ -21,7 +21,7 @@ public struct SourceServer: NumaflowServer {
   /// A server for a source you wrote.
   public init(configuration: ServerConfiguration = .defaults, sourcer: some Sourcer) {
     host = ServerHost(endpoint: .source, configuration: configuration) { lifecycle in
-      [SourceService(sourcer: sourcer, lifecycle: lifecycle)]
+      [HandCodedSourceService(sourcer: sourcer, lifecycle: lifecycle)]
     }
   }
 
@@ -59,7 +59,7 @@ public struct SourceServer: NumaflowServer {
         clock: clock)
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await source.pump(records, lifecycle: lifecycle) }
-        try await body([SourceService(sourcer: source, lifecycle: lifecycle)])
+        try await body([HandCodedSourceService(sourcer: source, lifecycle: lifecycle)])
         group.cancelAll()
       }
     }

@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCProtobuf
 import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
@@ -12,16 +13,25 @@ struct SourceService: Source_V1_Source.SimpleServiceProtocol {
   /// Numbers every `ReadFn` stream of the process, so that a source can tell them apart.
   private static let streams = Atomic<UInt64>(0)
 
-  /// A handshake, then one read at a time: its messages as they are written, then an EOT.
-  /// When the stream ends, however it ends, the source hears of it.
+  /// The generated service's `ReadFn`, its replies encoded by SwiftProtobuf: numa is served by
+  /// ``HandCodedSourceService``'s instead, whose replies are written straight from each message.
   func readFn(
     request: RPCAsyncSequence<Source_V1_ReadRequest, any Error>,
     response: RPCWriter<Source_V1_ReadResponse>,
     context: ServerContext
   ) async throws {
+    try await readFn(request: request, replies: { try await response.write(contentsOf: $0.map(\.wire)) })
+  }
+
+  /// A handshake, then one read at a time: its messages as they are written, then an EOT.
+  /// When the stream ends, however it ends, the source hears of it.
+  func readFn(
+    request: RPCAsyncSequence<Source_V1_ReadRequest, any Error>,
+    replies: @escaping @Sendable ([ReadReply]) async throws -> Void
+  ) async throws {
     let stream = ReadStream(number: Self.streams.add(1, ordering: .relaxed).newValue)
     do {
-      try await serveReads(on: stream, request: request, response: response)
+      try await serveReads(on: stream, request: request, replies: replies)
     } catch {
       await sourcer.readStreamEnded(stream)
       throw error
@@ -32,10 +42,10 @@ struct SourceService: Source_V1_Source.SimpleServiceProtocol {
   private func serveReads(
     on stream: ReadStream,
     request: RPCAsyncSequence<Source_V1_ReadRequest, any Error>,
-    response: RPCWriter<Source_V1_ReadResponse>
+    replies: @escaping @Sendable ([ReadReply]) async throws -> Void
   ) async throws {
-    let shape = StreamShape<Source_V1_ReadRequest, Source_V1_ReadResponse>.read
-    try await OutboundQueue.withQueue(writingTo: response, shape: shape, lifecycle: lifecycle) { outbound in
+    let shape = StreamShape<Source_V1_ReadRequest, ReadReply>.read
+    try await OutboundQueue.withQueue(writing: replies, shape: shape, lifecycle: lifecycle) { outbound in
       try await serveStream(
         requests: request, outbound: outbound, shape: shape, handlerName: "source read handler", lifecycle: lifecycle
       ) { reader, session in
@@ -142,7 +152,7 @@ func withDeadline(_ timeout: Duration, _ body: @escaping @Sendable () async thro
   }
 }
 
-extension StreamShape<Source_V1_ReadRequest, Source_V1_ReadResponse> {
+extension StreamShape<Source_V1_ReadRequest, ReadReply> {
   /// `ReadFn`: a handshake, then read requests.
   static let read = StreamShape(
     rpc: "ReadFn",
@@ -151,14 +161,8 @@ extension StreamShape<Source_V1_ReadRequest, Source_V1_ReadResponse> {
       guard request.hasRequest else { return .invalid(id: "", problem: "it carries no read request") }
       return .request(id: "")
     },
-    handshakeResponse: {
-      var response = Source_V1_ReadResponse()
-      response.handshake.sot = true
-      response.status.eot = false
-      response.status.code = .success
-      return response
-    }(),
-    cost: \.result.payload.count,
+    handshakeResponse: .handshake,
+    cost: \.payloadBytes,
     maxInFlight: 1
   )
 }
@@ -190,13 +194,28 @@ extension Source_V1_AckResponse {
   }
 }
 
-extension Source_V1_ReadResponse {
-  /// The end of one read.
-  static var endOfTransmission: Self {
-    var response = Self()
-    response.status.eot = true
-    response.status.code = .success
-    return response
+/// The source's RPCs as the generated code registers them, but for `ReadFn`, whose replies are
+/// written straight from each message (``ReadReplySerializer``) instead of through a
+/// `Source_V1_ReadResponse`.
+struct HandCodedSourceService: RegistrableRPCService {
+  let service: SourceService
+
+  init(sourcer: any Sourcer, lifecycle: ServerLifecycle) {
+    service = SourceService(sourcer: sourcer, lifecycle: lifecycle)
+  }
+
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    service.registerMethods(with: &router)
+    // Replaces the generated registration (grpc-swift keeps the last one).
+    router.registerHandler(
+      forMethod: Source_V1_Source.Method.ReadFn.descriptor, deserializer: ProtobufDeserializer<Source_V1_ReadRequest>(),
+      serializer: ReadReplySerializer()
+    ) { [service] request, _ in
+      StreamingServerResponse { writer in
+        try await service.readFn(request: request.messages, replies: { try await writer.write(contentsOf: $0) })
+        return [:]
+      }
+    }
   }
 }
 
