@@ -195,8 +195,8 @@ let package = Package(
       name: "NumaflowFuzzTargets",
       dependencies: [
         "NumaflowAccumulator", "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowProtos", "NumaflowReducer",
-        "NumaflowSessionReducer", "NumaflowSideInput", "NumaflowSinker", "NumaflowSourceTransformer", "NumaflowTesting",
-        nioCore,
+        "NumaflowSessionReducer", "NumaflowSideInput", "NumaflowSinker", "NumaflowSourcer", "NumaflowSourceTransformer",
+        "NumaflowTesting", nioCore,
         .product(name: "NIOEmbedded", package: "swift-nio"),
         swiftProtobuf,
       ],
@@ -415,7 +415,8 @@ if Context.environment["NUMAFLOW_SWIFT_README_EXAMPLES"] == "1" {
 if Context.environment["NUMAFLOW_FUZZ"] == "1" {
   let instrumented: Set = [
     "NumaflowAccumulator", "NumaflowCore", "NumaflowDevKit", "NumaflowMapper", "NumaflowReducer",
-    "NumaflowSessionReducer", "NumaflowSideInput", "NumaflowSinker", "NumaflowSourceTransformer", "NumaflowFuzzTargets",
+    "NumaflowSessionReducer", "NumaflowSideInput", "NumaflowSinker", "NumaflowSourcer", "NumaflowSourceTransformer",
+    "NumaflowFuzzTargets",
   ]
   let sanitizers = ["-sanitize=fuzzer,address"]
   for target in package.targets where instrumented.contains(target.name) {

@@ -160,6 +160,12 @@ seeds = {
                                                  + field(5, b"a-1") + field(6, field(1, b"h") + field(2, b"")))
                                          + field(2, field(2, b"\x08\x3d") + field(4, b"k")) + field(3, b"t"),
         "accumulator-eof": b"\x0b" + field(2, field(4, b"k")) + b"\x20\x01",
+        "read-reply": b"\x0c" + field(1, field(1, b"v") + field(2, field(1, b"7") + b"\x10\xfd\xff\xff\xff\xff\xff\xff\xff\xff\x01")
+                                        + field(3, b"\x08\x80\xe4\x97\xd0\x06\x10\xc0\x84\x3d") + field(4, b"k")
+                                        + field(5, field(1, b"h") + field(2, b"v"))
+                                        + field(6, field(3, field(1, b"g") + field(2, field(1, field(1, b"a") + field(2, b"b"))))))
+                                + field(2, b""),
+        "read-reply-empty": b"\x0c" + field(1, field(2, field(1, b"o"))),
     },
     "server-info": {
         "map": b"\x00" + server_info(metadata={"MAP_MODE": "unary-map"}),

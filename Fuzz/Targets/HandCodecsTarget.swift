@@ -7,23 +7,25 @@ import NumaflowReducer
 import NumaflowSessionReducer
 import NumaflowSinker
 import NumaflowSourceTransformer
+import NumaflowSourcer
 import SwiftProtobuf
 
 extension FuzzTarget {
   /// The hand codecs (``HandDecodedMessage``, ``HandEncodedMessage``) against SwiftProtobuf.
-  /// The first byte picks the message, by its remainder by 12: a `MapRequest` decoded (0), a
+  /// The first byte picks the message, by its remainder by 13: a `MapRequest` decoded (0), a
   /// `MapResponse` encoded (1), a `SourceTransformRequest` decoded (2), a
   /// `SourceTransformResponse` encoded (3), a `SinkRequest` decoded (4), a `SinkResponse`
   /// encoded (5), a `ReduceRequest` decoded (6), a `ReduceResponse` encoded (7), a
   /// `SessionReduceRequest` decoded (8), a `SessionReduceResponse` encoded (9), an
-  /// `AccumulatorRequest` decoded (10), an `AccumulatorResponse` encoded (11); the rest is the
-  /// message. A request the hand decoder reads must be what SwiftProtobuf reads, and bytes
-  /// SwiftProtobuf refuses the hand decoder must leave to it. A response SwiftProtobuf reads,
-  /// the hand encoder must write as SwiftProtobuf does, byte for byte, or leave to it.
+  /// `AccumulatorRequest` decoded (10), an `AccumulatorResponse` encoded (11), a source's read
+  /// reply written from the message a `ReadResponse` carries (12); the rest is the message. A
+  /// request the hand decoder reads must be what SwiftProtobuf reads, and bytes SwiftProtobuf
+  /// refuses the hand decoder must leave to it. A response SwiftProtobuf reads, the hand encoder
+  /// must write as SwiftProtobuf does, byte for byte, or leave to it.
   package static let handCodecs = FuzzTarget(name: "hand-codecs") { bytes in
     guard let first = bytes.first else { return }
     let input = Array(bytes.dropFirst())
-    switch first % 12 {
+    switch first % 13 {
     case 0: try checkDecoding(Map_V1_MapRequest.self, input)
     case 1: try checkEncoding(Map_V1_MapResponse.self, input)
     case 2: try checkDecoding(Sourcetransformer_V1_SourceTransformRequest.self, input)
@@ -35,8 +37,19 @@ extension FuzzTarget {
     case 8: try checkDecoding(Sessionreduce_V1_SessionReduceRequest.self, input)
     case 9: try checkEncoding(Sessionreduce_V1_SessionReduceResponse.self, input)
     case 10: try checkDecoding(Accumulator_V1_AccumulatorRequest.self, input)
-    default: try checkEncoding(Accumulator_V1_AccumulatorResponse.self, input)
+    case 11: try checkEncoding(Accumulator_V1_AccumulatorResponse.self, input)
+    default: try checkReadReply(input)
     }
+  }
+
+  /// The message a `ReadResponse` carries, written as a read reply, must be SwiftProtobuf's
+  /// encoding of the response the reply stands for.
+  private static func checkReadReply(_ input: [UInt8]) throws {
+    guard let response = try? Source_V1_ReadResponse(serializedBytes: input) else { return }
+    let reply = ReadReply.message(NumaflowSourcer.Message(response.result))
+    let reference: [UInt8] = try reply.wire.serializedBytes()
+    let hand: [UInt8] = try ReadReplySerializer().serialize(reply)
+    try require(hand == reference, "ReadReply: the serializer wrote other bytes than SwiftProtobuf")
   }
 
   private static func checkDecoding<Request: HandDecodedMessage & Equatable>(

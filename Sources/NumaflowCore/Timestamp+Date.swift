@@ -14,8 +14,13 @@ extension Google_Protobuf_Timestamp {
   /// truncation, so an unrounded conversion would move such a time back by 1 ms. Rounding to
   /// the microsecond gives back the value that was meant. The platform's "unknown" time,
   /// -1 ms, becomes `seconds = -1, nanos = 999_000_000`, as numa writes it.
+  ///
+  /// A date outside what a `Timestamp` holds (years 1 to 9999) is written as the nearer end of
+  /// that range, and a NaN date as the epoch: converted as it is, it would stop the server
+  /// (an integer conversion that traps), and numa could not read it either.
   package init(roundingToMicroseconds date: Date) {
-    let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    let exact = (date.timeIntervalSince1970 * 1_000_000).rounded()
+    let microseconds = exact.isNaN ? 0 : Int64(min(max(exact, Self.firstMicrosecond), Self.lastMicrosecond))
     var seconds = microseconds / 1_000_000
     var remainder = microseconds % 1_000_000
     if remainder < 0 {
@@ -24,4 +29,9 @@ extension Google_Protobuf_Timestamp {
     }
     self.init(seconds: seconds, nanos: Int32(remainder) * 1000)
   }
+
+  /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in microseconds since the epoch: protobuf's
+  /// bounds for a `Timestamp` (both exact as a `Double`).
+  static let firstMicrosecond: Double = -62_135_596_800_000_000
+  static let lastMicrosecond: Double = 253_402_300_799_000_000
 }

@@ -11,13 +11,13 @@ import SwiftProtobuf
 /// (`ReadReplyWireCodingTests`). Building that response first cost a storage object for it and
 /// for each nested message, copies of every field into them, and SwiftProtobuf's generic
 /// encoder; a source sends one per message read.
-enum ReadReply: Sendable {
+package enum ReadReply: Sendable {
   case handshake
   case message(Message)
   case endOfTransmission
 
   /// The response SwiftProtobuf would encode (for the generated service's `readFn`).
-  var wire: Source_V1_ReadResponse {
+  package var wire: Source_V1_ReadResponse {
     var response = Source_V1_ReadResponse()
     switch self {
     case .handshake:
@@ -48,8 +48,10 @@ enum ReadReply: Sendable {
 /// Writes a ``ReadReply`` in protobuf's wire format, as `ReadResponse` (`source.proto`): a
 /// message's `result` (1), then the `status` (2), present and empty but for an EOT's `eot`, then
 /// the handshake's `handshake` (3).
-struct ReadReplySerializer: MessageSerializer {
-  func serialize<Bytes: GRPCContiguousBytes>(_ reply: ReadReply) throws -> Bytes {
+package struct ReadReplySerializer: MessageSerializer {
+  package init() {}
+
+  package func serialize<Bytes: GRPCContiguousBytes>(_ reply: ReadReply) throws -> Bytes {
     switch reply {
     case .handshake:
       return Self.bytes(count: 2 * WireWriter.size(ofField: 2, length: 0) + WireWriter.size(ofFlag: true)) {

@@ -17,4 +17,14 @@ import Testing
     #expect(timestamp.seconds == -1)
     #expect(timestamp.nanos == 999_000_000)
   }
+
+  @Test(arguments: [
+    (1e20, 253_402_300_799 as Int64), (-1e20, -62_135_596_800), (.infinity, 253_402_300_799),
+    (-.infinity, -62_135_596_800), (.nan, 0),
+  ])
+  func aDateATimestampCannotHoldIsWrittenAsTheNearerEndOfItsRange(seconds: Double, expected: Int64) {
+    let timestamp = Google_Protobuf_Timestamp(roundingToMicroseconds: Date(timeIntervalSince1970: seconds))
+    #expect(timestamp.seconds == expected)
+    #expect(timestamp.nanos == 0)
+  }
 }
