@@ -54,7 +54,9 @@ package struct ReadReplySerializer: MessageSerializer {
   package func serialize<Bytes: GRPCContiguousBytes>(_ reply: ReadReply) throws -> Bytes {
     switch reply {
     case .handshake:
-      return Self.bytes(count: 2 * WireWriter.size(ofField: 2, length: 0) + WireWriter.size(ofFlag: true)) {
+      let count =
+        WireWriter.size(ofField: 2, length: 0) + WireWriter.size(ofField: 3, length: WireWriter.size(ofFlag: true))
+      return Self.bytes(count: count) {
         $0.write(2, flag: false)
         $0.write(3, flag: true)
       }
