@@ -74,12 +74,6 @@ private struct RelayService<Ready: ReadyResponse>: RegistrableRPCService {
         return [:]
       }
     }
-    router.registerHandler(
-      forMethod: isReady,
-      deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(),
-      serializer: ProtobufSerializer<Ready>()
-    ) { _, _ in
-      StreamingServerResponse(single: ServerResponse(message: Ready.ready))
-    }
+    router.registerIsReady(isReady, answering: Ready.self)
   }
 }
