@@ -17,8 +17,8 @@ usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-la
                                     [--static]
 Builds the C++ pair into .build-native (Debian's libgrpc++-dev, protobuf-compiler-grpc and
 pkg-config, installed if missing) and the Swift servers with swift build -c release; with
---static, as the image builds them (--static-swift-stdlib, into .build-static): the build as
-deployed.
+--static, as the image builds them (Docker/build-flags.sh's flags, into .build-image): the build
+as deployed.
 """
 import argparse
 import json
@@ -207,7 +207,7 @@ def main():
     parser.add_argument("--baseline-bin", help="a directory with an earlier build's map-forward-message, "
                         "measured as before-<mode>")
     parser.add_argument("--static", action="store_true",
-                        help="build the Swift servers as the image does: --static-swift-stdlib, into .build-static")
+                        help="build the Swift servers as the image does: Docker/build-flags.sh, into .build-image")
     arguments = parser.parse_args()
     build_native()
     try:
@@ -216,7 +216,8 @@ def main():
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pynumaflow==0.14.0"], check=True)
     build = ["swift", "build", "-c", "release"]
     if arguments.static:
-        build += ["--static-swift-stdlib", "--scratch-path", str(ROOT / ".build-static")]
+        flags = subprocess.run([str(ROOT / "Docker/build-flags.sh")], check=True, capture_output=True, text=True)
+        build = ["swift", "build", *flags.stdout.split(), "--scratch-path", str(ROOT / ".build-image")]
     for product in ["map-forward-message", "bare-echo-server", "fixture-server"]:
         subprocess.run([*build, "--product", product], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     bin_dir = subprocess.run([*build, "--show-bin-path"], check=True, cwd=ROOT,

@@ -14,8 +14,8 @@
 #
 # usage: Benchmarks/run.sh [RUNS]       (median of RUNS runs per cell, default 3)
 #        SECTIONS="map source sink reduce accumulator"   which sections to measure (default: all)
-#        STATIC=1 Benchmarks/run.sh   builds the Swift servers (and numaflow-dev) as the image does:
-#                                     --static-swift-stdlib, into .build-static
+#        STATIC=1 Benchmarks/run.sh   builds the Swift servers (and numaflow-dev) as the image does,
+#                                     with Docker/build-flags.sh's flags, into .build-image
 #        BASELINE_BIN=DIR Benchmarks/run.sh   also measures DIR's map-forward-message,
 #                                             fixture-server (transformer, sink), source-simple and
 #                                             reduce-counter as before-* (an earlier release build)
@@ -40,7 +40,8 @@ python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
 # Exported for every server measured, baselines included.
 export MALLOC_ARENA_MAX=2
 build=(swift build -c release)
-[ -z "${STATIC:-}" ] || build+=(--static-swift-stdlib --scratch-path .build-static)
+# shellcheck disable=SC2207 # the flags are a list of words
+[ -z "${STATIC:-}" ] || build=(swift build $(Docker/build-flags.sh) --scratch-path .build-image)
 for product in numaflow-dev map-forward-message bare-echo-server fixture-server source-simple reduce-counter \
   accumulator-stream-sorter; do
   "${build[@]}" --product "$product" >/dev/null

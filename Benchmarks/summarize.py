@@ -32,23 +32,26 @@ sizes = sorted({size for _, size in cells})
 
 
 def median(label, size, key):
-    values = [r[key] for r in cells.get((label, size), []) if r[key] >= 0]
+    # Results from before numaflow-dev reported PSS have no such column.
+    values = [r[key] for r in cells.get((label, size), []) if r.get(key, -1) >= 0]
     return statistics.median(values) if values else None
 
 
 def table(size, labels, base_python, base_echo, base_async, python_cpu, columns):
-    print(f"| server | msgs/s | server CPU µs/msg | peak RSS MB | {' | '.join(columns)} | reference CPU ÷ its CPU |")
-    print("|" + "---|" * (5 + len(columns)))
+    print(f"| server | msgs/s | server CPU µs/msg | peak RSS MB | PSS after MB | {' | '.join(columns)} "
+          "| reference CPU ÷ its CPU |")
+    print("|" + "---|" * (6 + len(columns)))
     for label in labels:
         rate = median(label, size, "messages_per_second")
         if rate is None:
             continue
         cpu = median(label, size, "server_cpu_us_per_message")
         rss = median(label, size, "server_peak_rss_mb")
+        pss = median(label, size, "server_pss_after_mb")
         ratio = lambda base: f"{rate / base:.2f}" if base else "–"
         efficiency = f"{python_cpu / cpu:.1f}" if python_cpu and cpu else "–"
         ratios = " | ".join(ratio(base) for base in [base_python, base_echo, base_async][: len(columns)])
-        print(f"| {label} | {rate:,.0f} | {cpu} | {rss} | {ratios} | {efficiency} |")
+        print(f"| {label} | {rate:,.0f} | {cpu} | {rss} | {'–' if pss is None else pss} | {ratios} | {efficiency} |")
 
 
 for size in sizes:

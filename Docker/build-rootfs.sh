@@ -1,14 +1,7 @@
 #!/bin/sh
 # Builds one example for a FROM scratch image and lays out its root filesystem: what both
 # Docker/Dockerfile (in Swift's image) and `make image-local` (on the host) run, so that the two
-# images are the same.
-#
-#   --static-swift-stdlib             the Swift runtime and Foundation go into the binary
-#   -use-ld=bfd, -z pack-relative-relocs
-#                                     GNU ld packs the position-independent binary's 2 MB of
-#                                     relative relocations into a few kilobytes (glibc 2.36+)
-#   --no-export-dynamic               nothing loads plugins into a UDF, so its symbols need not
-#                                     be exported (3 MB of dynamic symbol tables)
+# images are the same. The build's flags are Docker/build-flags.sh's (and why).
 #
 # usage: Docker/build-rootfs.sh EXAMPLE ROOTFS  (SCRATCH_PATH: SwiftPM's build folder, default
 #        .build-image, kept apart from .build because these flags rebuild every module)
@@ -27,8 +20,7 @@ if [ -f "Examples/$example/Package.swift" ]; then
   package="--package-path Examples/$example"
   scratch=$scratch-$example
 fi
-flags="-c release --static-swift-stdlib --scratch-path $scratch $package
-  -Xswiftc -use-ld=bfd -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs"
+flags="$("$(dirname "$0")/build-flags.sh") --scratch-path $scratch $package"
 
 # shellcheck disable=SC2086 # flags is a list of arguments
 swift build $flags --product "$example"

@@ -106,6 +106,7 @@ extension NumaflowDev {
       let elapsed = ContinuousClock.now - start
       let cpuAfter = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let rss = pid.map(Memory.peakResidentMegabytes(ofTree:)) ?? 0
+      let pss = pid.map(Memory.proportionalMegabytes(ofTree:)) ?? 0
 
       guard results == count else {
         throw ValidationFailure("expected \(count) results, got \(results)")
@@ -122,6 +123,7 @@ extension NumaflowDev {
         "messages_per_second": Int(Double(count) / seconds),
         "server_cpu_us_per_message": pid == nil ? -1 : ((cpuAfter - cpuBefore) / Double(count) * 1e7).rounded() / 10,
         "server_peak_rss_mb": rss,
+        "server_pss_after_mb": pss,
       ]
       let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
       return String(decoding: data, as: UTF8.self)
@@ -129,10 +131,21 @@ extension NumaflowDev {
   }
 }
 
-/// Reads peak resident memory from /proc (Linux).
+/// Reads the memory of a server's processes from /proc (Linux).
 enum Memory {
-  /// VmHWM (peak RSS) of the process plus its children, in MiB.
+  /// VmHWM (peak RSS) of the process plus its children, in MiB: pages they share (the binary,
+  /// its libraries) counted once per process.
   static func peakResidentMegabytes(ofTree root: Int32) -> Int {
+    summedKilobytes(ofTree: root, file: "status", field: "VmHWM:") / 1024
+  }
+
+  /// The proportional set size of the process plus its children now, in MiB: pages they share
+  /// counted once across them, as a pod's memory cgroup charges them.
+  static func proportionalMegabytes(ofTree root: Int32) -> Int {
+    summedKilobytes(ofTree: root, file: "smaps_rollup", field: "Pss:") / 1024
+  }
+
+  private static func summedKilobytes(ofTree root: Int32, file: String, field: String) -> Int {
     var pids = [root]
     // Children are listed per thread of the parent: workers are spawned from any of them.
     for thread in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(root)/task")) ?? [] {
@@ -142,11 +155,11 @@ enum Memory {
     }
     var kilobytes = 0
     for pid in pids {
-      guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { continue }
-      for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+      guard let text = try? String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8) else { continue }
+      for line in text.split(separator: "\n") where line.hasPrefix(field) {
         kilobytes += Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
       }
     }
-    return kilobytes / 1024
+    return kilobytes
   }
 }
