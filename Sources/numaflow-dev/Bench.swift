@@ -6,11 +6,13 @@ import NumaflowDevKit
 extension NumaflowDev {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Measure a server's throughput and CPU per message, driving one stream as numa does.",
+      abstract: "Measure a server's throughput, CPU per message and memory, driving one stream as numa does.",
       discussion: """
-        Starts the server given after -- (or uses one already listening on --socket, whose CPU
-        is read from --server-pid), warms it up, then keeps --window requests in flight until
-        --count have been answered. Prints one JSON line.
+        Starts the server given after -- (or uses one already listening on --socket, whose CPU \
+        and memory are read from --server-pid), warms it up, then keeps --window requests in \
+        flight until --count have been answered. Prints one JSON line: the server's CPU per \
+        message and the sum of its processes' peak RSS (workers included), and their PSS after \
+        the run, which counts the pages they share (the binary's code) once, as a pod is charged.
         """
     )
 

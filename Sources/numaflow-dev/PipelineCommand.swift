@@ -16,18 +16,18 @@ extension NumaflowDev {
       commandName: "run",
       abstract: "Start every user container of a Pipeline manifest and move data between them as numa does.",
       discussion: """
-        Each container runs as a local process: the command given with --udf CONTAINER=COMMAND, or
-        the binary the image names (numaflow-swift/<name>:tag runs <bin-dir>/<name>), followed by
-        the container's args. CONTAINER is a vertex's name (its UDF, user-defined source or
-        primary sink), VERTEX/transformer, VERTEX/fallback, VERTEX/onSuccess, or a side input's
-        name. Servers must take NUMAFLOW_SWIFT_RUN_DIR (every server of this SDK does): each gets
+        Each container runs as a local process: the command given with --udf CONTAINER=COMMAND, or \
+        the binary the image names (numaflow-swift/<name>:tag runs <bin-dir>/<name>), followed by \
+        the container's args. CONTAINER is a vertex's name (its UDF, user-defined source or \
+        primary sink), VERTEX/transformer, VERTEX/fallback, VERTEX/onSuccess, or a side input's \
+        name. Servers must take NUMAFLOW_SWIFT_RUN_DIR (every server of this SDK does): each gets \
         its own socket directory.
 
-        Sources read a batch of readBatchSize at a time; each batch goes through every vertex
-        before the next is read, its source messages are then acked (or nacked back to the
-        source), and the source's watermark is the lowest event time of its reads so far. Reduce
-        windows close as the watermark passes their end, and all at the end of the input;
-        session and accumulator windows close at the end. Sinks' outputs are printed as JSON
+        Sources read a batch of readBatchSize at a time; each batch goes through every vertex \
+        before the next is read, its source messages are then acked (or nacked back to the \
+        source), and the source's watermark is the lowest event time of its reads so far. Reduce \
+        windows close as the watermark passes their end, and all at the end of the input; \
+        session and accumulator windows close at the end. Sinks' outputs are printed as JSON \
         lines naming their sink vertex; a table per vertex goes to stderr at the end.
 
         Example:

@@ -9,20 +9,25 @@ extension NumaflowDev {
     static let configuration = CommandConfiguration(
       abstract: "Start a UDF server, feed it JSON-lines records as numa would, print its outputs.",
       discussion: """
-        Input: one record per line, {"keys":[...],"value":"...","event_time":"...","headers":{...}}
-        ("value_base64" instead of "value" for binary payloads; event_time defaults to now).
-        Output: one JSON line per output message, in input order, tagged with its input's line
+        Input: one record per line, {"keys":[...],"value":"...","event_time":"...","headers":{...}} \
+        ("value_base64" instead of "value" for binary payloads; event_time defaults to now). \
+        Output: one JSON line per output message, in input order, tagged with its input's line \
         number among the records ("input", from 0).
 
         Example:
-          numaflow-dev run map --input Examples/map-even-odd/input.jsonl -- .build/debug/map-even-odd
+          numaflow-dev run map --input Examples/map-even-odd/input.jsonl \\
+            -- .build/debug/map-even-odd
           numaflow-dev run source --count 10 -- .build/debug/source-simple
-          numaflow-dev run sink --input Examples/sink-log/input.jsonl -- .build/debug/sink-log
-          numaflow-dev run reduce --window fixed:60s --input Examples/reduce-counter/input.jsonl -- .build/debug/reduce-counter
+          numaflow-dev run sink --input Examples/sink-log/input.jsonl \\
+            -- .build/debug/sink-log
+          numaflow-dev run reduce --window fixed:60s \\
+            --input Examples/reduce-counter/input.jsonl -- .build/debug/reduce-counter
           numaflow-dev run sideinput --count 4 -- .build/debug/sideinput-simple
-          numaflow-dev run serving --input Examples/serving-in-memory/input.jsonl -- .build/debug/serving-in-memory
+          numaflow-dev run serving --input Examples/serving-in-memory/input.jsonl \\
+            -- .build/debug/serving-in-memory
 
         Kinds:
+
         """ + UDFKind.all.map { "  \($0.name): \($0.runs)" }.joined(separator: "\n")
     )
 

@@ -10,7 +10,8 @@ extension NumaflowDev {
       discussion: """
         Kinds: \(ScaffoldTemplate.all.map(\.kind).joined(separator: ", ")).
         Example:
-          numaflow-dev init map my-udf --local-path ~/numaflow-swift && cd my-udf && swift test
+          numaflow-dev init map my-udf --local-path ~/numaflow-swift
+          cd my-udf && swift test
         """
     )
 

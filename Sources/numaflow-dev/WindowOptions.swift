@@ -51,6 +51,22 @@ struct WindowSpec: ExpressibleByArgument, Sendable {
     }
   }
 
+  /// How `--help` shows the default: `fixed:60s; session:30s`.
+  var defaultValueDescription: String {
+    let windows =
+      switch windowing {
+      case .fixed(let length): "fixed:\(Self.text(length))"
+      case .sliding(let length, let slide): "sliding:\(Self.text(length))/\(Self.text(slide))"
+      }
+    return "\(windows); session:\(Self.text(sessionGap))"
+  }
+
+  /// `duration` as this option writes it: whole seconds as `60s`, anything else in milliseconds.
+  private static func text(_ duration: Duration) -> String {
+    let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
+  }
+
   /// `500ms`, `60s`, `2m`, `1m30s`: a positive duration, in the syntax of the manifests.
   static func duration(_ text: String) -> Duration? {
     GoDuration.parse(text).flatMap { $0 > .zero ? $0 : nil }
