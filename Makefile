@@ -16,7 +16,7 @@ GENERATED := Sources/NumaflowProtos
 PACKAGED_EXAMPLES := $(patsubst Examples/%/Package.swift,%,$(wildcard Examples/*/Package.swift))
 EXAMPLES := $(filter-out $(PACKAGED_EXAMPLES),$(notdir $(patsubst %/,%,$(wildcard Examples/*/))))
 # What `make format` and `make lint` cover: everything but the generated code.
-FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Fuzz Package.swift
+FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Benchmarks Fuzz Upstream Package.swift
 # The public modules: each has a DocC catalog (Sources/<module>/Documentation.docc).
 DOCUMENTED := $(patsubst Sources/%/Documentation.docc,%,$(wildcard Sources/*/Documentation.docc))
 BIN = $(shell $(SWIFT) build --show-bin-path)

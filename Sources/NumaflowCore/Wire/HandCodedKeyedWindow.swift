@@ -9,9 +9,10 @@ import SwiftProtobuf
 /// each: generic code in the core called from a kind's module otherwise runs unspecialized, a
 /// witness call per field (see `HandDecodedDatums.swift`). The decoder is pre-specialized here
 /// for both types. The encoder is `@inlinable` instead, specialized in each kind's module:
-/// pre-specialized for both types (whose layouts are identical), its accessor and method got a
-/// symbol for the first type only from Swift 6.3, and the release build failed to link
-/// (`make examples-as-images` checks every example's).
+/// pre-specialized for both types, its accessor and method got a symbol for the first type only
+/// from Swift 6.3, and the release build failed to link (`make examples-as-images` checks every
+/// example's). `Upstream/swift-specialize-package-witness` reduces it: a `package` witness that
+/// calls a generic function, with another type conforming.
 package protocol HandCodedKeyedWindow: HandEncodedPart {
   init()
   var start: Google_Protobuf_Timestamp { get set }
