@@ -40,7 +40,7 @@ python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
 # Exported for every server measured, baselines included.
 export MALLOC_ARENA_MAX=2
 build=(swift build -c release)
-# shellcheck disable=SC2207 # the flags are a list of words
+# shellcheck disable=SC2046 # the flags are a list of words
 [ -z "${STATIC:-}" ] || build=(swift build $(Docker/build-flags.sh) --scratch-path .build-image)
 for product in numaflow-dev map-forward-message bare-echo-server fixture-server source-simple reduce-counter \
   accumulator-stream-sorter; do

@@ -358,17 +358,24 @@ struct ExampleTests {
   }
 
   /// `numaflow-dev bench` measures and ends, also with no warm-up (which once waited forever
-  /// for the answer to no request; found by Benchmarks/soak.sh).
-  @Test(arguments: [0, 50])
-  func benchPrintsOneResultLine(warmup: Int) async throws {
+  /// for the answer to no request; found by Benchmarks/soak.sh), and reports the server's
+  /// memory both ways, its worker processes included.
+  @Test(arguments: [(0, "async"), (50, "multiprocess")])
+  func benchPrintsOneResultLine(warmup: Int, mode: String) async throws {
     let lines = try await numaflowDev([
       "bench", "map", "--count", "200", "--warmup", "\(warmup)", "--window", "20", "--",
-      ServerUnderTest.binary("map-forward-message"),
+      ServerUnderTest.binary("map-forward-message"), "--mode", mode,
     ])
     let result = try #require(
       lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
     #expect(result["count"] as? Int == 200)
     #expect((result["messages_per_second"] as? Int ?? 0) > 0)
+    // Pages the processes share (the binary's code) count once in their PSS, once per process
+    // in the sum of their peaks.
+    let peaks = try #require(result["server_peak_rss_mb"] as? Int)
+    let proportional = try #require(result["server_pss_after_mb"] as? Int)
+    #expect(proportional > 0)
+    #expect(proportional <= peaks)
   }
 
   /// `bench` drives every kind, the unary ones (a retriever, a store) and sessions too.
