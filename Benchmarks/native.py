@@ -8,8 +8,8 @@ with gRPC's buffer hint and flushes every 500 (a read batch), as numa's writer d
 from the ISB (a watermark, headers, the previous vertex in the metadata). Each server
 runs as deployed (the image's MALLOC_ARENA_MAX=2); CPU is the server's whole process tree
 (utime + stime from /proc, workers included) over the client's run, peak RSS the sum of each
-process's VmHWM (and, at the end of the run, the sum of their PSS: shared pages counted once,
-as a pod's memory cgroup charges them). Prints JSON lines, then a table of medians with ratios to the C++ echo.
+process's VmHWM, and the peak of the sum of their PSS (shared pages counted once, as a pod's
+memory cgroup charges them; sampled every 20 ms while the client runs). Prints JSON lines, then a table of medians with ratios to the C++ echo.
 
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
                                     [--only LABEL ...] [--clients each batched each-numa batched-numa]
@@ -134,8 +134,17 @@ def measure(label, command, socket, env, size, count, client, window):
             raise RuntimeError(f"{label}: the warm-up failed: {warm.stderr.strip()}")
         pids = tree(process.pid)
         before = cpu_seconds(pids)
-        result = subprocess.run([str(NATIVE / "map_client"), socket, str(count), str(size), str(window), client],
-                                capture_output=True, text=True)
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            run_client = subprocess.Popen([str(NATIVE / "map_client"), socket, str(count), str(size), str(window),
+                                           client], stdout=out, stderr=err, text=True)
+            # The kernel keeps no peak of PSS: sample it while the client runs.
+            pss = 0
+            while run_client.poll() is None:
+                pss = max(pss, pss_mb(pids))
+                time.sleep(0.02)
+            out.seek(0)
+            err.seek(0)
+            result = subprocess.CompletedProcess(run_client.args, run_client.returncode, out.read(), err.read())
         if result.returncode != 0:
             log.seek(0)
             server_log = log.read().decode(errors="replace").splitlines()[-10:]
@@ -143,12 +152,12 @@ def measure(label, command, socket, env, size, count, client, window):
                                "the server's last lines:\n" + "\n".join(server_log))
         pids = tree(process.pid)
         after = cpu_seconds(pids)
-        pss = pss_mb(pids)
+        pss = max(pss, pss_mb(pids))
         run = json.loads(result.stdout)
         return {"label": label, "client": client, "payload": size, "messages": count,
                 "messages_per_second": run["messages_per_second"],
                 "server_cpu_us_per_message": round((after - before) * 1e6 / count, 2),
-                "peak_rss_mb": round(peak_rss_mb(pids), 1), "pss_after_mb": round(pss, 1),
+                "peak_rss_mb": round(peak_rss_mb(pids), 1), "peak_pss_mb": round(pss, 1),
                 "processes": len(pids)}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -179,21 +188,21 @@ def servers(bin_dir, directory, baseline_bin=None):
 
 
 def summarize(rows):
-    print("\n| client | payload | server | CPU µs/msg | × C++ echo | peak RSS MB | PSS after MB | msgs/s |")
+    print("\n| client | payload | server | CPU µs/msg | × C++ echo | peak RSS MB | peak PSS MB | msgs/s |")
     print("|---|---|---|---|---|---|---|---|")
     keys = sorted({(r["client"], r["payload"]) for r in rows})
     for client, size in keys:
         cell = [r for r in rows if r["client"] == client and r["payload"] == size]
         labels = list(dict.fromkeys(r["label"] for r in cell))
         med = {label: {k: statistics.median(r[k] for r in cell if r["label"] == label)
-                       for k in ["server_cpu_us_per_message", "peak_rss_mb", "pss_after_mb", "messages_per_second"]}
+                       for k in ["server_cpu_us_per_message", "peak_rss_mb", "peak_pss_mb", "messages_per_second"]}
                for label in labels}
         base = med.get("cpp-echo", {}).get("server_cpu_us_per_message")
         for label in labels:
             m = med[label]
             ratio = f"{m['server_cpu_us_per_message'] / base:.2f}" if base else "-"
             print(f"| {client} | {size} B | {label} | {m['server_cpu_us_per_message']:.1f} | {ratio} | "
-                  f"{m['peak_rss_mb']:.1f} | {m['pss_after_mb']:.1f} | {m['messages_per_second']:.0f} |")
+                  f"{m['peak_rss_mb']:.1f} | {m['peak_pss_mb']:.1f} | {m['messages_per_second']:.0f} |")
 
 
 def main():

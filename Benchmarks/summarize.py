@@ -32,13 +32,13 @@ sizes = sorted({size for _, size in cells})
 
 
 def median(label, size, key):
-    # Results from before numaflow-dev reported PSS have no such column.
+    # Results from before numaflow-dev reported PSS (2026-12-07) have no such column.
     values = [r[key] for r in cells.get((label, size), []) if r.get(key, -1) >= 0]
     return statistics.median(values) if values else None
 
 
 def table(size, labels, base_python, base_echo, base_async, python_cpu, columns):
-    print(f"| server | msgs/s | server CPU µs/msg | peak RSS MB | PSS after MB | {' | '.join(columns)} "
+    print(f"| server | msgs/s | server CPU µs/msg | peak RSS MB | peak PSS MB | {' | '.join(columns)} "
           "| reference CPU ÷ its CPU |")
     print("|" + "---|" * (6 + len(columns)))
     for label in labels:
@@ -47,7 +47,7 @@ def table(size, labels, base_python, base_echo, base_async, python_cpu, columns)
             continue
         cpu = median(label, size, "server_cpu_us_per_message")
         rss = median(label, size, "server_peak_rss_mb")
-        pss = median(label, size, "server_pss_after_mb")
+        pss = median(label, size, "server_peak_pss_mb")
         ratio = lambda base: f"{rate / base:.2f}" if base else "–"
         efficiency = f"{python_cpu / cpu:.1f}" if python_cpu and cpu else "–"
         ratios = " | ".join(ratio(base) for base in [base_python, base_echo, base_async][: len(columns)])

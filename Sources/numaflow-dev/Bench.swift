@@ -11,8 +11,9 @@ extension NumaflowDev {
         Starts the server given after -- (or uses one already listening on --socket, whose CPU \
         and memory are read from --server-pid), warms it up, then keeps --window requests in \
         flight until --count have been answered. Prints one JSON line: the server's CPU per \
-        message and the sum of its processes' peak RSS (workers included), and their PSS after \
-        the run, which counts the pages they share (the binary's code) once, as a pod is charged.
+        message, the sum of its processes' peak RSS (workers included), and the peak of their \
+        PSS, which counts the pages they share (the binary's code) once, as a pod is charged \
+        (sampled every 20 ms).
         """
     )
 
@@ -104,11 +105,12 @@ extension NumaflowDev {
 
       let cpuBefore = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let start = ContinuousClock.now
-      let results = try await drive(socketPath, count, window, payload, keys)
+      let (results, pss) = try await Memory.sampling(peakProportionalMegabytesOf: pid) {
+        try await drive(socketPath, count, window, payload, keys)
+      }
       let elapsed = ContinuousClock.now - start
       let cpuAfter = pid.map(CPUUsage.seconds(ofTree:)) ?? 0
       let rss = pid.map(Memory.peakResidentMegabytes(ofTree:)) ?? 0
-      let pss = pid.map(Memory.proportionalMegabytes(ofTree:)) ?? 0
 
       guard results == count else {
         throw ValidationFailure("expected \(count) results, got \(results)")
@@ -125,43 +127,10 @@ extension NumaflowDev {
         "messages_per_second": Int(Double(count) / seconds),
         "server_cpu_us_per_message": pid == nil ? -1 : ((cpuAfter - cpuBefore) / Double(count) * 1e7).rounded() / 10,
         "server_peak_rss_mb": rss,
-        "server_pss_after_mb": pss,
+        "server_peak_pss_mb": pss,
       ]
       let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
       return String(decoding: data, as: UTF8.self)
     }
-  }
-}
-
-/// Reads the memory of a server's processes from /proc (Linux).
-enum Memory {
-  /// VmHWM (peak RSS) of the process plus its children, in MiB: pages they share (the binary,
-  /// its libraries) counted once per process.
-  static func peakResidentMegabytes(ofTree root: Int32) -> Int {
-    summedKilobytes(ofTree: root, file: "status", field: "VmHWM:") / 1024
-  }
-
-  /// The proportional set size of the process plus its children now, in MiB: pages they share
-  /// counted once across them, as a pod's memory cgroup charges them.
-  static func proportionalMegabytes(ofTree root: Int32) -> Int {
-    summedKilobytes(ofTree: root, file: "smaps_rollup", field: "Pss:") / 1024
-  }
-
-  private static func summedKilobytes(ofTree root: Int32, file: String, field: String) -> Int {
-    var pids = [root]
-    // Children are listed per thread of the parent: workers are spawned from any of them.
-    for thread in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(root)/task")) ?? [] {
-      if let children = try? String(contentsOfFile: "/proc/\(root)/task/\(thread)/children", encoding: .utf8) {
-        pids += children.split(separator: " ").compactMap { Int32($0) }
-      }
-    }
-    var kilobytes = 0
-    for pid in pids {
-      guard let text = try? String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8) else { continue }
-      for line in text.split(separator: "\n") where line.hasPrefix(field) {
-        kilobytes += Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-      }
-    }
-    return kilobytes
   }
 }

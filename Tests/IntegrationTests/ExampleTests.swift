@@ -373,7 +373,7 @@ struct ExampleTests {
     // Pages the processes share (the binary's code) count once in their PSS, once per process
     // in the sum of their peaks.
     let peaks = try #require(result["server_peak_rss_mb"] as? Int)
-    let proportional = try #require(result["server_pss_after_mb"] as? Int)
+    let proportional = try #require(result["server_peak_pss_mb"] as? Int)
     #expect(proportional > 0)
     #expect(proportional <= peaks)
   }
