@@ -13,8 +13,8 @@
 #
 # Each process maps less of the binary and dirties fewer pages at start-up: measured on
 # 2026-12-07, map-forward-message in async mode peaks 4 MB lower than with
-# --static-swift-stdlib alone (26 against 22 MB), its three processes in multiprocess mode
-# 12 MB lower (Benchmarks/README.md, "Lean as native: the binary as the image builds it").
+# --static-swift-stdlib alone (25-26 against 22 MB), its three processes in multiprocess mode
+# 12-13 MB lower (Benchmarks/README.md, "Lean as native: the binary as the image builds it").
 #
 # The flags change how every module is compiled: build into a scratch folder of their own
 # (.build-image), apart from .build.
