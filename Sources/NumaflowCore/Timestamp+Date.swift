@@ -16,11 +16,19 @@ extension Google_Protobuf_Timestamp {
   /// -1 ms, becomes `seconds = -1, nanos = 999_000_000`, as numa writes it.
   ///
   /// A date outside what a `Timestamp` holds (years 1 to 9999) is written as the nearer end of
-  /// that range, and a NaN date as the epoch: converted as it is, it would stop the server
-  /// (an integer conversion that traps), and numa could not read it either.
+  /// that range, and a NaN date as the epoch, and ``OutOfRangeTimes/process`` counts it and warns
+  /// of the first. Converted as it is, a time beyond `Int64`'s microseconds would stop the server
+  /// (an integer conversion that traps), and one beyond chrono's ±262,143 years numa reads as
+  /// -1 ns (`utc_from_timestamp` in `numaflow-core`).
   package init(roundingToMicroseconds date: Date) {
     let exact = (date.timeIntervalSince1970 * 1_000_000).rounded()
-    let microseconds = exact.isNaN ? 0 : Int64(min(max(exact, Self.firstMicrosecond), Self.lastMicrosecond))
+    let microseconds: Int64
+    if exact >= Self.firstMicrosecond && exact <= Self.lastMicrosecond {
+      microseconds = Int64(exact)
+    } else {
+      microseconds = exact.isNaN ? 0 : Int64(min(max(exact, Self.firstMicrosecond), Self.lastMicrosecond))
+      OutOfRangeTimes.process.record(date, writtenAs: microseconds / 1_000_000)
+    }
     var seconds = microseconds / 1_000_000
     var remainder = microseconds % 1_000_000
     if remainder < 0 {

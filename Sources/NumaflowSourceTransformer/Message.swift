@@ -13,7 +13,8 @@ import SwiftProtobuf
 public struct Message: ForwardedMessage, Hashable {
   /// The payload.
   public var value: Data
-  /// The event time downstream vertices and watermarks see.
+  /// The event time downstream vertices and watermarks see. A time outside the years 1 to 9999
+  /// is sent as the nearer end of that range, with a warning logged for the first one.
   public var eventTime: Date
   /// Keys for partitioning and grouping downstream.
   public var keys: [String]

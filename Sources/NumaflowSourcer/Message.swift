@@ -14,7 +14,8 @@ public struct Message: Sendable, Hashable {
   public var value: Data
   /// Where the message sits in the source; numa acks it by this.
   public var offset: Offset
-  /// When the event happened: watermarks follow it.
+  /// When the event happened: watermarks follow it. A time outside the years 1 to 9999 is sent
+  /// as the nearer end of that range, with a warning logged for the first one.
   public var eventTime: Date
   /// Keys for partitioning and grouping downstream.
   public var keys: [String]

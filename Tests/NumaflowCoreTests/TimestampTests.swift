@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import SwiftProtobuf
+import Synchronization
 import Testing
 
 @testable import NumaflowCore
@@ -23,8 +25,63 @@ import Testing
     (-.infinity, -62_135_596_800), (.nan, 0),
   ])
   func aDateATimestampCannotHoldIsWrittenAsTheNearerEndOfItsRange(seconds: Double, expected: Int64) {
+    let before = OutOfRangeTimes.process.count
     let timestamp = Google_Protobuf_Timestamp(roundingToMicroseconds: Date(timeIntervalSince1970: seconds))
     #expect(timestamp.seconds == expected)
     #expect(timestamp.nanos == 0)
+    #expect(OutOfRangeTimes.process.count > before)
+  }
+
+  @Test func timesInRangeAreNotCounted() {
+    let before = OutOfRangeTimes.process.count
+    for date in [Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799), .now] {
+      _ = Google_Protobuf_Timestamp(roundingToMicroseconds: date)
+    }
+    // Other tests may count theirs meanwhile; these three alone would make it at least 3.
+    #expect(OutOfRangeTimes.process.count < before + 3)
+  }
+
+  @Test func theFirstOutOfRangeTimeIsLoggedOnceWithItsCode() {
+    let lines = CapturedLines()
+    let times = OutOfRangeTimes(logger: Logger(label: "test") { _ in lines })
+    let milliseconds = Date(timeIntervalSince1970: 1_765_000_000_000)
+    times.record(milliseconds, writtenAs: 253_402_300_799)
+    times.record(milliseconds, writtenAs: 253_402_300_799)
+    #expect(times.count == 2)
+    let logged = lines.taken
+    #expect(logged.count == 1)
+    #expect(logged.first?.level == .warning)
+    #expect(logged.first?.metadata["code"] == "event-time-out-of-range")
+    #expect(logged.first?.metadata["written_as_seconds"] == "253402300799")
+    #expect(logged.first?.message.contains("milliseconds given as seconds") == true)
+  }
+}
+
+/// A log handler that keeps what is logged through it.
+private struct CapturedLines: LogHandler {
+  struct Line {
+    let level: Logger.Level
+    let message: String
+    let metadata: Logger.Metadata
+  }
+
+  private final class Lines: Sendable {
+    let all = Mutex<[Line]>([])
+  }
+
+  private let lines = Lines()
+  var metadata: Logger.Metadata = [:]
+  var logLevel: Logger.Level = .trace
+
+  var taken: [Line] { lines.all.withLock { $0 } }
+
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+
+  func log(event: LogEvent) {
+    let line = Line(level: event.level, message: "\(event.message)", metadata: event.metadata ?? [:])
+    lines.all.withLock { $0.append(line) }
   }
 }
