@@ -57,6 +57,16 @@ for kind in "$first" "$@"; do
   "$numaflow_dev" init "$kind" "my-$kind" --local-path "$checkout" --into "$work"
 done
 
+# Each package's Dockerfile runs the server with the environment the SDK's images have.
+while IFS= read -r variable; do
+  for kind in "$first" "$@"; do
+    grep -qE "^ENV (.* )?$variable( |\$)" "$work/my-$kind/Dockerfile" || {
+      echo "✗ $kind: the scaffold's Dockerfile does not set $variable (Docker/runtime.env)" >&2
+      exit 1
+    }
+  done
+done < <(grep -v '^#' "$checkout/Docker/runtime.env" | grep .)
+
 echo "== $first, in its own package"
 cd "$work/my-$first"
 kind=$first

@@ -12,7 +12,10 @@
 # both, with BENCH_OPTIONS.
 set -euo pipefail
 before=$1 after=$2 runs=${3:-5}
-export MALLOC_ARENA_MAX=2
+# Every server as the image runs it (Docker/runtime.env).
+set -a
+. "$(dirname "$0")/../Docker/runtime.env"
+set +a
 sections=" ${SECTIONS:-map sink source reduce} "
 out=$(mktemp)
 # shellcheck disable=SC2086  # BENCH_OPTIONS is a list of options

@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 
+from runtime_env import runtime_env
 from numa_streams import KINDS, split_server_arguments  # installs pynumaflow (and grpcio) if missing
 
 import grpc  # noqa: E402
@@ -99,7 +100,7 @@ def descriptors(pid):
 
 async def cycle(number, binary, kind, server_arguments, workers, payload_size, rng):
     run = tempfile.mkdtemp(prefix="chaos-")
-    env = dict(os.environ, NUMAFLOW_SWIFT_RUN_DIR=run, NUMAFLOW_CPU_LIMIT=str(workers), MALLOC_ARENA_MAX="2")
+    env = dict(os.environ, NUMAFLOW_SWIFT_RUN_DIR=run, NUMAFLOW_CPU_LIMIT=str(workers), **runtime_env())
     log = open(os.path.join(run, "server.log"), "wb")
     server = subprocess.Popen([binary, *server_arguments, "--mode", "multiprocess"], env=env,
                               stdout=subprocess.DEVNULL, stderr=log)

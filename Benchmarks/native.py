@@ -6,7 +6,7 @@ Two clients: `each` writes every request as its own flushed message; `batched` c
 with gRPC's buffer hint and flushes every 500 (a read batch), as numa's writer does. Either with
 `-numa` (`--clients each-numa batched-numa`) sends requests shaped as numa sends those it read
 from the ISB (a watermark, headers, the previous vertex in the metadata). Each server
-runs as deployed (the image's MALLOC_ARENA_MAX=2); CPU is the server's whole process tree
+runs as deployed (the image's environment, Docker/runtime.env); CPU is the server's whole process tree
 (utime + stime from /proc, workers included) over the client's run, peak RSS the sum of each
 process's VmHWM, and the peak of the sum of their PSS (shared pages counted once, as a pod's
 memory cgroup charges them; sampled every 20 ms while the client runs). Prints JSON lines, then a table of medians with ratios to the C++ echo.
@@ -14,7 +14,15 @@ memory cgroup charges them; sampled every 20 ms while the client runs). Prints J
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
                                     [--only LABEL ...] [--clients each batched each-numa batched-numa]
                                     [--baseline-bin DIR]
-                                    [--static]
+                                    [--static] [--pin] [--unset VAR ...]
+With --unset VAR, each Swift server is measured a second time with VAR removed from its
+environment (labelled swift-MODE-without-VAR): what one of the image's settings is worth, in
+the same run.
+With --pin, the client (and this script) run on the first CPU and every server on the others: numa runs
+in a container of its own, and on a node of many cores its threads seldom take a core from the
+UDF's. Unpinned on a small host, the client and the server share the cores, and where the
+scheduler puts a server's threads beside the client's decides a run as much as the server does
+(sync mode's hand-off most: its runs are bimodal unpinned, see Benchmarks/README.md).
 Builds the C++ pair into .build-native (Debian's libgrpc++-dev, protobuf-compiler-grpc and
 pkg-config, installed if missing) and the Swift servers with swift build -c release; with
 --static, as the image builds them (Docker/build-flags.sh's flags, into .build-image): the build
@@ -31,6 +39,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from runtime_env import runtime_env
 
 ROOT = Path(__file__).resolve().parent.parent
 NATIVE = ROOT / ".build-native"
@@ -113,9 +123,21 @@ def pss_mb(pids):
     return summed_mb(pids, "smaps_rollup", "Pss:")
 
 
-def measure(label, command, socket, env, size, count, client, window):
+def pin_to_first_cpu():
+    """Moves this script (its memory sampling included) to the first CPU it may use, where the
+    client will run; returns taskset's prefix for the servers: every other CPU."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--pin needs at least two CPUs: one for the client, the rest for the server")
+    os.sched_setaffinity(0, {cpus[0]})
+    return ["taskset", "-c", ",".join(map(str, cpus[1:]))]
+
+
+def measure(label, command, socket, env, size, count, client, window, server_cpus=()):
+    if os.path.exists(socket):  # the same server measured again (--unset): not the last one's socket
+        os.unlink(socket)
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    process = subprocess.Popen([*server_cpus, *command], env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     try:
         for _ in range(400):
             if os.path.exists(socket):
@@ -158,7 +180,7 @@ def measure(label, command, socket, env, size, count, client, window):
                 "messages_per_second": run["messages_per_second"],
                 "server_cpu_us_per_message": round((after - before) * 1e6 / count, 2),
                 "peak_rss_mb": round(peak_rss_mb(pids), 1), "peak_pss_mb": round(pss, 1),
-                "processes": len(pids)}
+                "processes": len(pids), "pinned": bool(server_cpus)}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -217,6 +239,10 @@ def main():
                         "measured as before-<mode>")
     parser.add_argument("--static", action="store_true",
                         help="build the Swift servers as the image does: Docker/build-flags.sh, into .build-image")
+    parser.add_argument("--unset", nargs="*", default=[], metavar="VAR",
+                        help="measure each Swift server again without VAR in its environment")
+    parser.add_argument("--pin", action="store_true",
+                        help="the client and this script on the first CPU, the servers on the others")
     arguments = parser.parse_args()
     build_native()
     try:
@@ -231,7 +257,9 @@ def main():
         subprocess.run([*build, "--product", product], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     bin_dir = subprocess.run([*build, "--show-bin-path"], check=True, cwd=ROOT,
                              capture_output=True, text=True).stdout.strip()
-    env = dict(os.environ, MALLOC_ARENA_MAX="2")
+    env = dict(os.environ, **runtime_env())
+    # After the builds, which may use every CPU.
+    server_cpus = pin_to_first_cpu() if arguments.pin else []
     rows = []
     for _ in range(arguments.runs):
         for client in arguments.clients:
@@ -242,10 +270,16 @@ def main():
                         if arguments.only and label not in arguments.only:
                             continue
                         os.makedirs(os.path.dirname(socket), exist_ok=True)
-                        row = measure(label, command, socket, dict(env, **extra), size, count, client,
-                                      arguments.window)
-                        print(json.dumps(row), flush=True)
-                        rows.append(row)
+                        variants = [(label, dict(env, **extra))]
+                        if label.startswith("swift-"):
+                            variants += [(f"{label}-without-{name}",
+                                          {k: v for k, v in dict(env, **extra).items() if k != name})
+                                         for name in arguments.unset]
+                        for variant, variant_env in variants:
+                            row = measure(variant, command, socket, variant_env, size, count, client,
+                                          arguments.window, server_cpus)
+                            print(json.dumps(row), flush=True)
+                            rows.append(row)
     summarize(rows)
 
 

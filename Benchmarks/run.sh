@@ -36,9 +36,11 @@ mkdir -p "$OUT"
 RESULTS="$OUT/results-$(date +%Y%m%d-%H%M%S).jsonl"
 
 python3 -c 'import pynumaflow' 2>/dev/null || pip install -q pynumaflow==0.14.0
-# What the image runs with (Docker/Dockerfile): fewer glibc malloc arenas, less memory kept.
-# Exported for every server measured, baselines included.
-export MALLOC_ARENA_MAX=2
+# What the image runs with (Docker/runtime.env: glibc malloc's arenas and the heap's top),
+# exported for every server measured, baselines included.
+set -a
+. Docker/runtime.env
+set +a
 build=(swift build -c release)
 # shellcheck disable=SC2046 # the flags are a list of words
 [ -z "${STATIC:-}" ] || build=(swift build $(Docker/build-flags.sh) --scratch-path .build-image)

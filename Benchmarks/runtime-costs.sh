@@ -44,7 +44,9 @@ case "$what" in
   *) echo "usage: $0 switches|shares|metadata|layers BINARY [each|batched] [async|sync|multiprocess]" >&2; exit 2 ;;
 esac
 
-MALLOC_ARENA_MAX=2 NUMAFLOW_SWIFT_RUN_DIR="$work" setsid "$binary" --mode "$mode" >/dev/null 2>&1 &
+# The server as the image runs it (Docker/runtime.env).
+(set -a && . "$root/Docker/runtime.env" && NUMAFLOW_SWIFT_RUN_DIR="$work" exec setsid "$binary" --mode "$mode") \
+  >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 100); do [ -S "$work/map.sock" ] && break; sleep 0.1; done
 sleep 0.5  # multiprocess: the workers start after the socket

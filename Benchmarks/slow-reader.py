@@ -26,6 +26,7 @@ import tempfile
 import time
 
 from numa_streams import split_server_arguments
+from runtime_env import runtime_env
 from stream_drivers import SOCKETS, driver  # installs pynumaflow (and grpcio) if missing
 
 import grpc  # noqa: E402
@@ -77,7 +78,7 @@ async def main():
             for n in range(args.source_lines):
                 f.write(f"line{n}:".encode().ljust(args.payload - 1, b"x") + b"\n")
         args.server_arguments += ["--file", source_file]
-    env = dict(os.environ, NUMAFLOW_SWIFT_RUN_DIR=run, MALLOC_ARENA_MAX="2", NUMAFLOW_CPU_LIMIT="2")
+    env = dict(os.environ, NUMAFLOW_SWIFT_RUN_DIR=run, NUMAFLOW_CPU_LIMIT="2", **runtime_env())
     server = subprocess.Popen([os.path.abspath(args.binary), *args.server_arguments, "--mode", args.mode], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -22,7 +22,10 @@ fi
 OUT=Benchmarks/results
 mkdir -p "$OUT"
 SAMPLES="$OUT/soak-$(date +%Y%m%d-%H%M%S).jsonl"
-export MALLOC_ARENA_MAX=2
+# Every server as the image runs it.
+set -a
+. Docker/runtime.env
+set +a
 
 products=(numaflow-dev)
 for pair in "${PAIRS[@]}"; do products+=("${pair%%:*}"); done

@@ -8,7 +8,10 @@
 # usage: Benchmarks/telemetry-overhead.sh BEFORE_BIN AFTER_BIN [RUNS]   (release bin directories)
 set -euo pipefail
 before=$1 after=$2 runs=${3:-5}
-export MALLOC_ARENA_MAX=2
+# Every server as the image runs it (Docker/runtime.env).
+set -a
+. "$(dirname "$0")/../Docker/runtime.env"
+set +a
 out=$(mktemp)
 spans=$(mktemp -d)
 bench() { "$after/numaflow-dev" bench "$@" 2>/dev/null >>"$out"; }

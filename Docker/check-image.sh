@@ -7,7 +7,8 @@
 #      the pod's emptyDir volumes are, /proc (multiprocess mode re-executes /proc/self/exe), and
 #      an /etc/hosts naming localhost, as the kubelet mounts one into every container (without
 #      it, a client that resolves localhost, such as an OTLP exporter's, waits on DNS);
-#   4. starts the entrypoint in it with chroot, as the image's user, under `numaflow-dev check`
+#   4. starts the entrypoint in it with chroot, as the image's user and with the image's
+#      environment (which must carry each line of Docker/runtime.env), under `numaflow-dev check`
 #      (server-info, readiness, handshake, exit status 0 on SIGTERM);
 #   5. runs it again under `numaflow-dev run` on the example's input.jsonl and compares the output
 #      with its expected.jsonl, once per server mode in MODES (say MODES="async sync
@@ -52,6 +53,12 @@ case $user in
 esac
 uid=${user%%:*}
 gid=${user#*:}
+
+image_env=$($engine image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$image")
+missing=$(grep -v '^#' "$(dirname "$0")/runtime.env" | grep . | while IFS= read -r line; do
+  printf '%s\n' "$image_env" | grep -qxF "$line" || printf ' %s' "$line"
+done)
+[ -z "$missing" ] || fail "the image's ENV lacks$missing (Docker/runtime.env: the environment every image runs with)"
 [ "$gid" != "$user" ] || gid=$uid
 
 work=$(mktemp -d)
@@ -83,8 +90,15 @@ touch "$rootfs/etc/hosts"
 mount --bind "$work/hosts" "$rootfs/etc/hosts"
 
 # env drops the run directory numaflow-dev names on the host: inside the image the server uses
-# /var/run/numaflow, which is $run. chroot execs the entrypoint, so numaflow-dev stops it by PID.
-set -- env -u NUMAFLOW_SWIFT_RUN_DIR chroot --userspec="$uid:$gid" "$rootfs" $entrypoint
+# /var/run/numaflow, which is $run. It adds the image's environment, as a container runtime does.
+# chroot execs the entrypoint, so numaflow-dev stops it by PID.
+set -- env -u NUMAFLOW_SWIFT_RUN_DIR
+while IFS= read -r variable; do
+  [ -z "$variable" ] || set -- "$@" "$variable"
+done <<EOF
+$image_env
+EOF
+set -- "$@" chroot --userspec="$uid:$gid" "$rootfs" $entrypoint
 
 echo "numaflow-dev check:"
 "$numaflow_dev" check --run-dir "$run" -- "$@" || fail "numaflow-dev check failed inside the image"
