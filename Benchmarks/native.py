@@ -5,24 +5,29 @@ all driven by the same native C++ client (Benchmarks/native/map_client.cc) on on
 Two clients: `each` writes every request as its own flushed message; `batched` corks writes
 with gRPC's buffer hint and flushes every 500 (a read batch), as numa's writer does. Either with
 `-numa` (`--clients each-numa batched-numa`) sends requests shaped as numa sends those it read
-from the ISB (a watermark, headers, the previous vertex in the metadata). Each server
-runs as deployed (the image's environment, Docker/runtime.env); CPU is the server's whole process tree
-(utime + stime from /proc, workers included) over the client's run, peak RSS the sum of each
-process's VmHWM, and the peak of the sum of their PSS (shared pages counted once, as a pod's
-memory cgroup charges them; sampled every 20 ms while the client runs). Prints JSON lines, then a table of medians with ratios to the C++ echo.
+from the ISB (a watermark, headers, the previous vertex in the metadata). Each server runs as
+deployed (the image's environment, Docker/runtime.env). Measured over the client's run: the CPU
+of the server's whole process tree (utime + stime from /proc, workers included), its minor page
+faults (memory the kernel hands it afresh, such as heap malloc gave back and asks for again),
+peak RSS (the sum of each process's VmHWM) and the peak of the sum of their PSS (shared pages
+counted once, as a pod's memory cgroup charges them; sampled every 20 ms). Prints JSON lines,
+then a table of medians with ratios to the C++ echo.
 
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
                                     [--only LABEL ...] [--clients each batched each-numa batched-numa]
                                     [--baseline-bin DIR]
                                     [--static] [--pin] [--unset VAR ...]
+
 With --unset VAR, each Swift server is measured a second time with VAR removed from its
-environment (labelled swift-MODE-without-VAR): what one of the image's settings is worth, in
-the same run.
-With --pin, the client (and this script) run on the first CPU and every server on the others: numa runs
-in a container of its own, and on a node of many cores its threads seldom take a core from the
-UDF's. Unpinned on a small host, the client and the server share the cores, and where the
-scheduler puts a server's threads beside the client's decides a run as much as the server does
-(sync mode's hand-off most: its runs are bimodal unpinned, see Benchmarks/README.md).
+environment (labelled swift-MODE-without-VAR): what one of the image's settings is worth, in the
+same run.
+
+With --pin, the client (and this script) run on the first CPU and every server on the others:
+numa runs in a container of its own, and on a node of many cores its threads seldom take a core
+from the UDF's. Unpinned on a small host, the client and the server share the cores, and where
+the scheduler puts a server's threads beside the client's decides a run as much as the server
+does (sync mode's hand-off most: its runs are bimodal unpinned, see Benchmarks/README.md).
+
 Builds the C++ pair into .build-native (Debian's libgrpc++-dev, protobuf-compiler-grpc and
 pkg-config, installed if missing) and the Swift servers with swift build -c release; with
 --static, as the image builds them (Docker/build-flags.sh's flags, into .build-image): the build
@@ -89,15 +94,17 @@ def tree(pid):
     return pids
 
 
-def cpu_seconds(pids):
-    total = 0
+def stat_totals(pids):
+    """CPU seconds (utime + stime) and minor page faults, summed over `pids`."""
+    seconds = faults = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            seconds += (int(fields[11]) + int(fields[12])) / TICKS
+            faults += int(fields[7])
         except OSError:
             pass
-    return total / TICKS
+    return seconds, faults
 
 
 def summed_mb(pids, file, field):
@@ -155,7 +162,7 @@ def measure(label, command, socket, env, size, count, client, window, server_cpu
         else:
             raise RuntimeError(f"{label}: the warm-up failed: {warm.stderr.strip()}")
         pids = tree(process.pid)
-        before = cpu_seconds(pids)
+        before, faults_before = stat_totals(pids)
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             run_client = subprocess.Popen([str(NATIVE / "map_client"), socket, str(count), str(size), str(window),
                                            client], stdout=out, stderr=err, text=True)
@@ -173,12 +180,13 @@ def measure(label, command, socket, env, size, count, client, window, server_cpu
             raise RuntimeError(f"{label}, {client} {size} B: the client failed: {result.stderr.strip()}\n"
                                "the server's last lines:\n" + "\n".join(server_log))
         pids = tree(process.pid)
-        after = cpu_seconds(pids)
+        after, faults_after = stat_totals(pids)
         pss = max(pss, pss_mb(pids))
         run = json.loads(result.stdout)
         return {"label": label, "client": client, "payload": size, "messages": count,
                 "messages_per_second": run["messages_per_second"],
                 "server_cpu_us_per_message": round((after - before) * 1e6 / count, 2),
+                "page_faults_per_message": round((faults_after - faults_before) / count, 2),
                 "peak_rss_mb": round(peak_rss_mb(pids), 1), "peak_pss_mb": round(pss, 1),
                 "processes": len(pids), "pinned": bool(server_cpus)}
     finally:
@@ -210,21 +218,23 @@ def servers(bin_dir, directory, baseline_bin=None):
 
 
 def summarize(rows):
-    print("\n| client | payload | server | CPU µs/msg | × C++ echo | peak RSS MB | peak PSS MB | msgs/s |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| client | payload | server | CPU µs/msg | × C++ echo | page faults/msg | peak RSS MB | peak PSS MB | msgs/s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     keys = sorted({(r["client"], r["payload"]) for r in rows})
     for client, size in keys:
         cell = [r for r in rows if r["client"] == client and r["payload"] == size]
         labels = list(dict.fromkeys(r["label"] for r in cell))
         med = {label: {k: statistics.median(r[k] for r in cell if r["label"] == label)
-                       for k in ["server_cpu_us_per_message", "peak_rss_mb", "peak_pss_mb", "messages_per_second"]}
+                       for k in ["server_cpu_us_per_message", "page_faults_per_message", "peak_rss_mb", "peak_pss_mb",
+                                 "messages_per_second"]}
                for label in labels}
         base = med.get("cpp-echo", {}).get("server_cpu_us_per_message")
         for label in labels:
             m = med[label]
             ratio = f"{m['server_cpu_us_per_message'] / base:.2f}" if base else "-"
             print(f"| {client} | {size} B | {label} | {m['server_cpu_us_per_message']:.1f} | {ratio} | "
-                  f"{m['peak_rss_mb']:.1f} | {m['peak_pss_mb']:.1f} | {m['messages_per_second']:.0f} |")
+                  f"{m['page_faults_per_message']:.2f} | {m['peak_rss_mb']:.1f} | {m['peak_pss_mb']:.1f} | "
+                  f"{m['messages_per_second']:.0f} |")
 
 
 def main():

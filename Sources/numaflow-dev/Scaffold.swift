@@ -198,7 +198,7 @@ struct Scaffold {
 
     FROM scratch
     COPY --from=build /rootfs/ /
-    ENV MALLOC_ARENA_MAX=2
+    ENV MALLOC_ARENA_MAX=2 MALLOC_TOP_PAD_=1048576
     USER 65532:65532
     ENTRYPOINT ["/usr/local/bin/udf"]
 
