@@ -198,6 +198,7 @@ struct Scaffold {
 
     FROM scratch
     COPY --from=build /rootfs/ /
+    # glibc's malloc as the SDK's images set it (its Docker/runtime.env says why).
     ENV MALLOC_ARENA_MAX=2 MALLOC_TOP_PAD_=1048576
     USER 65532:65532
     ENTRYPOINT ["/usr/local/bin/udf"]
