@@ -21,14 +21,8 @@ extension Google_Protobuf_Timestamp {
   /// (an integer conversion that traps), and one beyond chrono's ±262,143 years numa reads as
   /// -1 ns (`utc_from_timestamp` in `numaflow-core`).
   package init(roundingToMicroseconds date: Date) {
-    let exact = (date.timeIntervalSince1970 * 1_000_000).rounded()
-    let microseconds: Int64
-    if exact >= Self.firstMicrosecond && exact <= Self.lastMicrosecond {
-      microseconds = Int64(exact)
-    } else {
-      microseconds = exact.isNaN ? 0 : Int64(min(max(exact, Self.firstMicrosecond), Self.lastMicrosecond))
-      OutOfRangeTimes.process.record(date, writtenAs: microseconds / 1_000_000)
-    }
+    let (microseconds, inRange) = Self.microseconds(of: date)
+    if !inRange { OutOfRangeTimes.process.record(date, writtenAs: microseconds / 1_000_000) }
     var seconds = microseconds / 1_000_000
     var remainder = microseconds % 1_000_000
     if remainder < 0 {
@@ -36,6 +30,14 @@ extension Google_Protobuf_Timestamp {
       remainder += 1_000_000
     }
     self.init(seconds: seconds, nanos: Int32(remainder) * 1000)
+  }
+
+  /// `date` in whole microseconds since the epoch, and whether a `Timestamp` holds it; one that
+  /// does not is the nearer end of the range (a NaN date, the epoch).
+  static func microseconds(of date: Date) -> (Int64, inRange: Bool) {
+    let exact = (date.timeIntervalSince1970 * 1_000_000).rounded()
+    if exact >= firstMicrosecond && exact <= lastMicrosecond { return (Int64(exact), true) }
+    return (exact.isNaN ? 0 : Int64(min(max(exact, firstMicrosecond), lastMicrosecond)), false)
   }
 
   /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in microseconds since the epoch: protobuf's
