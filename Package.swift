@@ -84,11 +84,13 @@ let package = Package(
       dependencies: [grpcCore, grpcProtobuf, swiftProtobuf],
       swiftSettings: swiftSettings
     ),
+    // glibc's mallopt, which the Glibc module does not export (see AllocatorSetting.swift).
+    .target(name: "CNumaflowMalloc"),
     .target(
       name: "NumaflowCore",
       dependencies: [
-        "NumaflowProtos", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf, logging, nioCore, nioPosix, unixSignals,
-        serviceLifecycle, tracing, inMemoryTracing, metrics, traceContext,
+        "NumaflowProtos", "CNumaflowMalloc", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf, logging, nioCore,
+        nioPosix, unixSignals, serviceLifecycle, tracing, inMemoryTracing, metrics, traceContext,
       ],
       swiftSettings: swiftSettings
     ),

@@ -18,9 +18,9 @@ usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-la
                                     [--baseline-bin DIR]
                                     [--static] [--pin] [--unset VAR ...]
 
-With --unset VAR, each Swift server is measured a second time with VAR removed from its
-environment (labelled swift-MODE-without-VAR): what one of the image's settings is worth, in the
-same run.
+With --unset VAR, each Swift server (the SDK's, --baseline-bin's and the bare grpc-swift echo) is
+measured a second time with VAR removed from its environment (labelled LABEL-without-VAR): what
+one of the image's settings is worth, in the same run. VAR,VAR removes several at once.
 
 With --pin, the client (and this script) run on the first CPU and every server on the others:
 numa runs in a container of its own, and on a node of many cores its threads seldom take a core
@@ -250,7 +250,7 @@ def main():
     parser.add_argument("--static", action="store_true",
                         help="build the Swift servers as the image does: Docker/build-flags.sh, into .build-image")
     parser.add_argument("--unset", nargs="*", default=[], metavar="VAR",
-                        help="measure each Swift server again without VAR in its environment")
+                        help="measure each Swift server again without VAR (or VAR,VAR) in its environment")
     parser.add_argument("--pin", action="store_true",
                         help="the client and this script on the first CPU, the servers on the others")
     arguments = parser.parse_args()
@@ -281,10 +281,11 @@ def main():
                             continue
                         os.makedirs(os.path.dirname(socket), exist_ok=True)
                         variants = [(label, dict(env, **extra))]
-                        if label.startswith("swift-"):
-                            variants += [(f"{label}-without-{name}",
-                                          {k: v for k, v in dict(env, **extra).items() if k != name})
-                                         for name in arguments.unset]
+                        if label.startswith(("swift-", "before-", "bare-")):
+                            variants += [(f"{label}-without-{names}",
+                                          {k: v for k, v in dict(env, **extra).items()
+                                           if k not in names.split(",")})
+                                         for names in arguments.unset]
                         for variant, variant_env in variants:
                             row = measure(variant, command, socket, variant_env, size, count, client,
                                           arguments.window, server_cpus)

@@ -78,6 +78,7 @@ public struct ServerHost: Sendable {
   /// worker process, serves the server process instead, until it says stop, and returns `nil`.
   /// Signals are not its business: whoever runs the server turns them into a graceful shutdown.
   package func serve() async throws -> UDFFailure? {
+    AllocatorSetting.applyOnce(environment: ProcessInfo.processInfo.environment, logger: configuration.logger)
     if let descriptor = WorkerProcess.descriptor {
       guard let worker else {
         throw ConfigurationError(
