@@ -55,16 +55,12 @@ package enum AllocatorSetting: CaseIterable, Sendable {
   /// Sets, once per process, what `environment` leaves unset, and logs what was set at debug
   /// level. Later calls do nothing.
   package static func applyOnce(environment: [String: String], logger: Logger) {
-    let first = applied.withLock { applied in
-      defer { applied = true }
-      return !applied
-    }
-    guard first else { return }
+    guard applied.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
     let settings = unset(in: environment)
     guard !settings.isEmpty else { return }
     let taken = settings.filter { $0.apply() }
     if taken.isEmpty {
-      logger.debug("the allocator is not glibc's: no allocator setting applied")
+      logger.debug("no allocator setting applied: the C library is not glibc")
     } else {
       logger.debug(
         "allocator settings applied",
@@ -72,7 +68,7 @@ package enum AllocatorSetting: CaseIterable, Sendable {
     }
   }
 
-  private static let applied = Mutex(false)
+  private static let applied = Atomic(false)
 
   /// Sets it now; whether glibc took it.
   package func apply() -> Bool {
