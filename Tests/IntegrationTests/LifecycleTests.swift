@@ -86,6 +86,36 @@ struct LifecycleTests {
     }
   }
 
+  /// A server started without the image's environment (another Dockerfile, `swift run`) sets
+  /// the image's allocator settings itself, each worker process too; one the environment sets
+  /// is left to it.
+  @Test(arguments: [
+    ("async", [:], "MALLOC_ARENA_MAX=2 MALLOC_TOP_PAD_=1048576", 1),
+    ("sync", ["MALLOC_TOP_PAD_": "0"], "MALLOC_ARENA_MAX=2", 1),
+    ("multiprocess", ["GLIBC_TUNABLES": "glibc.malloc.arena_max=4"], "MALLOC_TOP_PAD_=1048576", 3),
+  ])
+  func theServerSetsTheAllocatorSettingsItsEnvironmentLeaves(
+    mode: String, environment: [String: String], expected: String, processes: Int
+  ) async throws {
+    let directory = try makeTemporaryDirectory(prefix: "allocator-log")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let log = directory + "/stderr"
+    #expect(FileManager.default.createFile(atPath: log, contents: nil))
+    let server = try await ServerUnderTest(
+      "fixture-server", arguments: ["--mode", mode],
+      environment: environment.merging(["NUMAFLOW_DEBUG": "true", "NUMAFLOW_CPU_LIMIT": "2"]) { $1 },
+      removing: ["MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES"].filter { environment[$0] == nil },
+      standardError: FileHandle(forWritingAtPath: log))
+    defer { server.stop() }
+    #expect(try await server.client.map(Datum(value: Data("warm".utf8))).count == 1)
+    server.terminate()
+    #expect(try await server.exitStatus() == 0)
+    let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+      .filter { $0.contains("allocator settings applied") }
+    #expect(lines.count == processes)
+    #expect(lines.allSatisfy { $0.contains("settings=\(expected) [NumaflowCore]") })
+  }
+
   @Test func aWorkerThatDiesWhileIdleIsAUDFFailure() async throws {
     let server = try await ServerUnderTest("fixture-server", arguments: ["--mode", "multiprocess"])
     defer { server.stop() }

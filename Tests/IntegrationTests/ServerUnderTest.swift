@@ -31,6 +31,8 @@ final class ServerUnderTest: Sendable {
     socket: String = "map.sock",
     serverInfo: String = "mapper-server-info",
     environment extra: [String: String] = [:],
+    removing removed: [String] = [],
+    standardError: FileHandle? = nil,
     waitUntilServing: Bool = true
   ) async throws {
     runDirectory = try makeTemporaryDirectory(prefix: "numaflow-it")
@@ -45,8 +47,10 @@ final class ServerUnderTest: Sendable {
     // period itself sets one (the fixture's --grace-ms).
     environment["NUMAFLOW_SWIFT_GRACE_PERIOD"] = "120"
     environment.merge(extra) { $1 }
+    for name in removed { environment[name] = nil }
     containerType = environment["NUMAFLOW_UD_CONTAINER_TYPE"] ?? "udf"
-    process = try ChildProcess(executable: Self.binary(product), arguments: arguments, environment: environment)
+    process = try ChildProcess(
+      executable: Self.binary(product), arguments: arguments, environment: environment, standardError: standardError)
     guard waitUntilServing else { return }
     // numa polls for the files too; between looks, wait for the server's exit instead of sleeping.
     let deadline = ContinuousClock.now + .seconds(60)
