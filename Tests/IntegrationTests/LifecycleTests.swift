@@ -101,11 +101,13 @@ struct LifecycleTests {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let log = directory + "/stderr"
     #expect(FileManager.default.createFile(atPath: log, contents: nil))
+    let standardError = FileHandle(forWritingAtPath: log)
+    defer { try? standardError?.close() }
     let server = try await ServerUnderTest(
       "fixture-server", arguments: ["--mode", mode],
       environment: environment.merging(["NUMAFLOW_DEBUG": "true", "NUMAFLOW_CPU_LIMIT": "2"]) { $1 },
       removing: ["MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES"].filter { environment[$0] == nil },
-      standardError: FileHandle(forWritingAtPath: log))
+      standardError: standardError)
     defer { server.stop() }
     #expect(try await server.client.map(Datum(value: Data("warm".utf8))).count == 1)
     server.terminate()
