@@ -51,7 +51,7 @@ def main():
         sys.exit(f"the packages depend on {len(sdk_paths)} local SDK checkouts, not one: {sorted(sdk_paths)}")
     text = "\n".join(
         [
-            "// swift-tools-version: 6.1",
+            "// swift-tools-version: 6.2",
             "// Written by .ci/combine-scaffolds.py: the targets of " + ", ".join(packages) + ".",
             "import PackageDescription",
             "",

@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 // A package of its own: the exporters it bootstraps (swift-otel, swift-prometheus, Hummingbird
 // for /metrics) stay out of the SDK's build. `swift build` here; `make image-check
 // EXAMPLE=map-observed` from the repository's root.

@@ -150,7 +150,7 @@ struct Scaffold {
 
   var packageManifest: String {
     """
-    // swift-tools-version: 6.1
+    // swift-tools-version: 6.2
     import PackageDescription
 
     let package = Package(
