@@ -1,6 +1,4 @@
-// A user imports one module per vertex kind; the shared types (Datum, MessageMetadata,
-// ServerConfiguration, ...) come with it.
-@_exported import NumaflowCore
+import NumaflowCore
 import NumaflowProtos
 
 extension Datum {

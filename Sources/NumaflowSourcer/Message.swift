@@ -1,5 +1,4 @@
-// A user imports one module per vertex kind; the shared types come with it.
-@_exported import NumaflowCore
+import NumaflowCore
 import NumaflowProtos
 import SwiftProtobuf
 

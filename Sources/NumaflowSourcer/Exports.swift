@@ -1,0 +1,2 @@
+// A user imports one module per vertex kind; the shared types come with it.
+@_exported import NumaflowCore
