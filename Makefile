@@ -21,7 +21,7 @@ FORMATTED := $(filter-out $(GENERATED),$(wildcard Sources/*)) Tests Examples Ben
 DOCUMENTED := $(patsubst Sources/%/Documentation.docc,%,$(wildcard Sources/*/Documentation.docc))
 BIN = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: help build test demo fuzz protos pipelines check-protos check-manifests check-scaffold docs examples examples-as-images image image-local image-check bench format lint clean
+.PHONY: help build test demo fuzz protos compare-upstream-protos pipelines check-protos check-manifests check-scaffold docs examples examples-as-images image image-local image-check bench format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -47,6 +47,10 @@ protos: ## Regenerate Sources/NumaflowProtos from Protos/ (needs Debian's protob
 check-protos: ## Fail if regenerating the protos would change the committed code.
 	@tmp=$$(mktemp -d) && $(MAKE) --no-print-directory _generate OUT=$$tmp && \
 	  diff -r $$tmp $(GENERATED) && rm -rf $$tmp && echo "generated code is up to date"
+
+compare-upstream-protos: ## Protos/ against Numaflow's on the wire: make compare-upstream-protos NUMAFLOW=<clone> [REFS="main v1.8.3"]
+	@test -n "$(NUMAFLOW)" || { echo "NUMAFLOW=<a clone of numaproj/numaflow> is required"; exit 2; }
+	python3 .ci/compare-upstream-protos.py $(NUMAFLOW) $(or $(REFS),main)
 
 pipelines: ## Run every example's manifest with numaflow-dev pipeline run and check its sinks' lines.
 	$(SWIFT) build
