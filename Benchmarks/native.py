@@ -10,13 +10,14 @@ deployed (the image's environment, Docker/runtime.env). Measured over the client
 of the server's whole process tree (utime + stime from /proc, workers included), its minor page
 faults (memory the kernel hands it afresh, such as heap malloc gave back and asks for again),
 peak RSS (the sum of each process's VmHWM) and the peak of the sum of their PSS (shared pages
-counted once, as a pod's memory cgroup charges them; sampled every 20 ms). Prints JSON lines,
-then a table of medians with ratios to the C++ echo.
+counted once, as a pod's memory cgroup charges them; sampled every 20 ms), and each thread's CPU
+and context switches (`threads`). Prints JSON lines, then a table of medians with ratios to the
+C++ echo; with --threads, a second table with each busy thread's medians.
 
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
                                     [--only LABEL ...] [--clients each batched each-numa batched-numa]
                                     [--baseline-bin DIR]
-                                    [--static] [--pin] [--unset VAR ...]
+                                    [--static] [--pin] [--unset VAR ...] [--threads]
 
 With --unset VAR, each Swift server (the SDK's, --baseline-bin's and the bare grpc-swift echo) is
 measured a second time with VAR removed from its environment (labelled LABEL-without-VAR): what
@@ -107,6 +108,41 @@ def stat_totals(pids):
     return seconds, faults
 
 
+def thread_totals(pids):
+    """(process index, thread name) -> [CPU seconds, voluntary and involuntary context switches],
+    for every thread of `pids`: which thread spends a server's CPU, and how often it sleeps
+    (voluntary: it waited, to be woken by another thread or the kernel) or is preempted."""
+    totals = {}
+    for index, pid in enumerate(pids):
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                status = (task / "status").read_text()
+                name = (task / "comm").read_text().strip()
+            except OSError:
+                continue
+            switches = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
+                        if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))}
+            entry = totals.setdefault((index, name), [0.0, 0, 0])
+            entry[0] += (int(fields[11]) + int(fields[12])) / TICKS
+            entry[1] += switches.get("voluntary_ctxt_switches", 0)
+            entry[2] += switches.get("nonvoluntary_ctxt_switches", 0)
+    return totals
+
+
+def thread_rows(before, after, count):
+    """What each thread did over the run, per message, the busy ones only."""
+    rows = []
+    for (index, name), (seconds, voluntary, involuntary) in sorted(after.items()):
+        start = before.get((index, name), [0.0, 0, 0])
+        cpu, slept, preempted = seconds - start[0], voluntary - start[1], involuntary - start[2]
+        if cpu > 0 or slept + preempted > count / 1000:
+            rows.append({"process": index, "thread": name, "cpu_us_per_message": round(cpu * 1e6 / count, 2),
+                         "voluntary_per_1000": round(slept * 1000 / count, 1),
+                         "involuntary_per_1000": round(preempted * 1000 / count, 1)})
+    return rows
+
+
 def summed_mb(pids, file, field):
     """The sum over the processes of one kB figure of /proc/PID/FILE."""
     total = 0
@@ -163,6 +199,7 @@ def measure(label, command, socket, env, size, count, client, window, server_cpu
             raise RuntimeError(f"{label}: the warm-up failed: {warm.stderr.strip()}")
         pids = tree(process.pid)
         before, faults_before = stat_totals(pids)
+        threads_before = thread_totals(pids)
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             run_client = subprocess.Popen([str(NATIVE / "map_client"), socket, str(count), str(size), str(window),
                                            client], stdout=out, stderr=err, text=True)
@@ -181,6 +218,7 @@ def measure(label, command, socket, env, size, count, client, window, server_cpu
                                "the server's last lines:\n" + "\n".join(server_log))
         pids = tree(process.pid)
         after, faults_after = stat_totals(pids)
+        threads = thread_rows(threads_before, thread_totals(pids), count)
         pss = max(pss, pss_mb(pids))
         run = json.loads(result.stdout)
         return {"label": label, "client": client, "payload": size, "messages": count,
@@ -188,7 +226,7 @@ def measure(label, command, socket, env, size, count, client, window, server_cpu
                 "server_cpu_us_per_message": round((after - before) * 1e6 / count, 2),
                 "page_faults_per_message": round((faults_after - faults_before) / count, 2),
                 "peak_rss_mb": round(peak_rss_mb(pids), 1), "peak_pss_mb": round(pss, 1),
-                "processes": len(pids), "pinned": bool(server_cpus)}
+                "processes": len(pids), "pinned": bool(server_cpus), "threads": threads}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -237,6 +275,22 @@ def summarize(rows):
                   f"{m['messages_per_second']:.0f} |")
 
 
+def summarize_threads(rows):
+    """Per cell and server, each busy thread's medians over the runs: where the CPU goes."""
+    print("\n| client | payload | server | process | thread | CPU µs/msg | slept /1000 msgs | preempted /1000 msgs |")
+    print("|---|---|---|---|---|---|---|---|")
+    for client, size in sorted({(r["client"], r["payload"]) for r in rows}):
+        cell = [r for r in rows if r["client"] == client and r["payload"] == size]
+        for label in dict.fromkeys(r["label"] for r in cell):
+            runs = [r["threads"] for r in cell if r["label"] == label]
+            for process, thread in dict.fromkeys((t["process"], t["thread"]) for run in runs for t in run):
+                def median(key):
+                    return statistics.median(next((t[key] for t in run if (t["process"], t["thread"]) ==
+                                                   (process, thread)), 0) for run in runs)
+                print(f"| {client} | {size} B | {label} | {process} | {thread} | {median('cpu_us_per_message'):.2f} | "
+                      f"{median('voluntary_per_1000'):.1f} | {median('involuntary_per_1000'):.1f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -253,6 +307,8 @@ def main():
                         help="measure each Swift server again without VAR (or VAR,VAR) in its environment")
     parser.add_argument("--pin", action="store_true",
                         help="the client and this script on the first CPU, the servers on the others")
+    parser.add_argument("--threads", action="store_true",
+                        help="also print each server thread's CPU and context switches per message")
     arguments = parser.parse_args()
     build_native()
     try:
@@ -292,6 +348,8 @@ def main():
                             print(json.dumps(row), flush=True)
                             rows.append(row)
     summarize(rows)
+    if arguments.threads:
+        summarize_threads(rows)
 
 
 if __name__ == "__main__":
