@@ -112,7 +112,10 @@ def main():
             with tempfile.TemporaryFile() as tar:
                 tar.write(archive)
                 tar.seek(0)
-                tarfile.open(fileobj=tar).extractall(folder, filter="data")
+                # `filter` (refusing links and paths out of the folder) is in Python 3.12 and in
+                # later 3.8-3.11 patch releases; without it, the archive is git's own output.
+                safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+                tarfile.open(fileobj=tar).extractall(folder, **safe)
             theirs = wire_shape(f"{folder}/pkg/apis/proto", UPSTREAM_SERVICES)
         lines = differences(ours[0], theirs[0], "type") + differences(ours[1], theirs[1], "rpc")
         if lines:
