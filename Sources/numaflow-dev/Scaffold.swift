@@ -30,6 +30,9 @@ extension NumaflowDev {
     @Option(help: "The SDK version to depend on (from:).")
     var sdkVersion: String = NumaflowSDK.version
 
+    @Option(help: "Depend on a branch of --sdk-url instead of --sdk-version: for a repository with no release tag yet.")
+    var sdkBranch: String?
+
     @Option(help: "Where to create the package's folder.")
     var into: String = "."
 
@@ -43,6 +46,15 @@ extension NumaflowDev {
       }
       guard (localPath == nil) != (sdkURL == nil) else {
         throw ValidationError("give either --local-path DIR (a checkout of this SDK) or --sdk-url URL (its git URL)")
+      }
+      guard sdkBranch == nil || sdkURL != nil else {
+        throw ValidationError("--sdk-branch names a branch of --sdk-url; a --local-path checkout is used as it is")
+      }
+      // Each is written into Package.swift as a string literal.
+      for (option, value) in [("--sdk-url", sdkURL), ("--sdk-branch", sdkBranch), ("--sdk-version", sdkVersion)] {
+        guard let value, value.contains(where: { $0 == "\"" || $0 == "\\" || $0.isNewline }) else { continue }
+        throw ValidationError(
+          "\(option) '\(value)' has a quote, a backslash or a line break, which no git URL, branch or version has")
       }
     }
 
@@ -62,8 +74,9 @@ extension NumaflowDev {
       } else {
         let url = sdkURL!
         let identity = ((url as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
+        let requirement = sdkBranch.map { "branch: \"\($0)\"" } ?? "from: \"\(sdkVersion)\""
         dependency = (
-          ".package(url: \"\(url)\", from: \"\(sdkVersion)\")", identity, ".build-image/checkouts/\(identity)"
+          ".package(url: \"\(url)\", \(requirement))", identity, ".build-image/checkouts/\(identity)"
         )
       }
       let files = Scaffold(
