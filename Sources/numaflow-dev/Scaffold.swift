@@ -51,8 +51,9 @@ extension NumaflowDev {
         throw ValidationError("--sdk-branch names a branch of --sdk-url; a --local-path checkout is used as it is")
       }
       // Each is written into Package.swift as a string literal.
-      for (option, value) in [("--sdk-url", sdkURL), ("--sdk-branch", sdkBranch), ("--sdk-version", sdkVersion)] {
-        guard let value, value.contains(where: { $0 == "\"" || $0 == "\\" || $0.isNewline }) else { continue }
+      let literals = [("--sdk-url", sdkURL), ("--sdk-branch", sdkBranch), ("--sdk-version", sdkVersion)]
+      for case let (option, value?) in literals
+      where value.contains(where: { $0 == "\"" || $0 == "\\" || $0.isNewline }) {
         throw ValidationError(
           "\(option) '\(value)' has a quote, a backslash or a line break, which no git URL, branch or version has")
       }
