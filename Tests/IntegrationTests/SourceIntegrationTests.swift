@@ -87,12 +87,14 @@ struct SourceIntegrationTests {
   @Test func aClientThatHalfClosesMidReadGetsTheReadThenTheEnd() async throws {
     let (server, file) = try await startFollowing()
     defer { server.stop() }
-    try file.write(contentsOf: Data("a\nb\n".utf8))
-    let outcome = try await readStream(server, [handshake(), read(5, timeoutMs: 500)])
+    // One line: a read answers with what is ready when the first record is, so of two lines
+    // it may take one, and the half-close leaves no second read. The timeout is long for a
+    // loaded machine; the read ends as soon as the line is pulled from the file.
+    try file.write(contentsOf: Data("a\n".utf8))
+    let outcome = try await readStream(server, [handshake(), read(5, timeoutMs: 10_000)])
     #expect(outcome.error == nil)
     #expect(outcome.responses.first?.handshake.sot == true)
-    #expect(
-      outcome.responses.dropFirst().filter(\.hasResult).map(\.result.payload) == [Data("a".utf8), Data("b".utf8)])
+    #expect(outcome.responses.dropFirst().filter(\.hasResult).map(\.result.payload) == [Data("a".utf8)])
     #expect(outcome.responses.last?.status.eot == true)
     #expect(try await SourceTestClient(socketPath: server.socketPath).isReady())
   }
