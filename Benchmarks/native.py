@@ -12,9 +12,9 @@ faults (memory the kernel hands it afresh, such as heap malloc gave back and ask
 peak RSS (the sum of each process's VmHWM) and the peak of the sum of their PSS (shared pages
 counted once, as a pod's memory cgroup charges them; sampled every 20 ms), and each thread's CPU
 and context switches (`threads`). Prints JSON lines, then a table of medians with ratios to the
-C++ echo and each server's runs' spread (slowest ÷ fastest), with a warning when runs spread
-wider than the tightest target (1.15×) can be judged through; with --threads, a second table
-with each busy thread's medians.
+C++ echo and each server's runs' spread (slowest ÷ fastest), and a warning when any spread is
+wider than 1.15×, the tightest target, which the median of such runs cannot judge; with
+--threads, a second table with each busy thread's medians.
 
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
                                     [--only LABEL ...] [--clients each batched each-numa batched-numa]
@@ -288,7 +288,7 @@ def summarize(rows):
     wide = sum(spread > JUDGEABLE_SPREAD for spread in spreads)
     if wide:
         print(f"\n{wide} of {len(spreads)} servers' runs in a cell spread wider than {JUDGEABLE_SPREAD}× (slowest run ÷ "
-              "fastest): their medians cannot judge a 15% target; run again with more --runs or on a quieter host.")
+              "fastest): their medians cannot judge a 15% target; run again on a quieter host.")
 
 
 def summarize_threads(rows):
