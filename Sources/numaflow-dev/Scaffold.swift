@@ -27,8 +27,8 @@ extension NumaflowDev {
     @Option(help: "This SDK's git URL, to depend on it by version.")
     var sdkURL: String?
 
-    @Option(help: "The SDK version to depend on (from:).")
-    var sdkVersion: String = NumaflowSDK.version
+    @Option(help: "The SDK version to depend on (from:); by default this numaflow-dev's, \(NumaflowSDK.version).")
+    var sdkVersion: String?
 
     @Option(help: "Depend on a branch of --sdk-url instead of --sdk-version: for a repository with no release tag yet.")
     var sdkBranch: String?
@@ -49,6 +49,9 @@ extension NumaflowDev {
       }
       guard sdkBranch == nil || sdkURL != nil else {
         throw ValidationError("--sdk-branch names a branch of --sdk-url; a --local-path checkout is used as it is")
+      }
+      guard sdkBranch == nil || sdkVersion == nil else {
+        throw ValidationError("give --sdk-branch or --sdk-version, not both: a package depends on one or the other")
       }
       // Each is written into Package.swift as a string literal.
       let literals = [("--sdk-url", sdkURL), ("--sdk-branch", sdkBranch), ("--sdk-version", sdkVersion)]
@@ -75,7 +78,7 @@ extension NumaflowDev {
       } else {
         let url = sdkURL!
         let identity = ((url as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
-        let requirement = sdkBranch.map { "branch: \"\($0)\"" } ?? "from: \"\(sdkVersion)\""
+        let requirement = sdkBranch.map { "branch: \"\($0)\"" } ?? "from: \"\(sdkVersion ?? NumaflowSDK.version)\""
         dependency = (
           ".package(url: \"\(url)\", \(requirement))", identity, ".build-image/checkouts/\(identity)"
         )

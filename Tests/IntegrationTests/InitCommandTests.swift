@@ -30,6 +30,13 @@ struct InitCommandTests {
     #expect(line == #".package(url: "https://example.com/acme/numaflow-swift.git", branch: "main"),"#)
   }
 
+  @Test func aBranchAndAVersionTogetherAreRefused() async throws {
+    let line = try await dependencyLine(
+      ["--sdk-url", "https://example.com/acme/numaflow-swift.git", "--sdk-branch", "main", "--sdk-version", "0.2.0"],
+      expectedStatus: 64)
+    #expect(line == nil)
+  }
+
   @Test func aBranchWithoutAURLIsRefused() async throws {
     let line = try await dependencyLine(
       ["--local-path", FileManager.default.currentDirectoryPath, "--sdk-branch", "main"], expectedStatus: 64)
