@@ -3,7 +3,7 @@ public enum NumaflowSDK {
   /// The SDK's version, written into every server-info file.
   ///
   /// The one place the version lives: `CHANGELOG.md` names the same number.
-  public static let version = "0.1.0"
+  public static let version = "0.2.0"
 
   /// The language name written into server-info.
   ///
