@@ -30,7 +30,7 @@ extension NumaflowDev {
     @Option(help: "The SDK version to depend on (from:); by default this numaflow-dev's, \(NumaflowSDK.version).")
     var sdkVersion: String?
 
-    @Option(help: "Depend on a branch of --sdk-url instead of a version: for a fork or a mirror without its release tags.")
+    @Option(help: "Depend on a branch of --sdk-url instead of a version: for a copy without its release tags.")
     var sdkBranch: String?
 
     @Option(help: "Where to create the package's folder.")
