@@ -18,7 +18,7 @@ wider than 1.15×, the tightest target, which the median of such runs cannot jud
 
 usage: python3 Benchmarks/native.py [--runs 3] [--count-small 40000] [--count-large 20000]
                                     [--only LABEL ...] [--clients each batched each-numa batched-numa]
-                                    [--baseline-bin DIR]
+                                    [--baseline-bin DIR [--baseline-label NAME]]
                                     [--static] [--pin] [--unset VAR ...] [--threads]
 
 With --unset VAR, each Swift server (the SDK's, --baseline-bin's and the bare grpc-swift echo) is
@@ -239,12 +239,13 @@ def measure(label, command, socket, env, size, count, client, window, server_cpu
         log.close()
 
 
-def servers(bin_dir, directory, baseline_bin=None):
+def servers(bin_dir, directory, baseline_bin=None, baseline_label="before"):
     """label -> (command, socket path, extra environment)."""
     swift = {f"swift-{mode}": ([f"{bin_dir}/map-forward-message", "--mode", mode], mode)
              for mode in ["async", "sync", "multiprocess"]}
     if baseline_bin:
-        swift.update({f"before-{mode}": ([f"{baseline_bin}/map-forward-message", "--mode", mode], f"before-{mode}")
+        swift.update({f"{baseline_label}-{mode}": ([f"{baseline_bin}/map-forward-message", "--mode", mode],
+                                                   f"{baseline_label}-{mode}")
                       for mode in ["async", "sync", "multiprocess"]})
     entries = {"cpp-echo": ([str(NATIVE / "echo_server"), f"{directory}/cpp/map.sock"], "cpp"),
                "bare-grpc-swift": ([f"{bin_dir}/bare-echo-server", f"{directory}/bare/map.sock"], "bare"),
@@ -317,6 +318,8 @@ def main():
     parser.add_argument("--clients", nargs="*", default=["each", "batched"])
     parser.add_argument("--baseline-bin", help="a directory with an earlier build's map-forward-message, "
                         "measured as before-<mode>")
+    parser.add_argument("--baseline-label", default="before", metavar="NAME",
+                        help="label --baseline-bin's servers NAME-<mode> (a variant rather than an earlier build)")
     parser.add_argument("--static", action="store_true",
                         help="build the Swift servers as the image does: Docker/build-flags.sh, into .build-image")
     parser.add_argument("--unset", nargs="*", default=[], metavar="VAR",
@@ -348,12 +351,13 @@ def main():
             for size in [100, 10240]:
                 count = arguments.count_small if size < 1000 else arguments.count_large
                 with tempfile.TemporaryDirectory() as directory:
-                    for label, command, socket, extra in servers(bin_dir, directory, arguments.baseline_bin):
+                    for label, command, socket, extra in servers(bin_dir, directory, arguments.baseline_bin,
+                                                                     arguments.baseline_label):
                         if arguments.only and label not in arguments.only:
                             continue
                         os.makedirs(os.path.dirname(socket), exist_ok=True)
                         variants = [(label, dict(env, **extra))]
-                        if label.startswith(("swift-", "before-", "bare-")):
+                        if label.startswith(("swift-", f"{arguments.baseline_label}-", "bare-")):
                             variants += [(f"{label}-without-{names}",
                                           {k: v for k, v in dict(env, **extra).items()
                                            if k not in names.split(",")})
