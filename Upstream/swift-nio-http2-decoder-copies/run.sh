@@ -3,7 +3,7 @@
 # and with the change apply.py makes (.build-nio-http2-changed, a copy of .build-image whose
 # checkout is changed), then both measured in one run: instructions per message under callgrind
 # (Benchmarks/instructions.sh: steady on a noisy host) and CPU time against the C++ echo
-# (Benchmarks/native.py). About 25 minutes on 2 cores, most of it the second build.
+# (Benchmarks/native.py). About 30 minutes on 2 cores, a third of it the second build.
 #
 # usage: bash Upstream/swift-nio-http2-decoder-copies/run.sh [RUNS]   (native.py's runs, default 5)
 set -euo pipefail
