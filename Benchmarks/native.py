@@ -317,7 +317,7 @@ def main():
     parser.add_argument("--only", nargs="*", help="labels to measure (default: all)")
     parser.add_argument("--clients", nargs="*", default=["each", "batched"])
     parser.add_argument("--baseline-bin", help="a directory with an earlier build's map-forward-message, "
-                        "measured as before-<mode>")
+                        "measured as before-<mode> (or --baseline-label's NAME-<mode>)")
     parser.add_argument("--baseline-label", default="before", metavar="NAME",
                         help="label --baseline-bin's servers NAME-<mode> (a variant rather than an earlier build)")
     parser.add_argument("--static", action="store_true",

@@ -23,7 +23,7 @@ struct InitCommandTests {
     #expect(line == #".package(url: "https://example.com/acme/numaflow-swift.git", from: "\#(NumaflowSDK.version)"),"#)
   }
 
-  @Test func aBranchStandsInForAVersionWhenTheRepositoryHasNoTag() async throws {
+  @Test func aBranchStandsInForAVersion() async throws {
     let line = try await dependencyLine([
       "--sdk-url", "https://example.com/acme/numaflow-swift.git", "--sdk-branch", "main",
     ])
