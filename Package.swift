@@ -385,7 +385,7 @@ let package = Package(
       dependencies: [
         "NumaflowTesting", "NumaflowMapper", "NumaflowSinker", "NumaflowSideInput", "NumaflowServingStore",
         "NumaflowCore", "NumaflowProtos", grpcCore, grpcProtobuf,
-        swiftProtobuf,
+        swiftProtobuf, nioCore, nioPosix,
       ],
       swiftSettings: swiftSettings
     ),

@@ -215,9 +215,13 @@ extension HTTP2ServerTransport.Posix.Config {
       config.rpc.maxRequestPayloadSize = configuration.maxMessageSize
       config.http2.targetWindowSize = configuration.http2TargetWindowSize
       config.http2.maxFrameSize = 1 << 17
-      // numa sends no keepalive pings; other clients (grpcurl, C-core) may ping while idle.
+      // numa sends no pings. Other clients may: C-core probes the bandwidth with pings tens of
+      // milliseconds apart while data flows. The transport counts a ping sooner than this
+      // interval after the last as a strike unless it wrote data in between, and at the third
+      // sends GOAWAY and closes the connection, streams and all (HTTP2PingTests: four pings
+      // back to back did it at 5 s). The socket is the pod's own: every ping is answered.
       config.connection.keepalive.clientBehavior.allowWithoutCalls = true
-      config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(5)
+      config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .zero
     }
   }
 }
