@@ -279,16 +279,15 @@ def summarize(rows):
                        for k in ["server_cpu_us_per_message", "page_faults_per_message", "peak_rss_mb", "peak_pss_mb",
                                  "messages_per_second"]}
                for label in labels}
-        fastest = {label: min(r["server_cpu_us_per_message"] for r in cell if r["label"] == label)
-                   for label in labels}
+        cpu = {label: [r["server_cpu_us_per_message"] for r in cell if r["label"] == label] for label in labels}
+        fastest = {label: min(runs) for label, runs in cpu.items()}
         base = med.get("cpp-echo", {}).get("server_cpu_us_per_message")
         fastest_base = fastest.get("cpp-echo")
         for label in labels:
             m = med[label]
             ratio = f"{m['server_cpu_us_per_message'] / base:.2f}" if base else "-"
             fastest_ratio = f"{fastest[label] / fastest_base:.2f}" if fastest_base else "-"
-            cpu = [r["server_cpu_us_per_message"] for r in cell if r["label"] == label]
-            spread = max(cpu) / min(cpu) if min(cpu) > 0 else float("inf")
+            spread = max(cpu[label]) / fastest[label] if fastest[label] > 0 else float("inf")
             spreads.append(spread)
             print(f"| {client} | {size} B | {label} | {m['server_cpu_us_per_message']:.1f} | {ratio} | "
                   f"{fastest[label]:.1f} | {fastest_ratio} | {spread:.2f}× | {m['page_faults_per_message']:.2f} | "
