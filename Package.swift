@@ -16,6 +16,7 @@ let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "s
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP2 = Target.Dependency.product(name: "NIOHTTP2", package: "swift-nio-http2")
 let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let tracing = Target.Dependency.product(name: "Tracing", package: "swift-distributed-tracing")
@@ -62,6 +63,7 @@ let package = Package(
     // resident memory in every process; the SDK needs none of it (grpc-swift-protobuf opts out too).
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -90,7 +92,7 @@ let package = Package(
       name: "NumaflowCore",
       dependencies: [
         "NumaflowProtos", "CNumaflowMalloc", grpcCore, grpcPosix, grpcProtobuf, swiftProtobuf, logging, nioCore,
-        nioPosix, unixSignals, serviceLifecycle, tracing, inMemoryTracing, metrics, traceContext,
+        nioPosix, nioHTTP2, unixSignals, serviceLifecycle, tracing, inMemoryTracing, metrics, traceContext,
       ],
       swiftSettings: swiftSettings
     ),
@@ -261,7 +263,7 @@ let package = Package(
       dependencies: [
         "NumaflowCore", "NumaflowProtos", "NumaflowTesting", grpcCore, grpcProtobuf, swiftProtobuf, logging, nioCore,
         nioPosix, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"), nioHTTP2,
         metricsTestKit,
       ],
       swiftSettings: swiftSettings

@@ -222,6 +222,8 @@ extension HTTP2ServerTransport.Posix.Config {
       // back to back did it at 5 s). The socket is the pod's own: every ping is answered.
       config.connection.keepalive.clientBehavior.allowWithoutCalls = true
       config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .zero
+      // A WINDOW_UPDATE overtaken by the client's END_STREAM must not cut the stream.
+      config.channelDebuggingCallbacks = .filteringOvertakenWindowUpdates(logger: configuration.logger)
     }
   }
 }
