@@ -16,14 +16,14 @@ import NIOHTTP2
 /// 2.9 closes the connection on any error it does not know. Either way the answers still
 /// buffered are lost: the client sees the stream cut ("Socket closed"). It takes a slow reader
 /// that then half-closes, which numa does only when it ends a stream; C-core's benchmark client,
-/// ending each run, met it about once in fifty 10 KiB runs in multiprocess mode.
+/// ending each run, met it in one multiprocess 10 KiB run in 50 to 500, depending on the day.
 ///
 /// In that state the server sends nothing else swift-nio-http2 refuses (DATA and trailers are
 /// allowed), and a client's own frame after END_STREAM is answered by swift-nio-http2 with
 /// RST_STREAM whatever the error's fate; so this error, and only it, is dropped, at the head of
 /// each stream's pipeline and right after the HTTP/2 handler in the connection's
 /// (`OvertakenWindowUpdateFilterTests`; the race itself in `Benchmarks/README.md`).
-final class OvertakenWindowUpdateFilter: ChannelInboundHandler, RemovableChannelHandler {
+final class OvertakenWindowUpdateFilter: ChannelInboundHandler {
   typealias InboundIn = Any
 
   private let logger: Logger
